@@ -1,0 +1,41 @@
+# Lagebild: `make run` and `make test` are all a fresh machine needs (Python 3.11+ and make).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install browser lint eval bench clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the pinned dependencies
+
+run: install  ## set up, load the seeds if the warehouse is empty, run watcher + dashboard
+	$(BIN)/lagebild up
+
+browser:  ## install Debian's chromium + chromium-driver for the browser test (if missing)
+	@bash scripts/install-browser.sh
+
+test: install browser  ## the whole test suite
+	$(BIN)/python -m pytest
+
+lint: install  ## ruff and mypy
+	$(BIN)/ruff check flows warehouse dashboard tests
+	$(BIN)/mypy flows warehouse dashboard
+
+eval: install  ## precision/recall/F1 of the enrichment on the seed gold file and the shared corpora
+	$(BIN)/python -m eval
+
+bench: install  ## benchmarks: writes bench/results.json and BENCHMARKS.md
+	$(BIN)/python -m bench
+
+clean:  ## remove the venv and the local data folder
+	rm -rf $(VENV) data test-artifacts

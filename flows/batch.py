@@ -1,0 +1,148 @@
+"""The steps of one ingest batch as plain functions; flows/ingest.py wraps them as Prefect tasks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flows.article import Article
+from flows.enrich.model import Enrichment
+from flows.inbox import RawFile, choose_destination, move_out, read_file, write_bad_lines, write_reason
+from flows.parse import ParsedFile, parse_file
+from flows.settings import Settings
+from warehouse.load import LogRow
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a file goes after its rows are committed (or were committed before a crash)."""
+
+    file: str
+    status: str  # loaded | duplicate | rejected
+    destination: str
+    reason: str | None = None
+    bad_lines_destination: str | None = None
+    articles: int = 0
+
+
+@dataclass
+class BatchReport:
+    run_id: str
+    files: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    recovered: int = 0
+    articles: int = 0
+    placements: list[Placement] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    return datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
+
+
+def read_all(settings: Settings, paths: Sequence[Path]) -> list[RawFile]:
+    inbox = settings.inbox.resolve()
+    return [read_file(inbox, Path(p).resolve() if not Path(p).is_symlink() else Path(p).absolute(),
+                      settings.max_file_bytes, settings.max_jsonl_bytes) for p in paths]
+
+
+def parse_all(raws: Sequence[RawFile]) -> list[ParsedFile]:
+    """Pure: read errors become whole-file errors, the rest is parsed."""
+    return [ParsedFile(r.file, error=r.error) if r.data is None else parse_file(r.file, r.data) for r in raws]
+
+
+def articles_to_enrich(parsed: Sequence[ParsedFile], skip: set[str], known: set[str]) -> list[Article]:
+    """New articles of files not already committed, first occurrence of each id only."""
+    seen = set(known)
+    out = []
+    for p in parsed:
+        if p.file in skip:
+            continue
+        for a in p.articles:
+            if a.article_id not in seen:
+                seen.add(a.article_id)
+                out.append(a)
+    return out
+
+
+def month_folder(articles: Sequence[Article], fallback: datetime) -> str:
+    day = min((a.published_date for a in articles), default=fallback.date())
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def place_files(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
+                new_ids: set[str], first_source: dict[str, str], now: datetime) -> tuple[list[Placement], list[LogRow]]:
+    """Decide each file's status and destination, and the ingest_log rows that record it."""
+    taken: set[Path] = set()
+    placements, log = [], []
+    for raw, p in zip(raws, parsed, strict=True):
+        if p.error is not None:
+            dest = choose_destination(settings.rejected.resolve(), raw.file, raw.sha256, run_id, taken)
+            placements.append(Placement(raw.file, "rejected", str(dest), p.error))
+            log.append(LogRow(raw.file, raw.sha256, "rejected", p.error, destination=str(dest)))
+            continue
+        fresh = [a for a in p.articles if a.article_id in new_ids]
+        month = month_folder(p.articles, now)
+        bad_dest = None
+        if p.line_errors:
+            bad_dest = str(choose_destination(settings.rejected.resolve(), raw.file + ".bad-lines.jsonl",
+                                              raw.sha256, run_id, taken))
+            log += [LogRow(raw.file, raw.sha256, "rejected", e.reason, e.line, None, bad_dest) for e in p.line_errors]
+        if fresh:
+            dest = choose_destination(settings.archive.resolve() / month, raw.file, raw.sha256, run_id, taken)
+            status, reason = "loaded", None
+            if len(fresh) < len(p.articles):
+                reason = f"{len(p.articles) - len(fresh)} of {len(p.articles)} articles were already loaded"
+        else:
+            dest = choose_destination(settings.archive.resolve() / "duplicates" / month, raw.file, raw.sha256,
+                                      run_id, taken)
+            first = p.articles[0].article_id
+            status = "duplicate"
+            reason = f"same text as article {first} (first loaded from {first_source.get(first, 'this batch')})"
+        new_id = fresh[0].article_id if len(p.articles) == 1 and fresh else p.articles[0].article_id
+        placements.append(Placement(raw.file, status, str(dest), reason, bad_dest, len(fresh)))
+        log.append(LogRow(raw.file, raw.sha256, status, reason, None, new_id, str(dest)))
+    return placements, log
+
+
+def finalize(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
+             placements: Sequence[Placement]) -> None:
+    """Move each file out of the inbox to its recorded destination (safe to repeat)."""
+    inbox = settings.inbox.resolve()
+    by_file = {r.file: (r, p) for r, p in zip(raws, parsed, strict=True)}
+    for pl in placements:
+        raw, p = by_file[pl.file]
+        dest = Path(pl.destination)
+        if pl.status == "rejected":
+            write_reason(dest, pl.reason or "rejected", pl.file)
+        if pl.bad_lines_destination and raw.data is not None and p.line_errors:
+            write_bad_lines(Path(pl.bad_lines_destination), raw.data, p.line_errors)
+        move_out(inbox, pl.file, dest)
+
+
+def report_of(run_id: str, placements: Sequence[Placement], recovered: int) -> BatchReport:
+    rep = BatchReport(run_id, files=len(placements), recovered=recovered, placements=list(placements))
+    for pl in placements:
+        rep.loaded += pl.status == "loaded"
+        rep.duplicates += pl.status == "duplicate"
+        rep.rejected += pl.status == "rejected"
+        rep.articles += pl.articles
+    return rep
+
+
+def enrich_safely(articles: Sequence[Article], enrich_fn) -> tuple[list[Enrichment], dict[str, str]]:
+    """Enrich the batch; if it fails, article by article, so one bad text cannot block the rest."""
+    try:
+        return list(enrich_fn(articles)), {}
+    except Exception:  # noqa: BLE001 - isolate the failing article below
+        results, failed = [], {}
+        for a in articles:
+            try:
+                results += enrich_fn([a])
+            except Exception as exc:  # noqa: BLE001
+                failed[a.article_id] = f"enrichment failed: {type(exc).__name__}: {exc}"
+        return results, failed

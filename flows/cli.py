@@ -1,0 +1,138 @@
+"""The `lagebild` command: watch, ingest, sql, dashboard, status, enrich, reprocess, up."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from flows import commands
+from flows.settings import Settings
+
+EPILOG = (
+    "Configuration: LAGEBILD_DATA_DIR (default ./data) holds inbox/, archive/, rejected/, the warehouse "
+    "and Prefect's home; LAGEBILD_INBOX and LAGEBILD_WAREHOUSE override single paths. "
+    "Every LAGEBILD_* variable has a matching flag where it makes sense."
+)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", help="folder for inbox, archive, rejected, warehouse (env LAGEBILD_DATA_DIR, default ./data)")
+    p.add_argument("--inbox", help="inbox folder (env LAGEBILD_INBOX, default DATA_DIR/inbox)")
+    p.add_argument("--warehouse", help="DuckDB file (env LAGEBILD_WAREHOUSE, default DATA_DIR/lagebild.duckdb)")
+
+
+def _ingest_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--batch-size", type=int, help="files per flow run (env LAGEBILD_BATCH_SIZE, default 200)")
+    p.add_argument("--max-file-mb", type=float, help="size limit of .txt files (env LAGEBILD_MAX_FILE_MB, default 5)")
+    p.add_argument("--task-runner", help="'dask' or 'dask=ADDRESS' to enrich on a Dask cluster (default: in process)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lagebild", description="Follow who says and does what in German news: inbox → Prefect → DuckDB.",
+        epilog=EPILOG,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("watch", help="watch the inbox and ingest files as they arrive (runs until Ctrl-C)",
+                       description="Watch the inbox (events plus a periodic rescan), wait until files are "
+                       "complete, and ingest them in batches, one Prefect flow run per batch.", epilog=EPILOG)
+    _common(p)
+    _ingest_options(p)
+    p.add_argument("--settle", type=float, help="seconds a file must stay unchanged before it is read (default 0.5)")
+    p.add_argument("--rescan", type=float, help="seconds between full rescans of the inbox (default 2)")
+
+    p = sub.add_parser("ingest", help="ingest files or folders once, then exit",
+                       description="Ingest files or folders once. Files inside the inbox end archived or "
+                       "rejected; files elsewhere are copied into the inbox first and never changed. "
+                       "Exit status 1 only when a run fails, not for rejected files.", epilog=EPILOG)
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt, .jsonl) or folders")
+    _common(p)
+    _ingest_options(p)
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+
+    p = sub.add_parser("sql", help="run a read-only SQL query against the warehouse",
+                       description="Run one read-only SQL statement. Files of the host, extensions and "
+                       "settings are out of reach.", epilog=EPILOG)
+    p.add_argument("query", metavar="QUERY", help="SQL, e.g. \"SELECT count(*) FROM articles\"; '-' reads stdin")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default table)")
+    p.add_argument("--limit", type=int, default=10_000, help="at most this many rows (default 10000)")
+    p.add_argument("--timeout", type=float, default=30.0, help="stop the query after this many seconds (default 30)")
+    _common(p)
+
+    p = sub.add_parser("dashboard", help="start the Streamlit dashboard",
+                       description="Start the Streamlit dashboard (binds to 127.0.0.1 unless --address).",
+                       epilog=EPILOG)
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--address", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    _common(p)
+
+    p = sub.add_parser("status", help="backlog, last run, counts and rejected files",
+                       description="Show the inbox backlog, the last ingest runs, table counts and rejected files.",
+                       epilog=EPILOG)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _common(p)
+
+    p = sub.add_parser("enrich", help="print the enrichment of one article as JSON (no warehouse)",
+                       description="Parse one article file (or '-' for stdin) and print its enrichment as "
+                       "JSON: mentions with offsets into the text, themes, quotes. Touches no warehouse.",
+                       epilog=EPILOG)
+    p.add_argument("file", metavar="FILE", help="an article file in the inbox format, or '-' for stdin")
+    p.add_argument("--name", default="stdin.txt", help="file name to assume for stdin (decides the format)")
+    _common(p)
+
+    p = sub.add_parser("reprocess", help="re-enrich stored articles after registry or lexicon changes",
+                       description="Re-enrich stored articles whose enrich_version differs from the current "
+                       "registry, overlay and lexicon (all with --all). Idempotent.", epilog=EPILOG)
+    p.add_argument("--all", action="store_true", help="re-enrich every article, not only outdated ones")
+    _common(p)
+
+    p = sub.add_parser("up", help="set up, load the seeds if empty, run watcher and dashboard together",
+                       description="Initialise the warehouse, drop the seed articles into the inbox when the "
+                       "warehouse is empty, then run the watcher and the dashboard until Ctrl-C.", epilog=EPILOG)
+    p.add_argument("--seeds", default="seeds", help="folder of seed articles (default ./seeds)")
+    p.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
+    p.add_argument("--address", default="127.0.0.1", help="dashboard address (default 127.0.0.1)")
+    _common(p)
+    _ingest_options(p)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    flags = {k: getattr(args, k, None) for k in ("data_dir", "inbox", "warehouse", "batch_size", "max_file_mb",
+                                                   "task_runner")}
+    flags["settle_seconds"] = getattr(args, "settle", None)
+    flags["rescan_seconds"] = getattr(args, "rescan", None)
+    return Settings.load(**flags)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:
+        print(f"lagebild: {exc}", file=sys.stderr)
+        return 2
+    handler = getattr(commands, "cmd_" + args.command)
+    try:
+        return int(handler(settings, args) or 0)
+    except commands.UserError as exc:
+        print(f"lagebild {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def print_json(obj: object) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "build_parser", "Path"]

@@ -1,0 +1,244 @@
+"""What each `lagebild` command does; flows/cli.py only parses arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from flows.article import Article
+from flows.inbox import scan
+from flows.locking import inbox_lock
+from flows.settings import Settings
+from warehouse import status as wh_status
+from warehouse.db import WarehouseBusy, WarehouseMissing, initialise
+
+
+class UserError(RuntimeError):
+    """Something the user can fix; printed without a traceback."""
+
+
+def _prepare(settings: Settings) -> None:
+    settings.ensure_folders()
+    try:
+        initialise(settings.warehouse, timeout=settings.lock_timeout)
+    except WarehouseBusy as exc:
+        raise UserError(str(exc)) from None
+    settings.apply_prefect_env()
+
+
+def batch_runner(settings: Settings):
+    """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock."""
+    from flows.ingest import ingest_files
+
+    def run(paths: list[str]):
+        with inbox_lock(settings):
+            return ingest_files(paths, settings)
+
+    return run
+
+
+def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.watch import run_watch
+
+    _prepare(settings)
+    _log_to_stderr()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
+    try:
+        run_watch(settings, batch_runner(settings), stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare(settings)
+    files = list(_collect(settings, [Path(p) for p in args.paths]))
+    if not files:
+        print("nothing to ingest")
+        return 0
+    run = batch_runner(settings)
+    from tqdm import tqdm
+
+    totals = {"loaded": 0, "duplicates": 0, "rejected": 0, "articles": 0}
+    bar = tqdm(total=len(files), unit="file", disable=args.no_progress or len(files) < 2, file=sys.stderr)
+    try:
+        for start in range(0, len(files), settings.batch_size):
+            chunk = files[start : start + settings.batch_size]
+            report = run([str(p) for p in chunk])
+            for key in totals:
+                totals[key] += getattr(report, key)
+            bar.update(len(chunk))
+    except Exception as exc:  # noqa: BLE001 - the run failed: files stay in the inbox
+        bar.close()
+        print(f"lagebild ingest: run failed: {type(exc).__name__}: {exc}\n"
+              "the files not yet processed stay in the inbox; run the command again", file=sys.stderr)
+        return 1
+    bar.close()
+    print(f"{len(files)} files: {totals['loaded']} loaded, {totals['duplicates']} duplicate, "
+          f"{totals['rejected']} rejected; {totals['articles']} new articles")
+    if totals["rejected"]:
+        print(f"reasons: {settings.rejected.resolve()}/*.reason.txt or `lagebild status`")
+    return 0
+
+
+def _collect(settings: Settings, paths: list[Path]) -> Iterator[Path]:
+    """Inbox files as they are; files from elsewhere copied into the inbox first."""
+    inbox = settings.inbox.resolve()
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise UserError(f"no such file or folder: {path}")
+        absolute = path.absolute()
+        inside = absolute == inbox or inbox in absolute.parents
+        if inside:
+            yield from (scan(absolute) if absolute.is_dir() else [absolute])
+        elif path.is_dir():
+            for file in scan(path):
+                yield _copy_in(file, inbox / path.name / file.relative_to(path))
+        else:
+            yield _copy_in(path, inbox / path.name)
+
+
+def _copy_in(source: Path, target: Path) -> Path:
+    """Copy atomically (hidden temp name, then rename) to a free name in the inbox."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    n, final = 1, target
+    while final.exists():
+        final = target.with_name(f"{target.stem}.{n}{target.suffix}")
+        n += 1
+    temp = final.with_name(f".{final.name}.part")
+    shutil.copyfile(source, temp)
+    temp.replace(final)
+    return final
+
+
+def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
+    from warehouse.console import QueryError, run_query
+
+    query = sys.stdin.read() if args.query == "-" else args.query
+    try:
+        result = run_query(settings.warehouse, query, row_limit=args.limit, timeout=args.timeout)
+    except (QueryError, WarehouseMissing, WarehouseBusy) as exc:
+        raise UserError(str(exc)) from None
+    frame = result.frame
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+    else:
+        print(frame.to_string(index=False, max_colwidth=80) if len(frame.columns) else "OK")
+    if result.truncated:
+        print(f"(stopped at {args.limit} rows; use --limit to see more)", file=sys.stderr)
+    return 0
+
+
+def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def dashboard_env(settings: Settings) -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env.update({"LAGEBILD_DATA_DIR": str(settings.data_dir.resolve()), "LAGEBILD_INBOX": str(settings.inbox.resolve()),
+                "LAGEBILD_WAREHOUSE": str(Path(settings.warehouse).resolve())
+                if not str(settings.warehouse).startswith("ducklake:") else settings.warehouse})
+    return env
+
+
+def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
+    settings.ensure_folders()
+    initialise(settings.warehouse)
+    print(f"dashboard: http://{args.address}:{args.port}", flush=True)
+    return subprocess.call(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings))
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        info = wh_status.summary(settings.warehouse)
+    except (WarehouseMissing, WarehouseBusy) as exc:
+        raise UserError(str(exc)) from None
+    info["backlog"] = len(scan(settings.inbox)) if settings.inbox.exists() else 0
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(wh_status.format_summary(info))
+    return 0
+
+
+def cmd_enrich(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.enrich_json import article_from_input, enrichment_json
+    from flows.resources import enrich_with_defaults
+
+    data = sys.stdin.buffer.read() if args.file == "-" else _read(Path(args.file))
+    name = args.name if args.file == "-" else Path(args.file).name
+    article: Article = article_from_input(name, data)
+    [result] = enrich_with_defaults(settings, [article])
+    print(json.dumps(enrichment_json(article, result), ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.reprocess import reprocess
+
+    _prepare(settings)
+    with inbox_lock(settings):
+        done = reprocess(settings, everything=args.all)
+    print(f"re-enriched {done.articles} articles (enrich_version {done.version}); {done.unchanged} already current")
+    return 0
+
+
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.watch import run_watch
+
+    _prepare(settings)
+    _log_to_stderr()
+    seeded = _seed_if_empty(settings, Path(args.seeds))
+    if seeded:
+        print(f"warehouse empty: dropped {seeded} seed articles into {settings.inbox}", flush=True)
+    dash = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings),
+                            stdout=subprocess.DEVNULL)
+    print(f"dashboard: http://{args.address}:{args.port}\nwatching {settings.inbox.resolve()} (Ctrl-C stops both)",
+          flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        run_watch(settings, batch_runner(settings), stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dash.terminate()
+        dash.wait(10)
+    return 0
+
+
+def _seed_if_empty(settings: Settings, seeds: Path) -> int:
+    if wh_status.article_count(settings.warehouse) > 0 or not seeds.is_dir():
+        return 0
+    count = 0
+    for file in sorted(seeds.glob("*.txt")):
+        _copy_in(file, settings.inbox / file.name)
+        count += 1
+    return count
+
+
+def _log_to_stderr() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)

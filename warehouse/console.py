@@ -1,0 +1,79 @@
+"""Ad hoc, read-only SQL for analysts (CLI and dashboard), locked down against the host."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import connect
+
+# No file access, no extension loading, settings frozen: a query can only read the warehouse.
+LOCKED_DOWN = {
+    "enable_external_access": "false",
+    "autoinstall_known_extensions": "false",
+    "autoload_known_extensions": "false",
+    "lock_configuration": "true",
+}
+DEFAULT_ROW_LIMIT = 10_000
+DEFAULT_TIMEOUT = 30.0
+
+
+class QueryError(ValueError):
+    """A query the console refused or DuckDB could not run; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    frame: pd.DataFrame
+    truncated: bool  # more rows existed than the row limit
+
+
+def run_query(target: str | Path, sql: str, *, row_limit: int = DEFAULT_ROW_LIMIT,
+              timeout: float = DEFAULT_TIMEOUT, lock_timeout: float = 30.0) -> QueryResult:
+    """Run one statement on a read-only, locked-down connection; interrupt it after `timeout` s."""
+    if not sql.strip():
+        raise QueryError("empty query")
+    with connect(target, read_only=True, timeout=lock_timeout, config=dict(LOCKED_DOWN)) as con:
+        timer = threading.Timer(timeout, con.interrupt)
+        timer.start()
+        try:
+            cursor = con.execute(sql)
+            if cursor.description is None:
+                return QueryResult(pd.DataFrame(), False)
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchmany(row_limit + 1)
+        except duckdb.InterruptException:
+            raise QueryError(f"query stopped after {timeout:.0f} s (the time limit); narrow it down") from None
+        except duckdb.Error as exc:
+            raise QueryError(_friendly(exc)) from None
+        finally:
+            timer.cancel()
+    frame = pd.DataFrame(rows[:row_limit], columns=columns)
+    return QueryResult(frame, len(rows) > row_limit)
+
+
+def _friendly(exc: duckdb.Error) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in text:
+        return f"not allowed: the SQL console reads the warehouse only (no files, no extensions). {text}"
+    if "read-only mode" in text or "attached in read-only" in text:
+        return f"not allowed: the SQL console is read-only. {text}"
+    if "configuration option" in text and "Cannot change" in text:
+        return f"not allowed: settings are locked. {text}"
+    return text
+
+
+def schema(target: str | Path) -> pd.DataFrame:
+    """Tables and views with their columns, for listing beside the console."""
+    with connect(target, read_only=True, config=dict(LOCKED_DOWN)) as con:
+        return con.execute(
+            """SELECT c.table_name, t.table_type, c.column_name, c.data_type
+               FROM information_schema.columns c
+               JOIN information_schema.tables t USING (table_schema, table_name)
+               WHERE c.table_schema = 'main'
+               ORDER BY t.table_type, c.table_name, c.ordinal_position"""
+        ).df()

@@ -1,0 +1,77 @@
+"""The only way into DuckDB: short, context-managed connections with retry on the file lock."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
+
+
+class WarehouseMissing(RuntimeError):
+    """No warehouse file yet."""
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process held the warehouse for longer than the timeout."""
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and any(m in str(exc) for m in LOCK_MARKERS)
+
+
+@contextmanager
+def connect(
+    target: str | Path, *, read_only: bool = False, timeout: float = 30.0, config: dict | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, retrying with backoff while another process holds the lock.
+
+    Writers hold a connection for one batch only; readers open, query, close.
+    """
+    path = Path(target)
+    if read_only and not path.exists():
+        raise WarehouseMissing(
+            f"no warehouse at {path}: run `lagebild ingest PATH` or `make run` first "
+            "(or point LAGEBILD_WAREHOUSE at an existing file)"
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = open_with_retry(path, read_only=read_only, timeout=timeout, config=config or {})
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def open_with_retry(
+    path: Path, *, read_only: bool, timeout: float, config: dict
+) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried with jittered exponential backoff on lock conflicts."""
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            if not is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {path} is locked by another process (for more than {timeout:.0f} s): "
+                    "close other DuckDB sessions on it (DuckDB CLI, notebooks) and try again"
+                ) from exc
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 2.0)
+
+
+def initialise(target: str | Path, timeout: float = 30.0) -> list[int]:
+    """Create the warehouse file if needed and apply pending migrations; return versions applied."""
+    from warehouse.schema import migrate
+
+    with connect(target, timeout=timeout) as con:
+        return migrate(con)

@@ -1,0 +1,220 @@
+"""Bulk load of one batch inside one transaction: Arrow tables registered, INSERT … SELECT."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from flows.article import Article
+from flows.enrich.model import Enrichment
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One row of ingest_log."""
+
+    file: str
+    sha256: str
+    status: str  # loaded | duplicate | rejected
+    reason: str | None = None
+    line: int | None = None
+    article_id: str | None = None
+    destination: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run_id: str
+    flow_run_id: str | None
+    started_at: datetime
+    status: str
+    files: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    articles: int = 0
+    message: str | None = None
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict], columns: Sequence[str]) -> int:
+    """INSERT the rows (dicts) into `table` through a registered Arrow table; returns the count."""
+    if not rows:
+        return 0
+    data = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+    view = f"_batch_{table}"
+    con.register(view, data)
+    try:
+        cols = ", ".join(f'"{c}"' for c in columns)
+        con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {view}')  # names are ours, not input
+    finally:
+        con.unregister(view)
+    return len(rows)
+
+
+def existing_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str]:
+    """article_id -> source_file for the ids already in the warehouse."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, source_file FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
+    ).fetchall()
+    return dict(rows)
+
+
+def recorded_files(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LogRow]:
+    """Whole-file ingest_log rows for (file, sha256) pairs: files committed before a crash."""
+    wanted = sorted(set(pairs))
+    if not wanted:
+        return {}
+    rows = con.execute(
+        """SELECT file, sha256, status, reason, destination FROM ingest_log
+           WHERE line IS NULL AND (file, sha256) IN (SELECT (unnest(?), unnest(?)))
+           ORDER BY "at" """,
+        [[p[0] for p in wanted], [p[1] for p in wanted]],
+    ).fetchall()
+    return {(r[0], r[1]): LogRow(r[0], r[1], r[2], r[3], destination=r[4]) for r in rows}
+
+
+def article_rows(articles: Sequence[Article], duplicate_of: dict[str, str], run_id: str,
+                 versions: dict[str, str], now: datetime) -> list[dict]:
+    return [
+        {
+            "article_id": a.article_id, "published_date": a.published_date, "date_precision": a.date_precision,
+            "published_at": a.published_at, "title": a.title, "body": a.body, "source_file": a.source_file,
+            "source_line": a.line, "source": a.source, "url": a.url, "word_count": a.word_count,
+            "duplicate_of": duplicate_of.get(a.article_id), "ingested_at": now, "run_id": run_id,
+            "enrich_version": versions.get(a.article_id),
+        }
+        for a in articles
+    ]
+
+
+ARTICLE_COLUMNS = (
+    "article_id", "published_date", "date_precision", "published_at", "title", "body", "source_file",
+    "source_line", "source", "url", "word_count", "duplicate_of", "ingested_at", "run_id", "enrich_version",
+)
+
+
+def insert_enrichments(con: duckdb.DuckDBPyConnection, enrichments: Sequence[Enrichment]) -> None:
+    """Sentences, mentions, themes, quotes and actors of the given enrichments."""
+    sentences, mentions, themes, sthemes, quotes = [], [], [], [], []
+    for e in enrichments:
+        aid = e.article_id
+        sentences += [{"article_id": aid, "sentence": s.index, "start_char": s.start_char,
+                       "end_char": s.end_char} for s in e.sentences]
+        mentions += [{"article_id": aid, **_fields(m, MENTION_COLUMNS[1:])} for m in e.mentions]
+        themes += [{"article_id": aid, "theme_id": t.theme_id, "score": t.score,
+                    "evidence": list(t.evidence)} for t in e.themes]
+        sthemes += [{"article_id": aid, "sentence": t.sentence, "theme_id": t.theme_id, "score": t.score,
+                     "evidence": list(t.evidence)} for t in e.sentence_themes]
+        quotes += [{"article_id": aid, **_fields(q, QUOTE_COLUMNS[1:])} for q in e.quotes]
+    insert_rows(con, "sentences", sentences, ("article_id", "sentence", "start_char", "end_char"))
+    insert_rows(con, "mentions", mentions, MENTION_COLUMNS)
+    insert_rows(con, "article_themes", themes, ("article_id", "theme_id", "score", "evidence"))
+    insert_rows(con, "sentence_themes", sthemes, ("article_id", "sentence", "theme_id", "score", "evidence"))
+    insert_rows(con, "quotes", quotes, QUOTE_COLUMNS)
+    upsert_actors(con, [a for e in enrichments for a in e.actors])
+
+
+MENTION_COLUMNS = ("article_id", "actor_id", "surface", "sentence", "start_char", "end_char", "method",
+                   "role", "metonym")
+QUOTE_COLUMNS = ("article_id", "actor_id", "speaker_text", "cue", "quote", "start_char", "end_char", "kind")
+
+
+def _fields(obj: object, names: Sequence[str]) -> dict:
+    return {n: getattr(obj, n) for n in names}
+
+
+def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable) -> None:
+    """Registry actors replace their row; discovered actors are added only when new."""
+    unique = {a.actor_id: a for a in actors}
+    rows = [_fields(a, ("actor_id", "name", "kind", "country", "origin", "role")) for a in unique.values()]
+    if not rows:
+        return
+    data = pa.Table.from_pylist(rows)
+    con.register("_batch_actors", data)
+    try:
+        con.execute("""INSERT OR REPLACE INTO actors SELECT actor_id, name, kind, country, origin, role
+                       FROM _batch_actors WHERE origin = 'registry'""")
+        con.execute("""INSERT INTO actors SELECT actor_id, name, kind, country, origin, role
+                       FROM _batch_actors b WHERE origin <> 'registry'
+                       AND NOT EXISTS (SELECT 1 FROM actors x WHERE x.actor_id = b.actor_id)""")
+    finally:
+        con.unregister("_batch_actors")
+
+
+def upsert_themes(con: duckdb.DuckDBPyConnection, themes: Iterable[tuple[str, str]]) -> None:
+    rows = [{"theme_id": t, "label": label} for t, label in themes]
+    if rows:
+        con.register("_batch_themes", pa.Table.from_pylist(rows))
+        try:
+            con.execute("INSERT OR REPLACE INTO themes SELECT theme_id, label FROM _batch_themes")
+        finally:
+            con.unregister("_batch_themes")
+
+
+def insert_log(con: duckdb.DuckDBPyConnection, rows: Sequence[LogRow], run_id: str, now: datetime) -> None:
+    cols = ("file", "sha256", "status", "reason", "at", "run_id", "line", "article_id", "destination")
+    insert_rows(con, "ingest_log", [{**_fields(r, cols[:4]), "at": now, "run_id": run_id,
+                                     **_fields(r, cols[6:])} for r in rows], cols)
+
+
+def insert_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetime | None) -> None:
+    con.execute(
+        """INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [run.run_id, run.flow_run_id, run.started_at, finished_at, run.status, run.files, run.loaded,
+         run.duplicates, run.rejected, run.articles, run.message],
+    )
+
+
+def insert_bands(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int, int]]]) -> None:
+    rows = [{"article_id": aid, "band": b, "hash": h} for aid, bs in bands.items() for b, h in bs]
+    if rows:
+        schema = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
+        con.register("_batch_bands", pa.Table.from_pylist(rows, schema=schema))
+        try:
+            con.execute("INSERT INTO article_bands SELECT article_id, band, hash FROM _batch_bands")
+        finally:
+            con.unregister("_batch_bands")
+
+
+def band_candidates(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int, int]]]) -> dict[str, set[str]]:
+    """For each new article, the stored articles sharing at least one LSH band."""
+    rows = [{"article_id": aid, "band": b, "hash": h} for aid, bs in bands.items() for b, h in bs]
+    if not rows:
+        return {}
+    schema = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
+    con.register("_probe_bands", pa.Table.from_pylist(rows, schema=schema))
+    try:
+        found = con.execute(
+            """SELECT DISTINCT p.article_id, b.article_id FROM _probe_bands p
+               JOIN article_bands b ON b.band = p.band AND b.hash = p.hash
+               WHERE b.article_id <> p.article_id"""
+        ).fetchall()
+    finally:
+        con.unregister("_probe_bands")
+    out: dict[str, set[str]] = {}
+    for new, old in found:
+        out.setdefault(new, set()).add(old)
+    return out
+
+
+def bodies(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """article_id -> (body, duplicate_of) for stored articles."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, body, duplicate_of FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def insert_overlaps(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str, float]]) -> None:
+    insert_rows(con, "overlaps", [{"article_id": a, "other_id": b, "similarity": s} for a, b, s in pairs],
+                ("article_id", "other_id", "similarity"))
