@@ -135,7 +135,8 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
     elif args.format == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
-        print(frame.to_string(index=False, max_colwidth=80) if len(frame.columns) else "OK")
+        shown = frame.astype(object).where(frame.notna(), "")
+        print(shown.to_string(index=False, max_colwidth=80) if len(frame.columns) else "OK")
     if result.truncated:
         print(f"(stopped at {args.limit} rows; use --limit to see more)", file=sys.stderr)
     return 0
@@ -183,7 +184,10 @@ def cmd_enrich(settings: Settings, args: argparse.Namespace) -> int:
 
     data = sys.stdin.buffer.read() if args.file == "-" else _read(Path(args.file))
     name = args.name if args.file == "-" else Path(args.file).name
-    article: Article = article_from_input(name, data)
+    try:
+        article: Article = article_from_input(name, data)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     [result] = enrich_with_defaults(settings, [article])
     print(json.dumps(enrichment_json(article, result), ensure_ascii=False, indent=2, default=str))
     return 0

@@ -11,6 +11,7 @@ import duckdb
 
 from flows.article import Article
 from flows.batch import Placement, place_files
+from flows.enrich import dedup, passages
 from flows.enrich.model import Enrichment
 from flows.inbox import RawFile
 from flows.parse import ParsedFile
@@ -19,7 +20,8 @@ from warehouse import load
 from warehouse.load import LogRow, RunRow
 
 DUPLICATE_SIMILARITY = 0.8  # estimated Jaccard at or above which a text is a copy (duplicate_of)
-OVERLAP_SIMILARITY = 0.2  # at or above which two texts are recorded as overlapping
+OVERLAP_SIMILARITY = 0.1  # share of the shorter text in shared passages, to record an overlap
+MIN_SHARED_PASSAGES = 3  # fingerprints two texts must share before they are compared
 
 
 @dataclass(frozen=True)
@@ -99,30 +101,43 @@ def _finished(run: RunRow, placements: Sequence[Placement], articles: int) -> Ru
 def mark_near_duplicates(
     con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], by_id: dict[str, Enrichment]
 ) -> dict[str, str]:
-    """Store LSH bands, find candidates, record overlaps; return article_id -> original for copies."""
-    from flows.enrich import dedup
+    """Record overlaps and return article_id -> original for near-identical copies.
 
+    Copies: MinHash Jaccard >= DUPLICATE_SIMILARITY (LSH bands find the candidates).
+    Overlaps: shared passages (sampled word 8-grams) cover >= OVERLAP_SIMILARITY of the shorter text.
+    """
+    order = {a.article_id: i for i, a in enumerate(fresh)}
+    load.insert_passages(con, {a.article_id: passages.fingerprints(a.body) for a in fresh})
+    pairs: dict[tuple[str, str], float] = {}
+    for new, other, shared, n_new, n_other in load.passage_candidates(con, list(order), MIN_SHARED_PASSAGES):
+        if other in order and order[other] > order[new]:
+            continue  # compare each pair once, from the later article
+        cover = shared / min(n_new, n_other)
+        if cover >= OVERLAP_SIMILARITY:
+            pairs[(new, other)] = round(min(cover, 1.0), 4)
+    duplicate_of = _copies(con, fresh, by_id, order)
+    for new, original in duplicate_of.items():
+        pairs.setdefault((new, original), 1.0)
+    load.insert_overlaps(con, [(a, b, sim) for (a, b), sim in sorted(pairs.items())])
+    return duplicate_of
+
+
+def _copies(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], by_id: dict[str, Enrichment],
+            order: dict[str, int]) -> dict[str, str]:
     signatures = {a.article_id: by_id[a.article_id].minhash for a in fresh if by_id[a.article_id].minhash}
     bands = {aid: dedup.bands(sig) for aid, sig in signatures.items()}
     load.insert_bands(con, bands)
     candidates = load.band_candidates(con, bands)
-    order = {a.article_id: i for i, a in enumerate(fresh)}
     stored = load.bodies(con, {c for cs in candidates.values() for c in cs if c not in order})
     stored_sigs = {aid: dedup.signature(body) for aid, (body, _) in stored.items()}
     originals = {aid: dup for aid, (_, dup) in stored.items()}
     duplicate_of: dict[str, str] = {}
-    overlaps: list[tuple[str, str, float]] = []
     for a in fresh:
         for other in sorted(candidates.get(a.article_id, ())):
             if other in order and order[other] >= order[a.article_id]:
-                continue  # the later article of a pair is the one compared
-            other_sig = signatures.get(other) or stored_sigs.get(other)
-            if not other_sig:
                 continue
-            sim = dedup.similarity(signatures[a.article_id], other_sig)
-            if sim >= DUPLICATE_SIMILARITY and a.article_id not in duplicate_of:
+            other_sig = signatures.get(other) or stored_sigs.get(other)
+            if other_sig and dedup.similarity(signatures[a.article_id], other_sig) >= DUPLICATE_SIMILARITY:
                 duplicate_of[a.article_id] = duplicate_of.get(other) or originals.get(other) or other
-            if sim >= OVERLAP_SIMILARITY:
-                overlaps.append((a.article_id, other, round(sim, 4)))
-    load.insert_overlaps(con, overlaps)
+                break
     return duplicate_of

@@ -218,3 +218,34 @@ def bodies(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tupl
 def insert_overlaps(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str, float]]) -> None:
     insert_rows(con, "overlaps", [{"article_id": a, "other_id": b, "similarity": s} for a, b, s in pairs],
                 ("article_id", "other_id", "similarity"))
+
+
+_PASSAGE_SCHEMA = pa.schema([("article_id", pa.string()), ("hash", pa.uint64())])
+
+
+def insert_passages(con: duckdb.DuckDBPyConnection, passages: dict[str, tuple[int, ...]]) -> None:
+    rows = [{"article_id": aid, "hash": h} for aid, hs in passages.items() for h in hs]
+    if rows:
+        con.register("_batch_passages", pa.Table.from_pylist(rows, schema=_PASSAGE_SCHEMA))
+        try:
+            con.execute("INSERT INTO article_passages SELECT article_id, hash FROM _batch_passages")
+        finally:
+            con.unregister("_batch_passages")
+
+
+def passage_candidates(con: duckdb.DuckDBPyConnection, ids: Sequence[str], min_shared: int) -> list[tuple]:
+    """(new id, other id, shared, passages of new, passages of other) for pairs sharing passages."""
+    if not ids:
+        return []
+    return con.execute(
+        """WITH mine AS (SELECT article_id, hash FROM article_passages WHERE article_id IN (SELECT unnest(?))),
+                pairs AS (SELECT m.article_id AS a, o.article_id AS b, count(*) AS shared
+                          FROM mine m JOIN article_passages o ON o.hash = m.hash AND o.article_id <> m.article_id
+                          GROUP BY ALL HAVING count(*) >= ?),
+                sizes AS (SELECT article_id, count(*) AS n FROM article_passages
+                          WHERE article_id IN (SELECT a FROM pairs UNION SELECT b FROM pairs) GROUP BY ALL)
+           SELECT p.a, p.b, p.shared, sa.n, sb.n FROM pairs p
+           JOIN sizes sa ON sa.article_id = p.a JOIN sizes sb ON sb.article_id = p.b
+           ORDER BY p.a, p.b""",
+        [list(ids), min_shared],
+    ).fetchall()

@@ -63,7 +63,7 @@ def actor_patterns(res: "Resources") -> dict[str, list[str]]:
         else:
             add("alias", a, [a.name, *a.aliases])
             add("context", a, list(a.context_aliases))
-        add("metonym", a, [*a.metonyms, *([a.capital] if a.capital and a.capital not in a.metonyms else [])])
+        add("metonym", a, list(a.metonyms))
         forms = [f for d in a.demonyms for f in demonym_forms(d)]
         if forms:
             out.setdefault(f"demonym|{a.id}", []).extend(forms)

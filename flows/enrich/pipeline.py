@@ -6,11 +6,11 @@ nothing is registered at import time. The pipeline holds no article state.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Callable
 
 import numpy
 import spacy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from flows.enrich.resources import Resources
 
 _HYPHEN_INFIX = r"(?<=[A-Za-zÄÖÜäöüß0-9])-(?=[A-Za-zÄÖÜäöüß])"
-_PARA = re.compile(r"\n\s*")
 _CACHE: dict[tuple[str, str | None], Language] = {}
 _PATTERNS: dict[str, Callable[[], dict[str, list[str]]]] = {}
 
@@ -31,17 +30,39 @@ def split_hyphens(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-class ParagraphBreaks:
-    """Start a sentence after every line break (title line, headings, paragraphs)."""
+_ENDS = (".", "!", "?", "…", "...", "!?", "?!")
+_CLOSERS = (".", "!", "?", "…", '"', "“", "”", "'", "’", "»", "«", ")", "]", "‘")
+
+
+class Sentences:
+    """Sentence starts after end punctuation (and its closing quotes) and after line breaks.
+
+    Works on the ORTH array instead of Token objects, so it costs little next to tokenizing.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        strings = nlp.vocab.strings
+        self.ends = numpy.array([strings.add(s) for s in _ENDS], dtype="uint64")
+        self.closers = {strings.add(s) for s in _CLOSERS}
+        self.strings = strings
 
     def __call__(self, doc: Doc) -> Doc:
-        if "\n" not in doc.text:
+        n = len(doc)
+        if n == 0:
             return doc
-        starts = doc.to_array("IDX")
-        for m in _PARA.finditer(doc.text):
-            i = int(numpy.searchsorted(starts, m.end()))
-            if 0 < i < len(doc):
-                doc[i].is_sent_start = True
+        orth = doc.to_array(ORTH)
+        starts = numpy.full(n, -1, dtype="int32")
+        starts[0] = 1
+        for i in numpy.nonzero(numpy.isin(orth, self.ends))[0].tolist():
+            j = i + 1
+            while j < n and int(orth[j]) in self.closers:
+                j += 1
+            if j < n:
+                starts[j] = 1
+        for i in numpy.nonzero(doc.to_array(IS_SPACE))[0].tolist():  # line breaks are space tokens
+            if i + 1 < n and "\n" in self.strings[int(orth[i])]:
+                starts[i + 1] = 1
+        doc.from_array([SENT_START], starts.reshape(n, 1).astype("uint64"))
         return doc
 
 
@@ -63,9 +84,9 @@ class ActorMatcher:
 def register_components() -> None:
     """Register the factories and the pattern provider with spaCy's registry."""
 
-    @Language.factory("lagebild_paragraphs")
-    def _paragraphs(nlp: Language, name: str) -> ParagraphBreaks:
-        return ParagraphBreaks()
+    @Language.factory("lagebild_sentences")
+    def _sentences(nlp: Language, name: str) -> Sentences:
+        return Sentences(nlp)
 
     @Language.factory("lagebild_actor_matcher", default_config={"patterns_key": ""})
     def _matcher(nlp: Language, name: str, patterns_key: str) -> ActorMatcher:
@@ -79,17 +100,16 @@ def _base(model: str | None) -> Language:
 
 
 def build_pipeline(res: "Resources") -> Language:
-    """Tokenizer (hyphen split) + paragraph breaks + sentencizer + actor matcher [+ model NER]."""
+    """Tokenizer (hyphen split) + sentence splitter + actor matcher [+ the model's components]."""
     from flows.enrich.matcher import actor_patterns
 
     register_components()
     _PATTERNS[res.enrich_version] = lambda: actor_patterns(res)
     nlp = _base(res.model)
     split_hyphens(nlp)
-    first = nlp.pipe_names[0] if nlp.pipe_names else None
-    nlp.add_pipe("lagebild_paragraphs", **({"before": first} if first else {}))
-    if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
-        nlp.add_pipe("sentencizer")
+    if not ({"parser", "senter"} & set(nlp.pipe_names)):
+        first = nlp.pipe_names[0] if nlp.pipe_names else None
+        nlp.add_pipe("lagebild_sentences", **({"before": first} if first else {}))
     nlp.add_pipe("lagebild_actor_matcher", config={"patterns_key": res.enrich_version})
     return nlp
 

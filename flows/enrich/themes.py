@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 import yaml
 
 from flows.enrich.lexicon import lemma_table
@@ -86,19 +87,15 @@ def theme_index(themes: tuple[Theme, ...]) -> ThemeIndex:
 
 
 def score(
-    index: ThemeIndex, tokens: Sequence[tuple[int, int, int]], text: str, sent_of: "SentenceOf"
+    index: ThemeIndex, rows: "np.ndarray | None", text: str, sent_of: "SentenceOf"
 ) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
-    """Score themes from (orth hash, start, end) tokens and phrase matches over `text`."""
+    """Score themes from token rows (orth hash, start, length, ...) and phrase matches over `text`."""
     per_sent: dict[tuple[int, str], list] = defaultdict(lambda: [0.0, []])
-    by_hash = index.by_hash
-    for orth, start, end in tokens:
-        hits = by_hash.get(orth)
-        if hits is None:
-            hits = by_hash[orth] = index.word_hits(text[start:end])
+    for start, n, hits in _token_hits(index, rows, text):
         for theme_id, w in hits:
             acc = per_sent[(sent_of(start), theme_id)]
             acc[0] += w
-            acc[1].append(text[start:end])
+            acc[1].append(text[start:start + n])
     low = text.lower()
     for rx, theme_id, w in index.phrases:
         for m in rx.finditer(low):
@@ -106,6 +103,23 @@ def score(
             acc[0] += w
             acc[1].append(text[m.start():m.end()])
     return _aggregate(index, per_sent)
+
+
+def _token_hits(index: ThemeIndex, rows: "np.ndarray | None", text: str) -> list[tuple[int, int, list[Hit]]]:
+    """(start, length, hits) for the tokens that hit a theme; each word type is looked up once."""
+    if rows is None or not len(rows):
+        return []
+    by_hash = index.by_hash
+    orth = rows[:, 0]
+    uniq, first = np.unique(orth, return_index=True)
+    for h, i in zip(uniq.tolist(), first.tolist()):
+        if h not in by_hash:
+            by_hash[h] = index.word_hits(text[rows[i, 1]:rows[i, 1] + rows[i, 2]])
+    hit_hashes = [h for h in uniq.tolist() if by_hash[h]]
+    if not hit_hashes:
+        return []
+    pos = np.nonzero(np.isin(orth, hit_hashes))[0]
+    return [(int(rows[i, 1]), int(rows[i, 2]), by_hash[int(orth[i])]) for i in pos]
 
 
 def _aggregate(index: ThemeIndex, per_sent: dict) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:

@@ -78,7 +78,8 @@ CREATE TABLE quotes (
     kind         VARCHAR NOT NULL
 );
 
--- near-duplicates: partial overlaps between two articles (similarity = estimated Jaccard of shingles)
+-- overlapping articles: similarity = share of the shorter text's passages found in the other
+-- (1.0 = the shorter one is contained in the longer); near-identical copies also get duplicate_of
 CREATE TABLE "overlaps" (
     article_id VARCHAR NOT NULL,
     other_id   VARCHAR NOT NULL,
@@ -89,6 +90,12 @@ CREATE TABLE "overlaps" (
 CREATE TABLE article_bands (
     article_id VARCHAR NOT NULL,
     band       INTEGER NOT NULL,
+    hash       UBIGINT NOT NULL
+);
+
+-- sampled word 8-gram fingerprints of each article, for finding shared passages in SQL
+CREATE TABLE article_passages (
+    article_id VARCHAR NOT NULL,
     hash       UBIGINT NOT NULL
 );
 

@@ -1,0 +1,26 @@
+"""Pure enrichment: articles in, frozen Enrichment records out.
+
+    res = load_resources(overlay_path, model)   # reads registry, lexicon, overlay
+    results = enrich(articles, res)              # pure; builds the spaCy pipeline once per process
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["Resources", "enrich", "load_resources"]
+
+if TYPE_CHECKING:
+    from flows.enrich.core import enrich
+    from flows.enrich.resources import Resources, load_resources
+
+
+def __getattr__(name: str) -> Any:
+    """Import lazily so that `import flows.enrich.model` stays light."""
+    if name == "enrich":
+        from flows.enrich.core import enrich
+        return enrich
+    if name in ("Resources", "load_resources"):
+        from flows.enrich import resources
+        return getattr(resources, name)
+    raise AttributeError(name)

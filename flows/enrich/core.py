@@ -1,0 +1,115 @@
+"""enrich(): articles in, Enrichment out. Pure: no I/O, deterministic, inputs untouched."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
+from spacy.tokens import Doc
+
+from flows.article import Article
+from flows.enrich import dedup
+from flows.enrich.discovery import Found, Scanner, from_entities, slug
+from flows.enrich.matcher import Hit, resolve
+from flows.enrich.model import Actor, Enrichment, Mention, Sentence
+from flows.enrich.pipeline import get_pipeline
+from flows.enrich.quotes import find_quotes
+from flows.enrich.resources import Resources
+from flows.enrich.roles import role_label
+from flows.enrich.themes import SentenceOf, score, theme_index
+
+BATCH = 64
+
+
+def enrich(articles: Sequence[Article], res: Resources) -> list[Enrichment]:
+    """Enrich articles in order; the spaCy pipeline is built once per process."""
+    nlp = get_pipeline(res)
+    index = theme_index(res.theme_list)
+    docs = nlp.pipe((a.body for a in articles), batch_size=BATCH)
+    return [_enrich_doc(doc, art, res, index) for doc, art in zip(docs, articles)]
+
+
+def _sentences(text: str, starts: list[int], offsets: list[int]) -> tuple[Sentence, ...]:
+    """Sentence spans from the first-token flags, whitespace trimmed; empty ones dropped."""
+    firsts = [i for i, f in enumerate(starts) if f == 1] or ([0] if offsets else [])
+    bounds = [offsets[i] for i in firsts] + [len(text)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        chunk = text[a:b]
+        stripped = chunk.strip()
+        if stripped:
+            start = a + len(chunk) - len(chunk.lstrip())
+            out.append(Sentence(len(out), start, start + len(stripped)))
+    return tuple(out)
+
+
+def _enrich_doc(doc: Doc, art: Article, res: Resources, index) -> Enrichment:
+    text = art.body  # == doc.text, which spaCy would rebuild token by token
+    arr = doc.to_array([ORTH, IDX, LENGTH, SENT_START]).astype("int64") if len(doc) else None
+    rows = arr[:, :3].tolist() if arr is not None else []
+    tokens = [text[i:i + n] for _, i, n in rows]
+    offsets = [i for _, i, _ in rows]
+    sentences = _sentences(text, arr[:, 3].tolist() if arr is not None else [], offsets)
+    sent_of = SentenceOf([s.start_char for s in sentences])
+    matches = doc.user_data.get("lagebild_matches", [])
+    active = _active(matches, art, res)
+    hits = resolve(matches, tokens, offsets, res, active, res.given_names)
+    mentions, actors = _registry_mentions(hits, text, art, res, sent_of)
+    found = _discover(doc, tokens, offsets, hits, res)
+    more, disc_actors = _found_mentions(found, tokens, offsets, text, sent_of, res)
+    mentions = tuple(sorted(mentions + more, key=lambda m: (m.start_char, m.end_char)))
+    themes, sent_themes = score(index, arr, text, sent_of)
+    all_actors = {**actors, **disc_actors}
+    quotes = find_quotes(text, sentences, mentions, tokens, offsets)
+    return Enrichment(
+        article_id=art.article_id, sentences=sentences, mentions=mentions,
+        actors=tuple(all_actors[k] for k in sorted(all_actors)), themes=themes,
+        sentence_themes=sent_themes, quotes=quotes, minhash=dedup.signature(text),
+        enrich_version=res.enrich_version,
+    )
+
+
+def _active(matches: list, art: Article, res: Resources) -> set[str]:
+    """Matched actors that held a role on the article's date (tie-break for shared names)."""
+    ids = {label.partition("|")[2] for label, _, _ in matches}
+    return {a for a in ids if a in res.by_id and role_label(res.by_id[a].roles, art.published_date, art.date_precision)}
+
+
+def _registry_mentions(hits: list[Hit], text: str, art: Article, res: Resources, sent_of: SentenceOf):
+    mentions, actors = [], {}
+    for h in hits:
+        a = res.by_id[h.actor_id]
+        role = role_label(a.roles, art.published_date, art.date_precision) or a.role
+        mentions.append(Mention(
+            a.id, a.name, a.kind, text[h.start_char:h.end_char], sent_of(h.start_char), h.start_char,
+            h.end_char, h.method, role, h.method == "metonym"))
+        actors[a.id] = Actor(a.id, a.name, a.kind, a.country, "registry", a.role)
+    return mentions, actors
+
+
+def _discover(doc: Doc, tokens: list[str], offsets: list[int], hits: list[Hit], res: Resources) -> list[Found]:
+    taken = [False] * len(tokens)
+    for h in hits:
+        for k in range(h.start, h.end):
+            taken[k] = True
+    found = from_entities([(e.label_, e.start, e.end) for e in doc.ents], tokens, taken) if res.model else []
+    scanner = Scanner(tokens, offsets, taken, res.given_names, res.places)
+    found += scanner.scan()
+    ign = res.overlay.ignore
+    return [f for f in found if f.name not in ign and f"disc-{slug(f.name)}" not in ign]
+
+
+def _found_mentions(found: list[Found], tokens, offsets, text: str, sent_of: SentenceOf, res: Resources):
+    mentions, actors = [], {}
+    for f in found:
+        aid = f"disc-{slug(f.name)}"
+        if aid in res.by_id:  # promoted through the overlay under its discovered id
+            a = res.by_id[aid]
+            kind, name, origin, role = a.kind, a.name, "registry", a.role
+        else:
+            kind, name, origin, role = f.kind, f.name, "discovered", f.role
+        start, end = offsets[f.start], offsets[f.end - 1] + len(tokens[f.end - 1])
+        mentions.append(Mention(aid, name, kind, text[start:end], sent_of(start), start, end, f.method, role))
+        prev = actors.get(aid)
+        actors[aid] = Actor(aid, name, kind, f.country, origin, role or (prev.role if prev else None))
+    return mentions, actors
