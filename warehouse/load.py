@@ -172,8 +172,13 @@ def insert_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetim
     )
 
 
+# Band hashes are kept to 63 bits: DuckDB pushes join filters into registered Arrow tables as
+# Python ints, and pyarrow cannot turn values of 2**63 or more into the filter's int64.
+MASK63 = (1 << 63) - 1
+
+
 def insert_bands(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int, int]]]) -> None:
-    rows = [{"article_id": aid, "band": b, "hash": h} for aid, bs in bands.items() for b, h in bs]
+    rows = [{"article_id": aid, "band": b, "hash": h & MASK63} for aid, bs in bands.items() for b, h in bs]
     if rows:
         schema = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
         con.register("_batch_bands", pa.Table.from_pylist(rows, schema=schema))
@@ -185,7 +190,7 @@ def insert_bands(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int
 
 def band_candidates(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int, int]]]) -> dict[str, set[str]]:
     """For each new article, the stored articles sharing at least one LSH band."""
-    rows = [{"article_id": aid, "band": b, "hash": h} for aid, bs in bands.items() for b, h in bs]
+    rows = [{"article_id": aid, "band": b, "hash": h & MASK63} for aid, bs in bands.items() for b, h in bs]
     if not rows:
         return {}
     schema = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])

@@ -8,34 +8,42 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from typing import Sequence
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 64
 SHINGLE = 5
 ROWS = 4  # rows per band: 16 bands; pairs with Jaccard >= ~0.5 very likely share a band
-SEED = 1
 _WORD = re.compile(r"\w+")
+_RNG = np.random.default_rng(20221)
+_A = _RNG.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)  # odd multipliers
+_B = _RNG.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
+_MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+                  0x94D049BB133111EB], dtype=np.uint64)
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
-    """Lowercased word n-grams (the whole text as one shingle when it is shorter)."""
-    words = _WORD.findall(text.lower())
-    if len(words) <= size:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
+def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
+    """Distinct 32-bit hashes of the lowercased word n-grams (one shingle when the text is shorter)."""
+    words = np.array([zlib.crc32(w.encode()) for w in _WORD.findall(text.lower())], dtype=np.uint64)
+    if len(words) == 0:
+        return words
+    size = min(size, len(words))
+    n = len(words) - size + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for k in range(size):
+        acc += words[k:k + n] * _MULT[k]
+    return np.unique(acc >> np.uint64(32))
 
 
 def signature(text: str) -> tuple[int, ...]:
-    """MinHash signature of `text`: NUM_PERM unsigned 32-bit values (empty text -> ())."""
-    sh = shingles(text)
-    if not sh:
+    """MinHash signature: NUM_PERM unsigned 32-bit minima of multiply-shift hashes (empty text -> ())."""
+    sh = shingle_hashes(text)
+    if len(sh) == 0:
         return ()
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED)
-    mh.update_batch(list(sh))
-    return tuple(int(v) for v in mh.hashvalues)
+    hashed = (sh[None, :] * _A[:, None] + _B[:, None]) >> np.uint64(32)
+    return tuple(hashed.min(axis=1).tolist())
 
 
 def bands(sig: Sequence[int], rows: int = ROWS) -> list[tuple[int, int]]:
@@ -71,6 +79,12 @@ def passage_bands(text: str, min_words: int = 8) -> list[tuple[int, int]]:
             digest = hashlib.blake2b(" ".join(words).encode(), digest_size=8).digest()
             keys[int.from_bytes(digest, "little")] = None
     return [(PASSAGE_BAND, k) for k in keys]
+
+
+def jaccard(a_text: str, b_text: str) -> float:
+    """Exact Jaccard similarity of the two shingle sets (to check the estimate)."""
+    a, b = set(shingle_hashes(a_text).tolist()), set(shingle_hashes(b_text).tolist())
+    return len(a & b) / len(a | b) if a | b else 0.0
 
 
 def containment(a_text: str, b_text: str) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Sequence
 
 from flows.enrich.lexicon import function_words, german_words, role_heads, wordlist
@@ -41,6 +42,17 @@ def slug(name: str) -> str:
 
 def _cap(w: str) -> bool:
     return w[:1].isupper() and w[:1].isalpha()
+
+
+@cache
+def _role_rx() -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(map(re.escape, role_heads())) + ")$")
+
+
+@cache
+def _org_rx() -> re.Pattern[str]:
+    """An organisation noun: at least three letters before one of the org heads."""
+    return re.compile(r"\w{3}(?:" + "|".join(map(re.escape, wordlist("org_heads"))) + ")$")
 
 
 class Scanner:
@@ -79,8 +91,7 @@ class Scanner:
         """The role word right before token i ('Duma-Präsident'), if any."""
         if i == 0 or not _cap(self.t[i - 1]):
             return None
-        low = self.t[i - 1].lower()
-        if not any(low.endswith(h) for h in role_heads()):
+        if not _role_rx().search(self.t[i - 1].lower()):
             return None
         s = self.word_start(i - 1)
         return "".join(self.t[s:i])
@@ -130,9 +141,9 @@ class Scanner:
         if _ACRONYM.match(w) and len(w) >= 3 and w not in wordlist("acronym_stop") and not w.isdigit():
             return Found(w, "organisation", i, i + 1, "acronym")
         low = w.lower()
-        if _cap(w) and w not in self.fw and low not in self.words:
-            for head in wordlist("org_heads"):
-                if low.endswith(head) and len(low) >= len(head) + 3:
+        if _cap(w) and w not in self.fw and low not in self.words and _org_rx().search(low):
+            if True:
+                if True:
                     s = i
                     while s > 0 and _cap(t[s - 1]) and t[s - 1][-1:] in "emnrs" and t[s - 1].lower() in self.words:
                         s -= 1
@@ -148,16 +159,14 @@ class Scanner:
         return None
 
     def scan(self) -> list[Found]:
-        i = 0
-        while i < len(self.t):
-            f = None
-            if not self.taken[i] and _cap(self.t[i]):
-                f = self.person_at(i) or self.org_at(i) or self.place_at(i)
+        nxt = 0
+        for i in [k for k, w in enumerate(self.t) if w[:1].isupper()]:
+            if i < nxt or self.taken[i]:
+                continue
+            f = self.person_at(i) or self.org_at(i) or self.place_at(i)
             if f and self.free(f.start, f.end):
                 self.claim(f)
-                i = f.end
-            else:
-                i += 1
+                nxt = f.end
         self.follow_surnames()
         return self.found
 

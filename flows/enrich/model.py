@@ -64,6 +64,8 @@ class Quote:
     start_char: int  # span of the quoted/reported content in the body
     end_char: int
     kind: str = "direct"  # 'direct' | 'reported'
+    speaker_start: int | None = None  # span of speaker_text in the body, when found
+    speaker_end: int | None = None
 
 
 @dataclass(frozen=True)

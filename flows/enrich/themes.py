@@ -59,8 +59,12 @@ class ThemeIndex:
         for surface, lemma in lemma_table().items():
             if lemma in by_lemma:
                 self.forms.setdefault(surface.lower(), by_lemma[lemma])
-        self.phrases = [(re.compile(r"(?<!\w)" + re.escape(p) + r"(?!\w)"), t.id, w)
-                        for t in themes for p, w in t.phrases]
+        self.phrase_hits: dict[str, list[Hit]] = defaultdict(list)
+        for t in themes:
+            for p, w in t.phrases:
+                self.phrase_hits[p].append((t.id, w))
+        alternation = "|".join(re.escape(p) for p in sorted(self.phrase_hits, key=len, reverse=True))
+        self.phrase_rx = re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)") if alternation else None
         self.min_score = {t.id: t.min_score for t in themes}
         self._cache: dict[str, list[Hit]] = {}
         self.by_hash: dict[int, list[Hit]] = {}  # StringStore hashes are stable across processes
@@ -96,9 +100,8 @@ def score(
             acc = per_sent[(sent_of(start), theme_id)]
             acc[0] += w
             acc[1].append(text[start:start + n])
-    low = text.lower()
-    for rx, theme_id, w in index.phrases:
-        for m in rx.finditer(low):
+    for m in index.phrase_rx.finditer(text.lower()) if index.phrase_rx else ():
+        for theme_id, w in index.phrase_hits[m.group()]:
             acc = per_sent[(sent_of(m.start()), theme_id)]
             acc[0] += w
             acc[1].append(text[m.start():m.end()])

@@ -1,0 +1,41 @@
+"""Where the dashboard finds its data: settings from LAGEBILD_* variables, read on each run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flows.settings import Settings
+
+DEFAULT_REFRESH = 3.0
+
+
+def settings() -> Settings:
+    return Settings.load()
+
+
+def warehouse() -> str:
+    return str(settings().warehouse)
+
+
+def refresh_seconds() -> float:
+    """Seconds between live refreshes (env LAGEBILD_DASHBOARD_REFRESH, 0 turns it off)."""
+    try:
+        return max(0.0, float(os.environ.get("LAGEBILD_DASHBOARD_REFRESH", DEFAULT_REFRESH)))
+    except ValueError:
+        return DEFAULT_REFRESH
+
+
+def stamp(target: str) -> tuple[int, ...]:
+    """Size and mtime of the warehouse file and its WAL: changes whenever a writer commits.
+
+    Cached queries are keyed on it, so a refresh tick touches DuckDB only after new data.
+    """
+    out: list[int] = []
+    for path in (Path(target), Path(target + ".wal")):
+        try:
+            st = path.stat()
+            out += [st.st_size, st.st_mtime_ns]
+        except OSError:
+            out += [0, 0]
+    return tuple(out)

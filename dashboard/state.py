@@ -1,0 +1,113 @@
+"""Filters that live in the URL: widgets start from the query parameters and write back to them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from dashboard.charts import MEASURES
+from warehouse.queries import Filters
+
+GRAINS = ("day", "week", "month")
+
+
+def param(key: str, default: str = "") -> str:
+    return st.query_params.get(key, default) or default
+
+
+def params(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v]
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _seed(key: str, value: Any) -> None:
+    """Give a widget its first value (from the URL) once per session."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def choice(label: str, key: str, options: list[str], default: str, **kw: Any) -> str:
+    """A radio bound to query parameter `key`."""
+    wanted = param(key, default)
+    _seed("w_" + key, wanted if wanted in options else default)
+    return str(st.radio(label, options, key="w_" + key, horizontal=True, **kw))
+
+
+def multi(label: str, key: str, options: list[str], fmt: dict[str, str] | None = None) -> list[str]:
+    """A multiselect bound to the repeated query parameter `key`."""
+    _seed("w_" + key, [v for v in params(key) if v in options])
+    return list(st.multiselect(label, options, key="w_" + key,
+                               format_func=(lambda v: fmt.get(v, v)) if fmt else str))
+
+
+def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
+    """Sidebar filters (date range, kind, country, role, theme, actors, duplicates) from/to the URL."""
+    sb = st.sidebar
+    first = opts["first"].date() if hasattr(opts["first"], "date") else opts["first"]
+    last = opts["last"].date() if hasattr(opts["last"], "date") else opts["last"]
+    with sb:
+        st.subheader("Filters")
+        start = _date(param("from")) or first
+        end = _date(param("to")) or last
+        _seed("w_range", (start, end) if first else ())
+        picked = st.date_input("Date range", key="w_range", min_value=first, max_value=last) if first else ()
+        rng = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
+        actor_names = dict(zip(opts["actors"]["actor_id"], opts["actors"]["name"], strict=False))
+        theme_names = dict(zip(opts["themes"]["theme_id"], opts["themes"]["label"], strict=False))
+        chosen = multi("Actors", "actor", list(actor_names), actor_names) if actors else []
+        kinds = multi("Kind", "kind", opts["kinds"])
+        countries = multi("Country", "country", opts["countries"])
+        roles = multi("Role", "role", opts["roles"])
+        picked_themes = multi("Theme", "theme", list(theme_names), theme_names) if themes else []
+        _seed("w_dups", param("dups") == "1")
+        dups = st.toggle("Count syndicated copies", key="w_dups",
+                         help="By default a story syndicated by several outlets counts once.")
+    return Filters(start=rng[0] if rng else None, end=rng[1] if len(rng) > 1 else None,
+                   kinds=tuple(kinds), countries=tuple(countries), roles=tuple(roles),
+                   themes=tuple(picked_themes), actors=tuple(chosen), duplicates=bool(dups))
+
+
+def filter_params(f: Filters) -> dict[str, Any]:
+    """The query parameters that reproduce `f`."""
+    out: dict[str, Any] = {}
+    if f.start:
+        out["from"] = f.start.isoformat()
+    if f.end:
+        out["to"] = f.end.isoformat()
+    for key, values in (("actor", f.actors), ("kind", f.kinds), ("country", f.countries),
+                        ("role", f.roles), ("theme", f.themes)):
+        if values:
+            out[key] = list(values)
+    if f.duplicates:
+        out["dups"] = "1"
+    return out
+
+
+def publish(values: dict[str, Any]) -> None:
+    """Make the URL reflect the view (only when it changed)."""
+    clean = {k: v for k, v in values.items() if v not in (None, "", [])}
+    current = {k: (st.query_params.get_all(k) if isinstance(clean.get(k), list) else st.query_params.get(k))
+               for k in st.query_params}
+    if current != clean:
+        st.query_params.from_dict(clean)
+
+
+def grain_and_measure(measure: bool = True) -> tuple[str, str]:
+    """Granularity (and measure) radios above a chart, bound to the URL."""
+    cols = st.columns(2)
+    with cols[0]:
+        grain = choice("Granularity", "grain", list(GRAINS), "week")
+    metric = "mentions"
+    if measure:
+        with cols[1]:
+            metric = choice("Measure", "measure", list(MEASURES), "mentions",
+                            format_func=lambda m: MEASURES[m])
+    return grain, metric

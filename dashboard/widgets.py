@@ -1,0 +1,137 @@
+"""Building blocks the pages share: guard, live fragments, charts with downloads, drill-down lists."""
+
+from __future__ import annotations
+
+import html
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import context, marking
+from dashboard.charts import PICK
+from warehouse.db import WarehouseBusy, WarehouseMissing
+
+try:
+    import vl_convert
+except ImportError:  # exports then come from Streamlit's own chart toolbar (PNG) only
+    vl_convert = None
+
+
+def guard() -> bool:
+    """False (with a message) when there is no warehouse to read yet."""
+    if Path(context.warehouse()).exists():
+        return True
+    st.info("No warehouse yet. Drop article files into the inbox (or run `lagebild ingest PATH`); "
+            "this page fills in as soon as the first batch is loaded.")
+    return False
+
+
+def safely(fn: Callable[..., None]) -> Callable[..., None]:
+    """Show lock waits and a missing warehouse as messages instead of tracebacks."""
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            fn(*args, **kwargs)
+        except WarehouseBusy:
+            st.warning("The warehouse is busy (an ingest is writing). This view retries by itself.")
+        except WarehouseMissing:
+            st.info("No warehouse yet: drop article files into the inbox.")
+    run.__name__ = fn.__name__
+    run.__qualname__ = fn.__qualname__
+    return run
+
+
+def live(fn: Callable[..., None]) -> Callable[..., None]:
+    """Run `fn` as a fragment that refreshes itself while live refresh is on."""
+    every = context.refresh_seconds() if st.session_state.get("live", True) else 0
+    return st.fragment(safely(fn), run_every=every or None)
+
+
+def live_toggle() -> None:
+    st.sidebar.toggle("Live refresh", value=True, key="live",
+                      help=f"Re-read the warehouse every {context.refresh_seconds():g} s when it changed.")
+
+
+def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, key: str, name: str) -> list[dict]:
+    """Render a clickable chart with CSV/SVG/PNG downloads; return the picked points."""
+    event = st.altair_chart(chart, on_select="rerun", key=key, width="stretch")
+    cols = st.columns([1, 1, 1, 5])
+    cols[0].download_button("CSV", data.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
+                            key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    if vl_convert is not None:
+        spec = chart.to_dict()
+        cols[1].download_button("SVG", lambda: vl_convert.vegalite_to_svg(spec).encode("utf-8"), f"{name}.svg",
+                                "image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/image:")
+        cols[2].download_button("PNG", lambda: vl_convert.vegalite_to_png(spec, scale=2), f"{name}.png",
+                                "image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:")
+    return picked(event)
+
+
+def picked(event: Any) -> list[dict]:
+    """The selected points of an altair_chart event (empty when nothing is selected)."""
+    try:
+        return list(event.selection.get(PICK) or [])
+    except AttributeError:
+        return []
+
+
+def remember_pick(key: str, points: list[dict], from_url: dict | None) -> dict | None:
+    """The current drill-down: the clicked point, else the one from the URL until a click clears it."""
+    state = f"pick_{key}"
+    if state not in st.session_state:
+        st.session_state[state] = from_url
+    if points:
+        st.session_state[state] = points[0]
+    elif st.session_state.get(f"had_{key}"):
+        st.session_state[state] = None
+    st.session_state[f"had_{key}"] = bool(points)
+    return st.session_state[state]
+
+
+def article_link(article_id: str, title: str) -> str:
+    href = "article?" + urllib.parse.urlencode({"id": article_id})
+    return f'<a href="{html.escape(href)}" target="_self">{html.escape(title or article_id)}</a>'
+
+
+def show_sentences(df: pd.DataFrame, heading: str, limit: int) -> None:
+    """Drill-down: the sentences behind a number, grouped by article, mentions highlighted."""
+    st.markdown(f"#### Drill-down: {heading}")
+    if df.empty:
+        st.caption("No sentences for this selection.")
+        return
+    n_articles = df["article_id"].nunique()
+    more = " (first ones shown)" if len(df) >= limit else ""
+    st.caption(f"{len(df)} sentences in {n_articles} articles{more}. Click a title to open the reader.")
+    blocks = [marking.STYLE]
+    for aid, group in df.groupby("article_id", sort=False):
+        first = group.iloc[0]
+        date = _date_label(first["published_date"], first["date_precision"])
+        blocks.append(f'<div class="lb-meta">{date} · {article_link(str(aid), str(first["title"]))}</div>')
+        blocks += [marking.sentence_html(str(r.text), list(r.marks)) for r in group.itertuples()]
+    st.html("\n".join(blocks))
+    reader_picker(df.drop_duplicates("article_id"), key=f"open_{heading}")
+
+
+def reader_picker(df: pd.DataFrame, key: str) -> None:
+    """A select box + button that opens one of the listed articles in the reader."""
+    if df.empty:
+        return
+    labels = dict(zip(df["article_id"], df["title"], strict=False))
+    cols = st.columns([4, 1])
+    aid = cols[0].selectbox("Open in the reader", list(labels), format_func=lambda a: labels[a],
+                            key=key, label_visibility="collapsed")
+    if cols[1].button("Open article", key=f"{key}_go"):
+        st.switch_page("pages/article.py", query_params={"id": aid})
+
+
+def _date_label(value: Any, precision: str) -> str:
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%B %Y (month only)") if precision == "month" else stamp.strftime("%d.%m.%Y")
+
+
+def date_label(value: Any, precision: str) -> str:
+    return _date_label(value, precision)
