@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.charts import MEASURES
@@ -26,6 +27,12 @@ def _date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
 
 
 def _seed(key: str, value: Any) -> None:
@@ -51,8 +58,7 @@ def multi(label: str, key: str, options: list[str], fmt: dict[str, str] | None =
 def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
     """Sidebar filters (date range, kind, country, role, theme, actors, duplicates) from/to the URL."""
     sb = st.sidebar
-    first = opts["first"].date() if hasattr(opts["first"], "date") else opts["first"]
-    last = opts["last"].date() if hasattr(opts["last"], "date") else opts["last"]
+    first, last = _as_date(opts["first"]), _as_date(opts["last"])
     with sb:
         st.subheader("Filters")
         start = _date(param("from")) or first

@@ -245,4 +245,5 @@ def _seed_if_empty(settings: Settings, seeds: Path) -> int:
 
 
 def _log_to_stderr() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("lagebild").setLevel(logging.INFO)

@@ -98,8 +98,6 @@ class Scanner:
 
     def surname_end(self, j: int) -> int:
         """End of a (possibly hyphenated) capitalised surname starting at j, or j when none."""
-        if not self.name_word(j) or self.t[j] in self.given and not self.name_word(j + 1):
-            pass
         if not self.name_word(j):
             return j
         end = j + 1
@@ -119,8 +117,8 @@ class Scanner:
         while j < len(t) and t[j] in _PARTICLES and j > i:
             j += 1
         end = self.surname_end(j)
-        if end == j and j > i + 1 and t[j - 1] in self.given:  # "Wolodymyr Selenskyj"-like: last given is surname
-            end = j
+        if end == j and j > i + 1:  # Charles Michel: the last "given name" is the surname
+            j, end = j - 1, j
         if end == j:
             return None
         if j == i and (t[i] in self.words or t[i] in self.places):  # role + common word: no name
@@ -135,7 +133,7 @@ class Scanner:
         t, w = self.t, self.t[i]
         if i > 0 and t[i - 1] in wordlist("org_introducers") and _cap(w) and w not in self.fw:
             end = i + 1
-            while end < len(t) and _cap(t[end]) and t[end] not in self.fw and not self.joined(end - 1) is False:
+            while end < len(t) and _cap(t[end]) and t[end] not in self.fw:
                 end += 1
             return Found(" ".join(t[i:end]), "organisation", i, end, "discovered")
         if _ACRONYM.match(w) and len(w) >= 3 and w not in wordlist("acronym_stop") and not w.isdigit():
@@ -145,7 +143,7 @@ class Scanner:
             if True:
                 if True:
                     s = i
-                    while s > 0 and _cap(t[s - 1]) and t[s - 1][-1:] in "emnrs" and t[s - 1].lower() in self.words:
+                    while s > 0 and _cap(t[s - 1]) and t[s - 1] not in self.fw and t[s - 1][-1:] in "emnrs" and t[s - 1].lower() in self.words:
                         s -= 1
                     return Found(" ".join(t[s:i + 1]), "organisation", s, i + 1, "discovered")
         return None

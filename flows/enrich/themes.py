@@ -75,6 +75,10 @@ class ThemeIndex:
         if hits is None:
             low = word.lower()
             hits = self.forms.get(low, [])
+            for cut in (1, 2) if not hits else ():  # plural/case endings the lookup table lacks
+                hits = self.forms.get(low[:-cut], []) if low[-cut:] in ("e", "n", "s", "en", "es", "er") else []
+                if hits:
+                    break
             if not hits and len(low) > MIN_HEAD + 2:
                 low = low.rsplit("-", 1)[-1]
                 for i in range(1, len(low) - MIN_HEAD + 1):

@@ -17,18 +17,32 @@ def genitive(word: str) -> list[str]:
 
 
 def case_variants(text: str) -> list[str]:
-    """NATO -> Nato, Kyiv as is; acronyms of 4+ letters are often written in title case."""
+    """NATO -> Nato (acronyms of 4+ letters), dpa -> DPA (short lowercase acronyms)."""
     out = [text]
     words = text.split()
     if any(len(w) >= 4 and w.isalpha() and w.isupper() for w in words):
         out.append(" ".join(w.capitalize() if len(w) >= 4 and w.isupper() else w for w in words))
+    if len(words) == 1 and text.isalpha() and text.islower() and len(text) <= 4:
+        out.append(text.upper())
     return out
+
+
+def adjective_head_variants(text: str) -> list[str]:
+    """Weißes Haus -> Weiße Haus, Weißen Haus; Europäische Union -> Europäischen Union."""
+    first, _, rest = text.partition(" ")
+    if not rest or not first[:1].isupper():
+        return [text]
+    for ending in ("es", "en", "er", "em", "e"):
+        if first.endswith(ending) and len(first) > len(ending) + 3 and first[:-len(ending)][-1:].isalpha():
+            stem = first[: -len(ending)]
+            return [text] + [f"{stem}{e} {rest}" for e in ("e", "en", "er", "es", "em") if e != ending]
+    return [text]
 
 
 def name_variants(alias: str) -> list[str]:
     """An alias with its case variants and genitive of the last word."""
     out: list[str] = []
-    for v in case_variants(alias):
+    for v in (c for a in adjective_head_variants(alias) for c in case_variants(a)):
         out.append(v)
         head, _, last = v.rpartition(" ")
         for g in genitive(last):

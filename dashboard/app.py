@@ -1,0 +1,18 @@
+"""Lagebild dashboard entry point: `streamlit run dashboard/app.py` (or `lagebild dashboard`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import auth, navigation  # noqa: E402
+
+st.set_page_config(page_title="Lagebild", page_icon=":material/newspaper:", layout="wide")
+if auth.allowed():
+    navigation.pages().run()

@@ -1,0 +1,35 @@
+"""Optional password for the dashboard: env LAGEBILD_DASHBOARD_PASSWORD or secrets `dashboard_password`."""
+
+from __future__ import annotations
+
+import hmac
+import os
+
+import streamlit as st
+
+
+def expected_password() -> str | None:
+    value = os.environ.get("LAGEBILD_DASHBOARD_PASSWORD")
+    if value:
+        return value
+    try:
+        secret = st.secrets.get("dashboard_password")
+    except Exception:  # no secrets file: no password
+        return None
+    return str(secret) if secret else None
+
+
+def allowed() -> bool:
+    """True when no password is set or the session entered it; otherwise shows the login form."""
+    wanted = expected_password()
+    if not wanted or st.session_state.get("authenticated"):
+        return True
+    st.title("Lagebild")
+    with st.form("login"):
+        given = st.text_input("Password", type="password")
+        if st.form_submit_button("Sign in"):
+            if hmac.compare_digest(given.encode(), wanted.encode()):
+                st.session_state["authenticated"] = True
+                st.rerun()
+            st.error("Wrong password.")
+    return False

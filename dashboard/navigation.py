@@ -1,0 +1,36 @@
+"""The page list; the Review page appears only when the review overlay API is importable."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import streamlit as st
+
+
+def review_available() -> bool:
+    """The review overlay API imports cleanly."""
+    try:
+        module = importlib.import_module("flows.enrich.review")
+    except Exception:  # not there yet or broken: hide the page
+        return False
+    return all(hasattr(module, name) for name in ("promote", "merge", "ignore"))
+
+
+def pages() -> Any:
+    """Build the navigation (call once per run, from app.py)."""
+    analyse = [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page("pages/actors.py", title="Actors", icon=":material/groups:", url_path="actors"),
+        st.Page("pages/themes.py", title="Themes", icon=":material/category:", url_path="themes"),
+        st.Page("pages/search.py", title="Search", icon=":material/search:", url_path="search"),
+        st.Page("pages/article.py", title="Article", icon=":material/article:", url_path="article"),
+    ]
+    manage = [
+        st.Page("pages/ingest.py", title="Ingest", icon=":material/inbox:", url_path="ingest"),
+        st.Page("pages/sql.py", title="SQL", icon=":material/terminal:", url_path="sql"),
+    ]
+    if review_available():
+        manage.insert(1, st.Page("pages/review.py", title="Review", icon=":material/rule:", url_path="review"))
+    return st.navigation({"Analyse": analyse, "Manage": manage})

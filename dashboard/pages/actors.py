@@ -1,0 +1,3 @@
+from dashboard.views.actors import render
+
+render()

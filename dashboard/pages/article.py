@@ -1,0 +1,3 @@
+from dashboard.views.article import render
+
+render()

@@ -1,0 +1,3 @@
+from dashboard.views.review import render
+
+render()

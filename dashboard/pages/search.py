@@ -1,0 +1,3 @@
+from dashboard.views.search import render
+
+render()

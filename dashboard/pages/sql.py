@@ -1,0 +1,3 @@
+from dashboard.views.sql import render
+
+render()

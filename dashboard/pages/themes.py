@@ -1,0 +1,3 @@
+from dashboard.views.themes import render
+
+render()

@@ -1,0 +1,1 @@
+"""Page bodies; the files in dashboard/pages only call their `render`."""

@@ -1,0 +1,59 @@
+"""Actors over time: top-N or chosen actors, day/week/month, absolute or normalised, drill-down."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import charts, data, state, widgets
+from warehouse.queries import Drill, Filters
+
+DRILL_LIMIT = 100
+
+
+def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
+    series = data.get("actor_series", grain, f, top_n)
+    if series.empty:
+        st.info("No mentions match these filters.")
+        state.publish(url)
+        return
+    points = widgets.show_chart(charts.actor_lines(series, grain, measure), series, "actors_chart",
+                                f"actors_{grain}_{measure}")
+    if grain != "month" and (n := data.get("month_only", f)):
+        st.caption(f"{n} articles dated only to their month are not drawn at {grain} granularity "
+                   "(never as if on the 1st); switch to month to include them.")
+    if not f.duplicates:
+        st.caption("Syndicated copies count once (toggle in the sidebar).")
+    seed = {"key": url.get("at"), "actor_id": url.get("pick")} if url.get("pick") else None
+    pick = widgets.remember_pick("actors", points, seed)
+    if pick and pick.get("actor_id"):
+        start = date.fromisoformat(pick["key"]) if pick.get("key") else None
+        drill = Drill(actor_id=pick["actor_id"], start=start, grain=grain)
+        df = data.get("drill_sentences", drill, f, DRILL_LIMIT)
+        name = series.loc[series["actor_id"] == pick["actor_id"], "name"]
+        label = name.iloc[0] if len(name) else pick["actor_id"]
+        when = f" in the {grain} from {start:%d.%m.%Y}" if start else ""
+        widgets.show_sentences(df, f"{label}{when}", DRILL_LIMIT)
+        url = {**url, "pick": pick["actor_id"], "at": pick.get("key")}
+    else:
+        st.caption("Click a point to list the sentences behind it.")
+        url = {k: v for k, v in url.items() if k not in ("pick", "at")}
+    state.publish(url)
+
+
+def render() -> None:
+    st.title("Actors over time")
+    widgets.live_toggle()
+    if not widgets.guard():
+        return
+    opts = data.get("filter_options")
+    f = state.filters(opts)
+    grain, measure = state.grain_and_measure()
+    with st.sidebar:
+        top = state.param("top", "5")
+        st.session_state.setdefault("w_top", int(top) if top.isdigit() and 0 < int(top) <= 20 else 5)
+        top_n = int(st.slider("Top N actors (when none chosen)", 1, 20, key="w_top"))
+    url = {**state.filter_params(f), "grain": grain, "measure": measure, "top": str(top_n),
+           "pick": state.param("pick"), "at": state.param("at")}
+    widgets.live(body)(f, grain, measure, top_n, url)

@@ -1,0 +1,1 @@
+"""Evaluation of enrichment: seed actor gold, GermEval 2014 NER, Wikinews quote speakers, speed."""

@@ -1,0 +1,26 @@
+"""`python -m eval`: seed actors, GermEval 2014 dev NER, Wikinews quote speakers (add --speed for throughput)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from eval import germeval, quotes, seeds
+from flows.enrich import load_resources
+
+
+def main(argv: list[str]) -> None:
+    res = load_resources()
+    print(f"Lagebild enrichment evaluation, {date.today().isoformat()}, enrich_version {res.enrich_version}")
+    print("All figures are on development sets (GermEval/Wikinews also split into halves A and B).")
+    for module in (seeds, germeval, quotes):
+        for name, score in module.evaluate(res).items():
+            print(score.line(name))
+    if "--speed" in argv:
+        from eval import speed
+
+        speed.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,98 @@
+"""Quote speakers on Wikinews (quotes.jsonl): a gold quote counts as found when a predicted quote
+overlaps its quote span and the predicted speaker span overlaps the gold speaker span.
+
+Gold offsets are into the article file as written (header line included); they are mapped to
+the stored body by aligning the non-whitespace characters of both. Gold quotes without a speaker
+span are left out. Scores for all articles and for the two halves (files sorted by name).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from eval.metrics import PRF
+from flows.enrich import enrich, load_resources
+from flows.parse import parse_text_article
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpora" / "wikinews-de"
+
+
+def offset_map(raw: str, body: str) -> dict[int, int]:
+    """File offset -> body offset, for every non-whitespace character after the date token."""
+    start = raw.index("date") + len("date ")
+    start = raw.index(" ", start)
+    raw_pos = [i for i in range(start, len(raw)) if not raw[i].isspace()]
+    body_pos = [i for i, c in enumerate(body) if not c.isspace()]
+    return dict(zip(raw_pos, body_pos))
+
+
+def _span(spans, omap) -> tuple[int, int] | None:
+    pts = [omap[i] for s, e in spans for i in range(s, e) if i in omap]
+    return (min(pts), max(pts) + 1) if pts else None
+
+
+def _overlap(a, b) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def load():
+    gold = defaultdict(list)
+    for line in (CORPUS / "quotes.jsonl").read_text(encoding="utf-8").splitlines():
+        q = json.loads(line)
+        if q.get("speaker") and q["speaker"].get("spans") and q.get("quote"):
+            gold[q["file"]].append(q)
+    return gold
+
+
+def evaluate(res=None) -> dict[str, PRF]:
+    gold = load()
+    files = sorted(gold)
+    arts, maps = [], []
+    for f in files:
+        raw = (CORPUS / "articles" / f).read_text(encoding="utf-8")
+        art = parse_text_article(f, raw)
+        arts.append(art)
+        maps.append(offset_map(raw, art.body))
+    out = enrich(arts, res or load_resources())
+    half = len(files) // 2
+    counts = {k: [0, 0, 0] for k in ("all", "half A", "half B")}
+    for n, (f, omap, enr) in enumerate(zip(files, maps, out)):
+        golds = [(_span(q["quote"]["spans"], omap), _span(q["speaker"]["spans"], omap)) for q in gold[f]]
+        preds = [((q.start_char, q.end_char), (q.speaker_start, q.speaker_end)) for q in enr.quotes
+                 if q.speaker_start is not None]
+        tp_r = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for pq, ps in preds) for gq, gs in golds)
+        tp_p = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for gq, gs in golds) for pq, ps in preds)
+        for key in ("all", "half A" if n < half else "half B"):
+            c = counts[key]
+            c[0] += tp_p; c[1] += len(preds); c[2] += tp_r; c.append(len(golds))
+    return {f"Wikinews quote speakers {k}": _prf(c) for k, c in counts.items()}
+
+
+def _prf(c: list[int]) -> PRF:
+    tp_p, n_pred, tp_r, n_gold = c[0], c[1], c[2], sum(c[3:])
+    # precision from predictions, recall from gold items; PRF(tp, fp, fn) reproduces both
+    p = tp_p / n_pred if n_pred else 0.0
+    r = tp_r / n_gold if n_gold else 0.0
+    return _Score(tp_r, n_pred - tp_p, n_gold - tp_r, p, r)
+
+
+class _Score(PRF):
+    def __init__(self, tp, fp, fn, p, r):
+        object.__setattr__(self, "tp", tp); object.__setattr__(self, "fp", fp); object.__setattr__(self, "fn", fn)
+        object.__setattr__(self, "_p", p); object.__setattr__(self, "_r", r)
+
+    @property
+    def precision(self) -> float:
+        return self._p
+
+    @property
+    def recall(self) -> float:
+        return self._r
+
+
+if __name__ == "__main__":
+    for name, score in evaluate().items():
+        print(score.line(name))

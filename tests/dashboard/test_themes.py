@@ -1,0 +1,24 @@
+"""Themes page in AppTest: areas, heatmaps, modes, empty warehouse."""
+
+from __future__ import annotations
+
+from dash_helpers import chart_data, open_app, texts
+
+
+def test_themes_with_data(with_data):
+    at = open_app("themes")
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 3  # themes over time, actor × theme, co-occurrence
+    assert "Sanktionen" in chart_data(charts[0])
+    assert "Olaf Scholz" in chart_data(charts[1]) and "Russland" in chart_data(charts[2])
+
+
+def test_themes_stream_mode_from_url(with_data):
+    at = open_app("themes", mode="stream", grain="month")
+    assert at.radio(key="w_mode").value == "stream"
+    assert '"center"' in at.get("vega_lite_chart")[0].proto.spec
+
+
+def test_themes_empty(with_empty):
+    at = open_app("themes")
+    assert "No themes match" in texts(at)

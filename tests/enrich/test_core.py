@@ -1,0 +1,38 @@
+import copy
+import pickle
+from datetime import date
+
+from flows.enrich import enrich
+from tests.enrich.conftest import make_article
+
+TEXTS = ["Titel eins\n\nUS-Außenminister Antony Blinken traf Sergej Lawrow. „Wir reden“, sagte Blinken.",
+         "Titel zwei\n\nDer Kreml droht mit Sanktionen. Russland verlegt Truppen nach Belarus."]
+
+
+def test_pure_and_deterministic(res):
+    arts = [make_article(t) for t in TEXTS]
+    before = copy.deepcopy(arts)
+    first, second = enrich(arts, res), enrich(list(reversed(arts)), res)
+    assert arts == before
+    assert first == list(reversed(second))
+    assert all(e.enrich_version == res.enrich_version for e in first)
+
+
+def test_resources_pickle_and_version(res):
+    clone = pickle.loads(pickle.dumps(res))
+    assert clone.enrich_version == res.enrich_version and len(res.enrich_version) == 12
+    assert enrich([make_article(TEXTS[0])], clone)[0] == enrich([make_article(TEXTS[0])], res)[0]
+
+
+def test_sentences_cover_title_and_paragraphs(run):
+    body = "Ein Titel ohne Punkt\n\nErster Satz. Zweiter Satz!\n\nÜberschrift\n\nDritter „Satz.“ Vierter."
+    enr = run(body)
+    assert [body[s.start_char:s.end_char] for s in enr.sentences] == [
+        "Ein Titel ohne Punkt", "Erster Satz.", "Zweiter Satz!", "Überschrift", "Dritter „Satz.“", "Vierter."]
+
+
+def test_actors_listed_for_every_mention(run):
+    enr = run(TEXTS[1], date(2022, 1, 1), "month")
+    assert {m.actor_id for m in enr.mentions} <= {a.actor_id for a in enr.actors}
+    kreml = next(m for m in enr.mentions if m.surface == "Kreml")
+    assert kreml.metonym and kreml.method == "metonym" and kreml.actor_id == "country-ru"

@@ -1,0 +1,33 @@
+def _by_kind(enr, kind):
+    return [q for q in enr.quotes if q.kind == kind]
+
+
+def test_direct_quote_with_cue_after(run):
+    enr = run('„Wir sind bereit“, sagte US-Außenminister Antony Blinken am Mittwoch.')
+    q = _by_kind(enr, "direct")[0]
+    assert q.quote == "Wir sind bereit" and q.actor_id == "p-blinken"
+    assert "Blinken" in q.speaker_text
+
+
+def test_direct_quote_with_speaker_before_and_so(run):
+    enr = run('Stoltenberg erklärte: „Die Nato ist bereit.“ "Wir reden weiter", so Lawrow.')
+    assert [(q.actor_id, q.cue) for q in _by_kind(enr, "direct")] == [("p-stoltenberg", "erklärte"), ("p-lawrow", "so")]
+
+
+def test_reported_speech_and_pronoun(run):
+    enr = run("Lawrow sagte, die Unterredung sei offen gewesen. Er betonte, Russland bedrohe niemanden.")
+    rep = _by_kind(enr, "reported")
+    assert [(q.actor_id, q.speaker_text) for q in rep] == [("p-lawrow", "Lawrow"), ("p-lawrow", "Er")]
+
+
+def test_zufolge_and_nach_angaben(run):
+    enr = run("Der Nato zufolge bleiben die Truppen. Nach Angaben von Scholz gibt es Gespräche.")
+    assert [q.cue for q in enr.quotes] == ["zufolge", "Nach Angaben von"]
+    assert [q.actor_id for q in enr.quotes] == ["org-nato", "p-scholz"]
+
+
+def test_quote_offsets(run):
+    body = 'Titel\n\n«Das ist falsch», sagte Putin.'
+    q = run(body).quotes[0]
+    assert body[q.start_char:q.end_char] == q.quote
+    assert body[q.speaker_start:q.speaker_end] == q.speaker_text == "Putin"

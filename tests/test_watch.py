@@ -1,0 +1,114 @@
+"""flows/watch.py: a real `lagebild watch` process — files being written, SIGKILL at any moment."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from helpers import SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def start_watcher(data: Path, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
+    env.pop("PREFECT_API_URL", None)
+    log = (data.parent / "watcher.log").open("a")
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", "watch", "--settle", "0.3", "--rescan", "0.5", *extra],
+                            env=env, stdout=log, stderr=log, start_new_session=True)
+
+
+def variants(count: int) -> list[tuple[str, str]]:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    out = []
+    for i in range(count):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        out.append((f"artikel-{i:03d}.txt", f"{text}\n\nNachtrag Nummer {i}: Ende der Meldung."))
+    return out
+
+
+def archived(data: Path) -> list[Path]:
+    return [p for p in (data / "archive").rglob("*.txt")] if (data / "archive").exists() else []
+
+
+def wait_until(predicate, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"watcher exited early with status {proc.returncode}")
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    os.killpg(proc.pid, sig)
+    proc.wait(30)
+
+
+def test_sigkill_at_any_moment_then_restart_loads_every_file_exactly_once(tmp_path: Path):
+    data = tmp_path / "data"
+    inbox = data / "inbox"
+    inbox.mkdir(parents=True)
+    files = variants(40)
+    for name, text in files:
+        (inbox / name).write_text(text, encoding="utf-8")
+    for round_ in range(3):
+        watcher = start_watcher(data, "--batch-size", "4")
+        before = len(archived(data))
+        wait_until(lambda: len(archived(data)) > before or not any(inbox.rglob("*.txt")), 120, watcher)
+        time.sleep(0.05 * round_)  # land the kill at different points of the next batch
+        stop(watcher, signal.SIGKILL)
+    watcher = start_watcher(data, "--batch-size", "4")
+    wait_until(lambda: not any(inbox.rglob("*.txt")), 180, watcher)
+    stop(watcher)
+    names = sorted(p.name for p in archived(data))
+    assert names == sorted(name for name, _ in files)  # each file once, nothing lost, nothing left
+    con = duckdb.connect(str(data / "lagebild.duckdb"), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone() == (40, 40)
+        per_file = con.execute("SELECT file, count(*) FROM ingest_log WHERE line IS NULL GROUP BY ALL").fetchall()
+        assert sorted(per_file) == [(name, 1) for name, _ in sorted(files)]
+        assert con.execute("SELECT DISTINCT status FROM ingest_log").fetchall() == [("loaded",)]
+        orphans = con.execute("SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT article_id FROM articles)")
+        assert orphans.fetchone()[0] == 0
+        doubled = con.execute("SELECT count(*) FROM (SELECT article_id, start_char FROM mentions "
+                              "GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+        assert doubled == 0
+    finally:
+        con.close()
+
+
+def test_a_file_still_being_written_is_read_only_when_complete(tmp_path: Path):
+    data = tmp_path / "data"
+    (data / "inbox").mkdir(parents=True)
+    watcher = start_watcher(data)
+    try:
+        wait_until(lambda: (data / "lagebild.duckdb").exists(), 60, watcher)
+        name, text = variants(1)[0]
+        target = data / "inbox" / name
+        with target.open("w", encoding="utf-8") as handle:
+            for start in range(0, len(text), 400):  # written over ~2 s, pauses shorter than the settle time
+                handle.write(text[start : start + 400])
+                handle.flush()
+                time.sleep(0.12)
+        (data / "inbox" / "kopie.txt.part").write_text(text, encoding="utf-8")  # never complete: ignored
+        wait_until(lambda: bool(archived(data)), 120, watcher)
+        time.sleep(1.0)
+        assert (data / "inbox" / "kopie.txt.part").exists()
+    finally:
+        stop(watcher)
+    con = duckdb.connect(str(data / "lagebild.duckdb"), read_only=True)
+    try:
+        [(body,)] = con.execute("SELECT body FROM articles").fetchall()
+    finally:
+        con.close()
+    assert body.endswith("Nachtrag Nummer 0: Ende der Meldung.")
