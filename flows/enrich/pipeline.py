@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy
 import spacy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -51,11 +51,12 @@ class Sentences:
         if n == 0:
             return doc
         orth = doc.to_array(ORTH)
+        glued = doc.to_array(SPACY) == 0  # no whitespace after the token
         starts = numpy.full(n, -1, dtype="int32")
         starts[0] = 1
         for i in numpy.nonzero(numpy.isin(orth, self.ends))[0].tolist():
             j = i + 1
-            while j < n and int(orth[j]) in self.closers:
+            while j < n and glued[j - 1] and int(orth[j]) in self.closers:  # closing quotes are glued
                 j += 1
             if j < n:
                 starts[j] = 1

@@ -26,7 +26,7 @@ def _cue_rx() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{verbs}|so)(?!\w)")
 
 
-_SOURCE = re.compile(r"(?<!\w)(?:nach Angaben (?:von |des |der |aus )?|laut |wie )(?=\S)")
+_SOURCE = re.compile(r"(?<!\w)(?:[Nn]ach Angaben (?:von |des |der |aus )?|[Ll]aut |[Ww]ie )(?=\S)")
 _ZUFOLGE = re.compile(r"(?<!\w)zufolge(?!\w)")
 _PRONOUN = re.compile(r"^\s*(er|sie|Er|Sie)(?!\w)")
 
