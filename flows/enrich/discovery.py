@@ -117,7 +117,7 @@ class Scanner:
         while j < len(t) and t[j] in _PARTICLES and j > i:
             j += 1
         end = self.surname_end(j)
-        if end == j and j > i + 1:  # Charles Michel: the last "given name" is the surname
+        if end == j and j > i + 1 and t[j - 1] in self.given and self.name_word(j - 1):  # Charles Michel
             j, end = j - 1, j
         if end == j:
             return None
@@ -174,6 +174,8 @@ class Scanner:
             if f.kind != "person" or f.end - f.start < 2:
                 continue
             sur = self.t[f.end - 1]
+            if not self.name_word(f.end - 1):
+                continue
             for k in range(f.end, len(self.t)):
                 if not self.taken[k] and self.t[k] in (sur, sur + "s"):
                     self.claim(Found(f.name, "person", k, k + 1, "surname", f.role, f.country))

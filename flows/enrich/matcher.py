@@ -8,7 +8,6 @@ the article, or right after a role word (Außenminister Lawrow) or a given name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from flows.enrich.lexicon import role_heads

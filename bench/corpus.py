@@ -1,0 +1,139 @@
+"""Realistic dated German articles at any size, recombined from the shared corpora.
+
+Paragraphs of gnad10k (DER STANDARD) and wikinews-de are sampled and recombined into new
+articles with dates spread over two years, written in the inbox format
+(` date YYYY-MM-DD Title`, blank line, paragraphs). Article `i` depends only on the seed and
+`i`, so the first 1,000 articles of a 10k corpus are the 1k corpus. A small share of articles
+are lightly edited copies of earlier ones (syndication), as in a real stream.
+
+    python -m bench.corpus OUT_DIR --size 10000 [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+FIRST_DAY = date(2024, 1, 1)
+DAYS = 731  # two years
+COPY_SHARE = 0.02  # share of articles that are edited copies of an earlier one
+_SENTENCE_END = re.compile(r"(?<=[.!?“\"])\s+(?=[A-ZÄÖÜ„\"])")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source article: a title and its paragraphs."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+def _wikinews(folder: Path) -> list[Source]:
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        head, _, body = text.partition("\n")
+        title = head.strip().split(" ", 2)[-1].strip()
+        paras = tuple(" ".join(p.split()) for p in body.split("\n\n") if len(p.split()) >= 8)
+        if title and paras:
+            out.append(Source(title, paras))
+    return out
+
+
+def _gnad(path: Path) -> list[Source]:
+    out = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(f, delimiter=";", quotechar="'"):
+            if len(row) < 2:
+                continue
+            sentences = [s.strip() for s in _SENTENCE_END.split(" ".join(row[1].split())) if s.strip()]
+            if len(sentences) < 3:
+                continue
+            title = sentences[0][:120].rstrip(" .")
+            paras = tuple(" ".join(sentences[i : i + 3]) for i in range(1, len(sentences), 3))
+            out.append(Source(title, paras))
+    return out
+
+
+@lru_cache(maxsize=2)
+def sources(root: Path = CORPORA) -> tuple[Source, ...]:
+    """Every usable source article of both corpora (read once per process)."""
+    found = _wikinews(root / "wikinews-de" / "articles") + _gnad(root / "gnad10k" / "articles.csv")
+    if not found:
+        raise FileNotFoundError(f"no articles found under {root} (expected wikinews-de/ and gnad10k/)")
+    return tuple(found)
+
+
+def _edit(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """A syndicated copy: same text, one sentence added at the end."""
+    return [*paragraphs, rng.choice(["Die Agentur ergänzte die Meldung am Abend.",
+                                     "(Mit Material von Nachrichtenagenturen.)",
+                                     "Die Meldung wurde aktualisiert."])]
+
+
+def _compose(i: int, seed: int, pool: tuple[Source, ...]) -> tuple[str, list[str]]:
+    rng = random.Random(seed * 1_000_003 + i)
+    base = pool[rng.randrange(len(pool))]
+    keep = max(1, min(len(base.paragraphs), rng.randint(2, 6)))
+    paragraphs = list(base.paragraphs[:keep])
+    for _ in range(rng.randint(1, 4)):  # recombine with paragraphs of other articles
+        other = pool[rng.randrange(len(pool))]
+        paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(other.paragraphs))
+    return base.title, paragraphs
+
+
+def article(i: int, seed: int = 7, pool: tuple[Source, ...] | None = None) -> tuple[str, str]:
+    """(file name, file text) of article number `i`."""
+    pool = pool or sources()
+    rng = random.Random(seed * 7_919 + i)
+    day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+    if i > 10 and rng.random() < COPY_SHARE:
+        title, paragraphs = _compose(rng.randrange(i), seed, pool)
+        paragraphs = _edit(paragraphs, rng)
+    else:
+        title, paragraphs = _compose(i, seed, pool)
+    text = f" date {day.isoformat()} {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+    return f"artikel-{i:06d}.txt", text
+
+
+def articles(size: int, seed: int = 7, start: int = 0) -> Iterator[tuple[str, str]]:
+    """Articles start … start+size-1 as (file name, text)."""
+    pool = sources()
+    for i in range(start, start + size):
+        yield article(i, seed, pool)
+
+
+def write(folder: Path, size: int, seed: int = 7, start: int = 0) -> list[Path]:
+    """Write the corpus into `folder` (created), each file complete before it is visible."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, text in articles(size, seed, start):
+        path = folder / name
+        temp = folder / f".{name}.part"
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(path)
+        out.append(path)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__.split("\n\n")[0])
+    p.add_argument("out", type=Path, help="folder to write the article files into")
+    p.add_argument("--size", type=int, default=1000, help="number of articles (default 1000)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    args = p.parse_args(argv)
+    files = write(args.out, args.size, args.seed)
+    print(f"wrote {len(files)} articles to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""The running dashboard in headless Chromium: live update, drill-down, screenshots for the README.
+
+Starts `lagebild up` (watcher + dashboard) on a temp data folder with four of the five seed
+articles, waits for a rendered Vega chart, drops the fifth seed into the inbox and waits for the
+article count to rise without a reload, then clicks a chart point and waits for the drill-down.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+README_SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHART = "canvas, svg.marks"
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                                      reason="chromium missing: run scripts/install-browser.sh")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"lagebild up exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"dashboard did not answer at {url}")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`lagebild up` on a fresh data folder seeded with four articles; yields (url, data dir)."""
+    data = tmp_path_factory.mktemp("browser-data")
+    seeds = data.parent / (data.name + "-seeds")
+    seeds.mkdir()
+    for f in sorted(SEEDS.glob("*.txt"))[:4]:
+        shutil.copyfile(f, seeds / f.name)
+    port = free_port()
+    env = {**os.environ, "LAGEBILD_DASHBOARD_REFRESH": "2", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "LAGEBILD_SETTLE_SECONDS": "0.3", "LAGEBILD_RESCAN_SECONDS": "0.5"}
+    env.pop("LAGEBILD_DASHBOARD_PASSWORD", None)
+    log = (data / "up.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "up", "--data-dir", str(data), "--port", str(port),
+                             "--seeds", str(seeds)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url, proc)
+        yield url, data
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app: tuple[str, Path]):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield pg
+        browser.close()
+
+
+METRICS_JS = """() => Object.fromEntries([...document.querySelectorAll('[data-testid="stMetric"]')].map(m => [
+    m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim(),
+    m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim()]))"""
+
+
+def articles(pg) -> int:
+    value = pg.evaluate(METRICS_JS).get("Articles", "0")
+    return int(value.replace(",", "") or 0)
+
+
+def wait_for_articles(pg, at_least: int, timeout: float) -> float:
+    """Seconds until the Articles metric reaches `at_least` (the page is never reloaded)."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if articles(pg) >= at_least:
+            return time.monotonic() - start
+        pg.wait_for_timeout(250)
+    raise AssertionError(f"Articles stayed at {articles(pg)} (wanted {at_least}) for {timeout} s")
+
+
+def shot(pg, name: str, readme: bool = True) -> None:
+    pg.wait_for_timeout(400)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    if readme:
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, README_SHOTS / f"{name}.png")
+
+
+def open_page(pg, url: str) -> None:
+    pg.goto(url)
+    pg.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+
+
+def test_live_overview_and_drill_down(app, page):
+    url, data = app
+    open_page(page, url)
+    wait_for_articles(page, 4, timeout=120)
+    page.wait_for_selector(CHART, timeout=30_000)
+    shutil.copyfile(sorted(SEEDS.glob("*.txt"))[4], data / "inbox" / "neu.txt")
+    seconds = wait_for_articles(page, 5, timeout=60)
+    print(f"new article visible after {seconds:.1f} s without a reload")
+    shot(page, "overview")
+
+    open_page(page, f"{url}/actors?grain=month&measure=mentions&top=5")
+    chart = page.wait_for_selector(CHART, timeout=30_000)
+    box = chart.bounding_box()
+    assert box
+    for fx, fy in ((0.5, 0.3), (0.3, 0.5), (0.7, 0.2), (0.5, 0.6)):
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        try:
+            page.get_by_text("Drill-down:", exact=False).first.wait_for(timeout=8_000)
+            break
+        except Exception:  # noqa: BLE001 - try the next spot
+            continue
+    drill = page.locator("mark.m").first
+    drill.wait_for(timeout=10_000)
+    assert "pick=" in page.url
+    shot(page, "actors_drilldown")
+
+
+def test_pages_render_in_browser(app, page):
+    url, _ = app
+    for name, path, wait in (("themes", "themes?grain=month", CHART),
+                             ("search", "search?q=Sanktion", "text=articles ("),
+                             ("ingest", "ingest", "text=Recent runs"),
+                             ("sql", "sql?run=1", '[data-testid="stDataFrame"]')):
+        open_page(page, f"{url}/{path}")
+        page.wait_for_selector(wait, timeout=30_000)
+        assert not page.locator('[data-testid="stException"]').count(), name
+        shot(page, name)
+    open_page(page, f"{url}/article")
+    page.get_by_role("button", name="Open article").click()
+    page.wait_for_selector("mark.m", timeout=30_000)
+    shot(page, "article")
