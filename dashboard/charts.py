@@ -6,107 +6,163 @@ click can be turned into a drill-down. Month buckets are labelled as months, nev
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
 alt.data_transformers.disable_max_rows()
 
 PICK = "pick"
-GRAIN_UNIT = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}
+GRAIN_UNIT: dict[str, Any] = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}
 GRAIN_TITLE = {"day": "Day", "week": "Week (starting Monday)", "month": "Month"}
 GRAIN_FORMAT = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%b %Y"}
 MEASURES = {"mentions": "Mentions", "share": "Share of articles", "per_1000": "Mentions per 1,000 articles"}
-THEME_MODES = {"absolute": True, "share": "normalize", "stream": "center"}
+THEME_MODES: dict[str, Any] = {"absolute": True, "share": "normalize", "stream": "center"}
 
 
-def with_key(df: pd.DataFrame, column: str = "bucket") -> pd.DataFrame:
-    """Add `key`, the bucket as an ISO date string (a stable selection value)."""
+def with_key(df: pd.DataFrame, grain: str = "day") -> pd.DataFrame:
+    """Add `key` (the bucket as an ISO date, a stable selection value) and `end` (the bucket's end)."""
     out = df.copy()
-    out["key"] = pd.to_datetime(out[column]).dt.strftime("%Y-%m-%d") if len(out) else pd.Series(dtype=str)
+    start = pd.to_datetime(out["bucket"])
+    out["key"] = start.dt.strftime("%Y-%m-%d") if len(out) else pd.Series(dtype=str)
+    step = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(days=7), "month": pd.DateOffset(months=1)}
+    out["end"] = start + step[grain]
     return out
 
 
 def _time_x(grain: str) -> alt.X:
-    return alt.X("bucket:T", timeUnit=GRAIN_UNIT[grain], title=GRAIN_TITLE[grain],
-                 axis=alt.Axis(format=GRAIN_FORMAT[grain], labelOverlap=True))
+    return alt.X(
+        "bucket:T", title=GRAIN_TITLE[grain], axis=alt.Axis(format=GRAIN_FORMAT[grain], labelOverlap=True)
+    )
 
 
 def _time_tooltip(grain: str) -> alt.Tooltip:
-    return alt.Tooltip("bucket:T", timeUnit=GRAIN_UNIT[grain], format=GRAIN_FORMAT[grain],
-                       title=GRAIN_TITLE[grain])
+    return alt.Tooltip(
+        "bucket:T", timeUnit=GRAIN_UNIT[grain], format=GRAIN_FORMAT[grain], title=GRAIN_TITLE[grain]
+    )
 
 
 def articles_bars(df: pd.DataFrame, grain: str) -> alt.Chart:
     """Stories per bucket (columns bucket, total); click a bar to list its articles."""
     pick = alt.selection_point(name=PICK, fields=["key"], on="click")
-    return (alt.Chart(with_key(df)).mark_bar()
-            .encode(x=_time_x(grain), y=alt.Y("total:Q", title="Articles"),
-                    opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
-                    tooltip=[_time_tooltip(grain), alt.Tooltip("total:Q", title="Articles")])
-            .add_params(pick).properties(height=220))
+    return (
+        alt.Chart(with_key(df, grain))
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=_time_x(grain),
+            x2="end:T",
+            y=alt.Y("total:Q", title="Articles"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
+            tooltip=[_time_tooltip(grain), alt.Tooltip("total:Q", title="Articles")],
+        )
+        .add_params(pick)
+        .properties(height=220)
+    )
 
 
 def top_actor_bars(df: pd.DataFrame) -> alt.Chart:
     """Most mentioned actors (actor_id, name, kind, mentions, articles); click a bar to drill down."""
     pick = alt.selection_point(name=PICK, fields=["actor_id"], on="click")
-    return (alt.Chart(df).mark_bar()
-            .encode(y=alt.Y("name:N", sort="-x", title=None), x=alt.X("mentions:Q", title="Mentions"),
-                    color=alt.Color("kind:N", title="Kind"),
-                    opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
-                    tooltip=["name:N", "kind:N", "mentions:Q", "articles:Q"])
-            .add_params(pick).properties(height=max(120, 24 * len(df))))
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
+            x=alt.X("mentions:Q", title="Mentions"),
+            color=alt.Color("kind:N", title="Kind"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
+            tooltip=["name:N", "kind:N", "mentions:Q", "articles:Q"],
+        )
+        .add_params(pick)
+        .properties(height=alt.Step(22))
+    )
 
 
-def actor_lines(df: pd.DataFrame, grain: str, measure: str = "mentions") -> alt.LayerChart:
+def actor_lines(df: pd.DataFrame, grain: str, measure: str = "mentions") -> Any:
     """Actors over time: one line per actor, clickable points (nearest point to the click)."""
-    data = with_key(df)
-    fmt = ".1%" if measure == "share" else ",.1f" if measure == "per_1000" else ","
-    y = alt.Y(f"{measure}:Q", title=MEASURES[measure], axis=alt.Axis(format=fmt.replace(",.1f", ",")))
+    data = with_key(df, grain)
+    fmt = ".0%" if measure == "share" else ",.0f"
+    y = alt.Y(f"{measure}:Q", title=MEASURES[measure], axis=alt.Axis(format=fmt))
     color = alt.Color("name:N", title="Actor")
     pick = alt.selection_point(name=PICK, fields=["key", "actor_id"], on="click", nearest=True)
     base = alt.Chart(data).encode(x=_time_x(grain), y=y, color=color)
     lines = base.mark_line(strokeWidth=2)
-    points = base.mark_point(filled=True).encode(
-        size=alt.condition(pick, alt.value(120), alt.value(40)),
-        tooltip=[_time_tooltip(grain), alt.Tooltip("name:N", title="Actor"),
-                 alt.Tooltip("mentions:Q", title="Mentions"), alt.Tooltip("articles:Q", title="Articles"),
-                 alt.Tooltip("share:Q", title="Share of articles", format=".1%"),
-                 alt.Tooltip("per_1000:Q", title="Per 1,000 articles", format=",.1f"),
-                 alt.Tooltip("total:Q", title="Articles in period")],
-    ).add_params(pick)
+    points = (
+        base.mark_point(filled=True)
+        .encode(
+            size=alt.condition(pick, alt.value(120), alt.value(40)),
+            tooltip=[
+                _time_tooltip(grain),
+                alt.Tooltip("name:N", title="Actor"),
+                alt.Tooltip("mentions:Q", title="Mentions"),
+                alt.Tooltip("articles:Q", title="Articles"),
+                alt.Tooltip("share:Q", title="Share of articles", format=".1%"),
+                alt.Tooltip("per_1000:Q", title="Per 1,000 articles", format=",.1f"),
+                alt.Tooltip("total:Q", title="Articles in period"),
+            ],
+        )
+        .add_params(pick)
+    )
     return alt.layer(lines, points).properties(height=360)
 
 
-def theme_areas(df: pd.DataFrame, grain: str, mode: str = "absolute") -> alt.LayerChart:
+def theme_areas(df: pd.DataFrame, grain: str, mode: str = "absolute") -> Any:
     """Themes over time as stacked areas ('absolute'), shares ('share') or a streamgraph ('stream')."""
     stack = THEME_MODES[mode]
-    data = with_key(df)
+    data = with_key(df, grain)
     title = "Share of theme assignments" if mode == "share" else "Articles"
-    y = alt.Y("articles:Q", stack=stack, title=title,
-              axis=alt.Axis(format=".0%") if mode == "share" else alt.Axis(labels=mode != "stream"))
+    y = alt.Y(
+        "articles:Q",
+        stack=stack,
+        title=title,
+        axis=alt.Axis(format=".0%") if mode == "share" else alt.Axis(labels=mode != "stream"),
+    )
     color = alt.Color("label:N", title="Theme")
     pick = alt.selection_point(name=PICK, fields=["key", "theme_id"], on="click", nearest=True)
     base = alt.Chart(data).encode(x=_time_x(grain), y=y, color=color, order=alt.Order("label:N"))
     areas = base.mark_area(opacity=0.85, interpolate="monotone")
-    points = base.mark_circle(size=30, opacity=0.6).encode(
-        tooltip=[_time_tooltip(grain), alt.Tooltip("label:N", title="Theme"),
-                 alt.Tooltip("articles:Q", title="Articles"),
-                 alt.Tooltip("share:Q", title="Share of articles", format=".1%")],
-    ).add_params(pick)
+    points = (
+        base.mark_circle(size=30, opacity=0.6)
+        .encode(
+            tooltip=[
+                _time_tooltip(grain),
+                alt.Tooltip("label:N", title="Theme"),
+                alt.Tooltip("articles:Q", title="Articles"),
+                alt.Tooltip("share:Q", title="Share of articles", format=".1%"),
+            ],
+        )
+        .add_params(pick)
+    )
     return alt.layer(areas, points).properties(height=360)
 
 
-def heatmap(df: pd.DataFrame, *, x: str, x_title: str, y: str, y_title: str, fields: list[str],
-            value: str = "articles") -> alt.Chart:
+def heatmap(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    x_title: str,
+    y: str,
+    y_title: str,
+    fields: list[str],
+    value: str = "articles",
+) -> alt.Chart:
     """A clickable matrix of counts (actor × theme, actor × actor)."""
     pick = alt.selection_point(name=PICK, fields=fields, on="click")
-    return (alt.Chart(df).mark_rect()
-            .encode(x=alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-                    y=alt.Y(f"{y}:N", title=y_title, axis=alt.Axis(labelLimit=180)),
-                    color=alt.Color(f"{value}:Q", title="Articles", scale=alt.Scale(scheme="blues")),
-                    stroke=alt.condition(pick, alt.value("#d62728"), alt.value(None)),
-                    tooltip=[f"{y}:N", f"{x}:N", alt.Tooltip(f"{value}:Q", title="Articles")])
-            .add_params(pick).properties(height=max(160, 26 * df[y].nunique() if len(df) else 160)))
+    return (
+        alt.Chart(df)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:N", title=x_title, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+            y=alt.Y(f"{y}:N", title=y_title, axis=alt.Axis(labelLimit=180)),
+            color=alt.Color(f"{value}:Q", title="Articles", scale=alt.Scale(scheme="blues")),
+            stroke=alt.condition(pick, alt.value("#d62728"), alt.value(None), empty=False),
+            strokeWidth=alt.value(2),
+            tooltip=[f"{y}:N", f"{x}:N", alt.Tooltip(f"{value}:Q", title="Articles")],
+        )
+        .add_params(pick)
+        .properties(height=alt.Step(24))
+    )
 
 
 def actor_theme_heatmap(df: pd.DataFrame) -> alt.Chart:
@@ -114,4 +170,6 @@ def actor_theme_heatmap(df: pd.DataFrame) -> alt.Chart:
 
 
 def cooccurrence_heatmap(df: pd.DataFrame) -> alt.Chart:
-    return heatmap(df, x="name_b", x_title="Actor", y="name_a", y_title="Actor", fields=["actor_a", "actor_b"])
+    return heatmap(
+        df, x="name_b", x_title="Actor", y="name_a", y_title="Actor", fields=["actor_a", "actor_b"]
+    )

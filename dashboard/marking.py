@@ -49,14 +49,32 @@ def sentence_html(text: str, marks: Sequence[dict]) -> str:
     return f'<div class="lb-text lb-sent">{mark(text, spans)}</div>'
 
 
-def article_html(body: str, mentions: Iterable[dict], quotes: Iterable[dict],
-                 sentences: Iterable[dict], sentence_themes: dict[int, list[str]]) -> str:
+def article_html(
+    body: str,
+    mentions: Iterable[dict],
+    quotes: Iterable[dict],
+    sentences: Iterable[dict],
+    sentence_themes: dict[int, list[str]],
+) -> str:
     """The whole article: mentions highlighted, quotes underlined, themed sentences with badges."""
-    spans = [Span(int(m["start_char"]), int(m["end_char"]),
-                  "m disc" if str(m.get("actor_id", "")).startswith("disc-") else "m",
-                  f"{m.get('name')} ({m.get('kind')}, {m.get('method')})") for m in mentions]
-    spans += [Span(int(q["start_char"]), int(q["end_char"]), "q",
-                   f"quote of {q.get('name') or q.get('speaker_text')} ({q.get('cue')})") for q in quotes]
+    spans = [
+        Span(
+            int(m["start_char"]),
+            int(m["end_char"]),
+            "m disc" if str(m.get("actor_id", "")).startswith("disc-") else "m",
+            f"{m.get('name')} ({m.get('kind')}, {m.get('method')})",
+        )
+        for m in mentions
+    ]
+    spans += [
+        Span(
+            int(q["start_char"]),
+            int(q["end_char"]),
+            "q",
+            f"quote of {q.get('name') or q.get('speaker_text')} ({q.get('cue')})",
+        )
+        for q in quotes
+    ]
     parts, pos = [], 0
     for s in sorted(sentences, key=lambda s: int(s["start_char"])):
         start, end = int(s["start_char"]), int(s["end_char"])
@@ -74,6 +92,9 @@ def article_html(body: str, mentions: Iterable[dict], quotes: Iterable[dict],
 
 def _marked(body: str, start: int, end: int, spans: list[Span]) -> str:
     """Mark body[start:end] with the spans clipped to it."""
-    inside = [Span(max(s.start, start) - start, min(s.end, end) - start, s.css, s.title)
-              for s in spans if s.start < end and s.end > start]
+    inside = [
+        Span(max(s.start, start) - start, min(s.end, end) - start, s.css, s.title)
+        for s in spans
+        if s.start < end and s.end > start
+    ]
     return mark(body[start:end], inside)

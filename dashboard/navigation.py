@@ -20,8 +20,13 @@ def review_available() -> bool:
 def pages() -> Any:
     """Build the navigation (call once per run, from app.py)."""
     analyse = [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-                default=True),
+        st.Page(
+            "pages/overview.py",
+            title="Overview",
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
         st.Page("pages/actors.py", title="Actors", icon=":material/groups:", url_path="actors"),
         st.Page("pages/themes.py", title="Themes", icon=":material/category:", url_path="themes"),
         st.Page("pages/search.py", title="Search", icon=":material/search:", url_path="search"),
@@ -32,5 +37,7 @@ def pages() -> Any:
         st.Page("pages/sql.py", title="SQL", icon=":material/terminal:", url_path="sql"),
     ]
     if review_available():
-        manage.insert(1, st.Page("pages/review.py", title="Review", icon=":material/rule:", url_path="review"))
+        manage.insert(
+            1, st.Page("pages/review.py", title="Review", icon=":material/rule:", url_path="review")
+        )
     return st.navigation({"Analyse": analyse, "Manage": manage})

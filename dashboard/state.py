@@ -51,8 +51,9 @@ def choice(label: str, key: str, options: list[str], default: str, **kw: Any) ->
 def multi(label: str, key: str, options: list[str], fmt: dict[str, str] | None = None) -> list[str]:
     """A multiselect bound to the repeated query parameter `key`."""
     _seed("w_" + key, [v for v in params(key) if v in options])
-    return list(st.multiselect(label, options, key="w_" + key,
-                               format_func=(lambda v: fmt.get(v, v)) if fmt else str))
+    return list(
+        st.multiselect(label, options, key="w_" + key, format_func=(lambda v: fmt.get(v, v)) if fmt else str)
+    )
 
 
 def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
@@ -74,11 +75,21 @@ def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -
         roles = multi("Role", "role", opts["roles"])
         picked_themes = multi("Theme", "theme", list(theme_names), theme_names) if themes else []
         _seed("w_dups", param("dups") == "1")
-        dups = st.toggle("Count syndicated copies", key="w_dups",
-                         help="By default a story syndicated by several outlets counts once.")
-    return Filters(start=rng[0] if rng else None, end=rng[1] if len(rng) > 1 else None,
-                   kinds=tuple(kinds), countries=tuple(countries), roles=tuple(roles),
-                   themes=tuple(picked_themes), actors=tuple(chosen), duplicates=bool(dups))
+        dups = st.toggle(
+            "Count syndicated copies",
+            key="w_dups",
+            help="By default a story syndicated by several outlets counts once.",
+        )
+    return Filters(
+        start=rng[0] if rng else None,
+        end=rng[1] if len(rng) > 1 else None,
+        kinds=tuple(kinds),
+        countries=tuple(countries),
+        roles=tuple(roles),
+        themes=tuple(picked_themes),
+        actors=tuple(chosen),
+        duplicates=bool(dups),
+    )
 
 
 def filter_params(f: Filters) -> dict[str, Any]:
@@ -88,8 +99,13 @@ def filter_params(f: Filters) -> dict[str, Any]:
         out["from"] = f.start.isoformat()
     if f.end:
         out["to"] = f.end.isoformat()
-    for key, values in (("actor", f.actors), ("kind", f.kinds), ("country", f.countries),
-                        ("role", f.roles), ("theme", f.themes)):
+    for key, values in (
+        ("actor", f.actors),
+        ("kind", f.kinds),
+        ("country", f.countries),
+        ("role", f.roles),
+        ("theme", f.themes),
+    ):
         if values:
             out[key] = list(values)
     if f.duplicates:
@@ -100,8 +116,10 @@ def filter_params(f: Filters) -> dict[str, Any]:
 def publish(values: dict[str, Any]) -> None:
     """Make the URL reflect the view (only when it changed)."""
     clean = {k: v for k, v in values.items() if v not in (None, "", [])}
-    current = {k: (st.query_params.get_all(k) if isinstance(clean.get(k), list) else st.query_params.get(k))
-               for k in st.query_params}
+    current = {
+        k: (st.query_params.get_all(k) if isinstance(clean.get(k), list) else st.query_params.get(k))
+        for k in st.query_params
+    }
     if current != clean:
         st.query_params.from_dict(clean)
 
@@ -114,6 +132,7 @@ def grain_and_measure(measure: bool = True) -> tuple[str, str]:
     metric = "mentions"
     if measure:
         with cols[1]:
-            metric = choice("Measure", "measure", list(MEASURES), "mentions",
-                            format_func=lambda m: MEASURES[m])
+            metric = choice(
+                "Measure", "measure", list(MEASURES), "mentions", format_func=lambda m: MEASURES[m]
+            )
     return grain, metric

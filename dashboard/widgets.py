@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -19,20 +18,23 @@ from warehouse.db import WarehouseBusy, WarehouseMissing
 try:
     import vl_convert
 except ImportError:  # exports then come from Streamlit's own chart toolbar (PNG) only
-    vl_convert = None
+    vl_convert = None  # type: ignore[assignment]
 
 
 def guard() -> bool:
     """False (with a message) when there is no warehouse to read yet."""
     if Path(context.warehouse()).exists():
         return True
-    st.info("No warehouse yet. Drop article files into the inbox (or run `lagebild ingest PATH`); "
-            "this page fills in as soon as the first batch is loaded.")
+    st.info(
+        "No warehouse yet. Drop article files into the inbox (or run `lagebild ingest PATH`); "
+        "this page fills in as soon as the first batch is loaded."
+    )
     return False
 
 
 def safely(fn: Callable[..., None]) -> Callable[..., None]:
     """Show lock waits and a missing warehouse as messages instead of tracebacks."""
+
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             fn(*args, **kwargs)
@@ -40,6 +42,7 @@ def safely(fn: Callable[..., None]) -> Callable[..., None]:
             st.warning("The warehouse is busy (an ingest is writing). This view retries by itself.")
         except WarehouseMissing:
             st.info("No warehouse yet: drop article files into the inbox.")
+
     run.__name__ = fn.__name__
     run.__qualname__ = fn.__qualname__
     return run
@@ -52,22 +55,46 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
 
 
 def live_toggle() -> None:
-    st.sidebar.toggle("Live refresh", value=True, key="live",
-                      help=f"Re-read the warehouse every {context.refresh_seconds():g} s when it changed.")
+    st.sidebar.toggle(
+        "Live refresh",
+        value=True,
+        key="live",
+        help=f"Re-read the warehouse every {context.refresh_seconds():g} s when it changed.",
+    )
 
 
-def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, key: str, name: str) -> list[dict]:
+def show_chart(chart: Any, data: pd.DataFrame, key: str, name: str) -> list[dict]:
     """Render a clickable chart with CSV/SVG/PNG downloads; return the picked points."""
     event = st.altair_chart(chart, on_select="rerun", key=key, width="stretch")
-    cols = st.columns([1, 1, 1, 5])
-    cols[0].download_button("CSV", data.to_csv(index=False).encode("utf-8"), f"{name}.csv", "text/csv",
-                            key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    row = st.container(horizontal=True)
+    row.download_button(
+        "CSV",
+        data.to_csv(index=False).encode("utf-8"),
+        f"{name}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     if vl_convert is not None:
-        spec = chart.to_dict()
-        cols[1].download_button("SVG", lambda: vl_convert.vegalite_to_svg(spec).encode("utf-8"), f"{name}.svg",
-                                "image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/image:")
-        cols[2].download_button("PNG", lambda: vl_convert.vegalite_to_png(spec, scale=2), f"{name}.png",
-                                "image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:")
+        row.download_button(
+            "SVG",
+            lambda: vl_convert.vegalite_to_svg(chart.to_dict()).encode("utf-8"),
+            f"{name}.svg",
+            "image/svg+xml",
+            key=f"{key}_svg",
+            on_click="ignore",
+            icon=":material/image:",
+        )
+        row.download_button(
+            "PNG",
+            lambda: vl_convert.vegalite_to_png(chart.to_dict(), scale=2),
+            f"{name}.png",
+            "image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+            icon=":material/image:",
+        )
     return picked(event)
 
 
@@ -122,8 +149,13 @@ def reader_picker(df: pd.DataFrame, key: str) -> None:
         return
     labels = dict(zip(df["article_id"], df["title"], strict=False))
     cols = st.columns([4, 1])
-    aid = cols[0].selectbox("Open in the reader", list(labels), format_func=lambda a: labels[a],
-                            key=key, label_visibility="collapsed")
+    aid = cols[0].selectbox(
+        "Open in the reader",
+        list(labels),
+        format_func=lambda a: labels[a],
+        key=key,
+        label_visibility="collapsed",
+    )
     if cols[1].button("Open article", key=f"{key}_go"):
         st.switch_page("pages/article.py", query_params={"id": aid})
 
@@ -135,3 +167,22 @@ def _date_label(value: Any, precision: str) -> str:
 
 def date_label(value: Any, precision: str) -> str:
     return _date_label(value, precision)
+
+
+def period_label(start: Any, grain: str) -> str:
+    """'on 21.01.2022', 'in the week of 17.01.2022', 'in January 2022'."""
+    stamp = pd.Timestamp(start)
+    if grain == "month":
+        return stamp.strftime("in %B %Y")
+    return stamp.strftime("in the week of %d.%m.%Y" if grain == "week" else "on %d.%m.%Y")
+
+
+DATE_COLUMNS = {
+    "published_date": st.column_config.DateColumn("date", format="DD.MM.YYYY"),
+    "article_id": st.column_config.TextColumn("id"),
+}
+
+
+def table(df: pd.DataFrame) -> None:
+    """A full-width data frame with dates shown as dates."""
+    st.dataframe(df, hide_index=True, width="stretch", column_config=DATE_COLUMNS)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from flows import faults
 from flows.article import Article
 from flows.enrich.model import Enrichment
-from flows.inbox import RawFile, choose_destination, move_out, read_file, write_bad_lines, write_reason
+from flows.inbox import (RawFile, choose_destination, keep_copy, move_out, read_file, unchanged, write_bad_lines,
+                         write_reason)
 from flows.parse import ParsedFile, parse_file
 from flows.settings import Settings
 from warehouse.load import LogRow
@@ -45,14 +49,23 @@ def new_run_id() -> str:
 
 
 def read_all(settings: Settings, paths: Sequence[Path]) -> list[RawFile]:
+    """Read each file; a file gone since the scan is skipped (nothing left to account for)."""
     inbox = settings.inbox.resolve()
-    return [read_file(inbox, Path(p).resolve() if not Path(p).is_symlink() else Path(p).absolute(),
-                      settings.max_file_bytes, settings.max_jsonl_bytes) for p in paths]
+    raws = []
+    for p in paths:
+        try:
+            raws.append(read_file(inbox, Path(p).resolve() if not Path(p).is_symlink() else Path(p).absolute(),
+                                  settings.max_file_bytes, settings.max_jsonl_bytes))
+        except FileNotFoundError:
+            continue
+    return raws
 
 
 def parse_all(raws: Sequence[RawFile]) -> list[ParsedFile]:
     """Pure: read errors become whole-file errors, the rest is parsed."""
-    return [ParsedFile(r.file, error=r.error) if r.data is None else parse_file(r.file, r.data) for r in raws]
+    parsed = [ParsedFile(r.file, error=r.error) if r.data is None else parse_file(r.file, r.data) for r in raws]
+    faults.point("after_parse")
+    return parsed
 
 
 def articles_to_enrich(parsed: Sequence[ParsedFile], skip: set[str], known: set[str]) -> list[Article]:
@@ -85,7 +98,7 @@ def place_files(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed
             placements.append(Placement(raw.file, "rejected", str(dest), p.error))
             log.append(LogRow(raw.file, raw.sha256, "rejected", p.error, destination=str(dest)))
             continue
-        fresh = [a for a in p.articles if a.article_id in new_ids]
+        fresh = _claimed(p, new_ids, first_source)
         month = month_folder(p.articles, now)
         bad_dest = None
         if p.line_errors:
@@ -109,19 +122,36 @@ def place_files(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed
     return placements, log
 
 
+def _claimed(p: ParsedFile, new_ids: set[str], first_source: dict[str, str]) -> list[Article]:
+    """The new articles this file brought first (a copy later in the same batch claims none)."""
+    seen: set[str] = set()
+    out = []
+    for a in p.articles:
+        if a.article_id in new_ids and first_source.get(a.article_id) == p.file and a.article_id not in seen:
+            seen.add(a.article_id)
+            out.append(a)
+    return out
+
+
 def finalize(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
              placements: Sequence[Placement]) -> None:
     """Move each file out of the inbox to its recorded destination (safe to repeat)."""
     inbox = settings.inbox.resolve()
     by_file = {r.file: (r, p) for r, p in zip(raws, parsed, strict=True)}
-    for pl in placements:
+    faults.point("after_commit")
+    for number, pl in enumerate(placements):
+        if number == len(placements) // 2:
+            faults.point("during_move")
         raw, p = by_file[pl.file]
         dest = Path(pl.destination)
         if pl.status == "rejected":
             write_reason(dest, pl.reason or "rejected", pl.file)
         if pl.bad_lines_destination and raw.data is not None and p.line_errors:
             write_bad_lines(Path(pl.bad_lines_destination), raw.data, p.line_errors)
-        move_out(inbox, pl.file, dest)
+        if raw.data is not None and not unchanged(inbox / pl.file, len(raw.data), raw.sha256):
+            keep_copy(dest, raw.data)  # deleted or rewritten meanwhile: keep what was loaded; a new version waits
+        else:
+            move_out(inbox, pl.file, dest)
 
 
 def report_of(run_id: str, placements: Sequence[Placement], recovered: int) -> BatchReport:
@@ -137,7 +167,9 @@ def report_of(run_id: str, placements: Sequence[Placement], recovered: int) -> B
 def enrich_safely(articles: Sequence[Article], enrich_fn) -> tuple[list[Enrichment], dict[str, str]]:
     """Enrich the batch; if it fails, article by article, so one bad text cannot block the rest."""
     try:
-        return list(enrich_fn(articles)), {}
+        results = list(enrich_fn(articles))
+        faults.point("during_enrich")
+        return results, {}
     except Exception:  # noqa: BLE001 - isolate the failing article below
         results, failed = [], {}
         for a in articles:
@@ -145,4 +177,57 @@ def enrich_safely(articles: Sequence[Article], enrich_fn) -> tuple[list[Enrichme
                 results += enrich_fn([a])
             except Exception as exc:  # noqa: BLE001
                 failed[a.article_id] = f"enrichment failed: {type(exc).__name__}: {exc}"
+        if failed and len(failed) == len(articles):
+            _canary(enrich_fn)
         return results, failed
+
+
+def _canary(enrich_fn) -> None:
+    """Every article failed: if a plain known-good text fails too, the engine is broken, not the files."""
+    from datetime import date
+
+    from flows.article import article_id_for
+
+    body = "Probe\n\nOlaf Scholz traf Emmanuel Macron in Berlin."
+    probe = Article(article_id_for(body), "Probe", body, date(2022, 1, 1), "month", None, "(probe)")
+    try:
+        enrich_fn([probe])
+    except Exception as exc:
+        raise RuntimeError(f"enrichment fails for every article, even a plain probe text ({type(exc).__name__}: "
+                           f"{exc}); the files stay in the inbox") from exc
+
+
+MIN_PER_WORKER = 8  # below this many articles per worker a batch is enriched in this process
+_pools: dict[tuple[Settings, int], ProcessPoolExecutor] = {}
+_worker_settings: list[Settings] = []
+
+
+def enrich_pooled(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
+    """Enrich in this process, or split in order across `settings.enrich_workers` processes."""
+    from flows.resources import enrich_with_defaults
+
+    workers = settings.enrich_workers
+    if workers <= 1 or len(articles) < workers * MIN_PER_WORKER:
+        return enrich_with_defaults(settings, articles)
+    key = (settings, workers)
+    if key not in _pools:
+        _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_start_worker, initargs=(settings,))
+    step = -(-len(articles) // (workers * 2))  # two chunks per worker even out uneven texts
+    chunks = [list(articles[i : i + step]) for i in range(0, len(articles), step)]
+    return [e for part in _pools[key].map(_enrich_chunk, chunks) for e in part]
+
+
+def _start_worker(settings: Settings) -> None:
+    """Load the resources and build the spaCy pipeline once, when the worker starts."""
+    from flows.enrich.pipeline import get_pipeline
+    from flows.resources import resources_for
+
+    _worker_settings.append(settings)
+    get_pipeline(resources_for(settings))
+
+
+def _enrich_chunk(articles: list[Article]) -> list[Enrichment]:
+    from flows.resources import enrich_with_defaults
+
+    return enrich_with_defaults(_worker_settings[0], articles)

@@ -1,4 +1,4 @@
-"""The `lagebild` command: watch, ingest, sql, dashboard, status, enrich, reprocess, up."""
+"""The `lagebild` command: watch, ingest, sql, dashboard, status, doctor, enrich, reprocess, up."""
 
 from __future__ import annotations
 
@@ -76,6 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     _common(p)
 
+    p = sub.add_parser("doctor", help="audit the installation: files ↔ log ↔ rows, schema, storage",
+                       description="Check that every file is archived with its rows or rejected with a reason, "
+                       "that nothing waits in the inbox for too long, that no row is orphaned or stored twice, "
+                       "the schema is current and every table reads back in full. Exit status 1 when a check "
+                       "fails.", epilog=EPILOG)
+    p.add_argument("--json", action="store_true", help="print the checks as JSON instead of a report")
+    p.add_argument("--max-age", type=float, default=600.0,
+                   help="seconds an inbox file may wait before it counts as stuck (default 600)")
+    _common(p)
+
     p = sub.add_parser("enrich", help="print the enrichment of one article as JSON (no warehouse)",
                        description="Parse one article file (or '-' for stdin) and print its enrichment as "
                        "JSON: mentions with offsets into the text, themes, quotes. Touches no warehouse.",
@@ -88,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Re-enrich stored articles whose enrich_version differs from the current "
                        "registry, overlay and lexicon (all with --all). Idempotent.", epilog=EPILOG)
     p.add_argument("--all", action="store_true", help="re-enrich every article, not only outdated ones")
+    _common(p)
+
+    p = sub.add_parser("compact", help="merge a DuckLake warehouse's small Parquet files",
+                       description="On a DuckLake warehouse (LAGEBILD_WAREHOUSE=ducklake:…): write inlined rows "
+                       "to Parquet, merge small adjacent files, expire old snapshots and delete the files only "
+                       "they used. Readers keep working meanwhile. A DuckDB file needs no compaction.",
+                       epilog=EPILOG)
+    p.add_argument("--expire-older-than", type=float, default=60.0, metavar="MINUTES",
+                   help="expire snapshots older than this many minutes and delete their files (default 60)")
     _common(p)
 
     p = sub.add_parser("up", help="set up, load the seeds if empty, run watcher and dashboard together",

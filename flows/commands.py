@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flows.article import Article
-from flows.inbox import scan
+from flows.inbox import scan, storable_paths
 from flows.locking import inbox_lock
 from flows.settings import Settings
 from warehouse import status as wh_status
@@ -35,12 +35,22 @@ def _prepare(settings: Settings) -> None:
 
 
 def batch_runner(settings: Settings):
-    """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock."""
+    """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock.
+
+    The flow's task runner is chosen here, at run time: in process, or Dask (`--task-runner dask[=ADDRESS]`).
+    """
     from flows.ingest import ingest_files
+    from flows.task_runners import TaskRunnerError, task_runner_for
+
+    try:
+        runner = task_runner_for(settings.task_runner)
+    except TaskRunnerError as exc:
+        raise UserError(str(exc)) from None
+    flow = ingest_files.with_options(task_runner=runner) if runner is not None else ingest_files
 
     def run(paths: list[str]):
         with inbox_lock(settings):
-            return ingest_files(paths, settings)
+            return flow(storable_paths(settings.inbox, paths), settings)
 
     return run
 
@@ -50,14 +60,25 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
 
     _prepare(settings)
     _log_to_stderr()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop = stop_on_sigterm()
     print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
     try:
         run_watch(settings, batch_runner(settings), stop)
     except KeyboardInterrupt:
         stop.set()
     return 0
+
+
+def stop_on_sigterm() -> threading.Event:
+    """An event set by SIGTERM (`docker stop`, `kill`); the watcher finishes its step and exits."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    stop.handler = handler  # type: ignore[attr-defined]
+    return stop
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -178,6 +199,20 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.doctor import diagnose, format_report, to_json
+
+    try:
+        checks = diagnose(settings, max_age=args.max_age)
+    except (WarehouseMissing, WarehouseBusy) as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print(json.dumps(to_json(checks), ensure_ascii=False, indent=2, default=str))
+    else:
+        print(format_report(settings, checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def cmd_enrich(settings: Settings, args: argparse.Namespace) -> int:
     from flows.enrich_json import article_from_input, enrichment_json
     from flows.resources import enrich_with_defaults
@@ -210,6 +245,21 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
+    from warehouse import ducklake
+
+    if not ducklake.is_ducklake(settings.warehouse):
+        print(f"{settings.warehouse} is a DuckDB file: nothing to compact (compact is for ducklake:… warehouses)")
+        return 0
+    try:
+        done = ducklake.compact(settings.warehouse, expire_older_than=args.expire_older_than)
+    except (ducklake.LakeError, WarehouseBusy) as exc:
+        raise UserError(str(exc)) from None
+    print(f"data files: {done.files_before} → {done.files_after}; {done.snapshots_expired} snapshots expired, "
+          f"{done.files_deleted} old files deleted")
+    return 0
+
+
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     from flows.watch import run_watch
 
@@ -222,8 +272,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
                             stdout=subprocess.DEVNULL)
     print(f"dashboard: http://{args.address}:{args.port}\nwatching {settings.inbox.resolve()} (Ctrl-C stops both)",
           flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop = stop_on_sigterm()
     try:
         run_watch(settings, batch_runner(settings), stop)
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import faults
 from flows.article import Article
 from flows.batch import Placement, place_files
 from flows.enrich import dedup, passages
@@ -76,6 +77,7 @@ def commit_batch(
                                       first_source, now)
         load.insert_log(con, log, run.run_id, now)
         load.insert_run(con, _finished(run, placements, len(fresh)), datetime.now())
+        faults.point("in_transaction")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

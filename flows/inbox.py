@@ -38,6 +38,7 @@ def scan(inbox: Path) -> list[Path]:
     found: list[tuple[float, str, Path]] = []
     for root, dirs, files in os.walk(inbox, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files += [d for d in dirs if os.path.islink(os.path.join(root, d))]  # links are not followed
         for name in files:
             path = Path(root) / name
             if not is_candidate(relative_name(inbox, path)):
@@ -80,6 +81,7 @@ class StabilityTracker:
 
 def read_file(inbox: Path, path: Path, max_text_bytes: int, max_jsonl_bytes: int) -> RawFile:
     """Read one file's bytes, refusing symlinks, non-files and files over the size limit."""
+    path = storable(inbox, path)
     name = relative_name(inbox, path)
     try:
         st = path.lstat()
@@ -99,6 +101,36 @@ def read_file(inbox: Path, path: Path, max_text_bytes: int, max_jsonl_bytes: int
     return RawFile(name, hashlib.sha256(data).hexdigest(), data)
 
 
+def storable(inbox: Path, path: Path) -> Path:
+    """A name that is not valid UTF-8 cannot be logged: rename it in the inbox to an escaped form."""
+    try:
+        str(path).encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    inbox, path = inbox.resolve(), path.parent.resolve() / path.name
+    name = relative_name(inbox, path)
+    escaped = flat_name(name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+    target, n = inbox / escaped, 1
+    while target.exists() or target.is_symlink():
+        target, n = inbox / f"{n}-{escaped}", n + 1
+    os.rename(path, target)
+    return target
+
+
+def storable_paths(inbox: Path, paths: list[str]) -> list[str]:
+    """The paths with non-UTF-8 names renamed first, so a flow run's parameters can carry them."""
+    return [p if _utf8(p) else str(storable(inbox, Path(p))) for p in paths]
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def _sha_of_name(name: str) -> str:
     return "name:" + hashlib.sha256(name.encode()).hexdigest()
 
@@ -108,9 +140,23 @@ def flat_name(file: str) -> str:
     return file.replace("/", "__")
 
 
+MAX_BASE_BYTES = 255 - len("12345678-12345678-") - len(".reason.txt")
+
+
+def fitting_name(name: str) -> str:
+    """`name`, or its start + a hash + its extension(s) when prefixes and notes would overflow 255 bytes."""
+    if len(name.encode("utf-8")) <= MAX_BASE_BYTES:
+        return name
+    cut = name.find(".", max(0, len(name) - 24))
+    suffix = name[cut:] if cut > 0 else ""
+    tail = "~" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8] + suffix
+    stem = name.encode("utf-8")[: MAX_BASE_BYTES - len(tail.encode("utf-8"))].decode("utf-8", "ignore")
+    return stem + tail
+
+
 def choose_destination(folder: Path, file: str, sha256: str, run_id: str, taken: set[Path]) -> Path:
     """A free name in `folder` for `file`: the name itself, else prefixed by content and run."""
-    base = flat_name(file)
+    base = fitting_name(flat_name(file))
     for name in (base, f"{sha256[:8]}-{base}", f"{sha256[:8]}-{run_id[:8]}-{base}"):
         candidate = folder / name
         if candidate not in taken and not candidate.exists() and not candidate.is_symlink():
@@ -130,12 +176,45 @@ def move_out(inbox: Path, file: str, destination: Path) -> bool:
     except OSError as exc:
         if exc.errno != 18:  # EXDEV: inbox and archive on different file systems
             raise
-        import shutil
-
-        shutil.copy2(source, destination)
+        _copy_across(source, destination)
         source.unlink()
     _prune_empty_dirs(inbox, source.parent)
     return True
+
+
+def _copy_across(source: Path, destination: Path) -> None:
+    """Copy to a temp name beside the destination, then rename; a failed copy leaves nothing behind."""
+    import shutil
+
+    temp = destination.with_name(f".{destination.name[:200]}.{os.getpid()}.part")
+    try:
+        shutil.copy2(source, temp, follow_symlinks=False)
+        os.replace(temp, destination)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def keep_copy(destination: Path, data: bytes) -> None:
+    """Write the bytes that were loaded to `destination` (atomically), when the inbox file changed or went."""
+    if destination.exists():
+        return
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temp = destination.with_name(f".{destination.name[:200]}.{os.getpid()}.part")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, destination)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def unchanged(path: Path, size: int, sha256: str) -> bool:
+    """The inbox file is still there with exactly the bytes that were read."""
+    try:
+        if path.is_symlink() or path.stat().st_size != size:
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
 
 
 def _prune_empty_dirs(inbox: Path, folder: Path) -> None:

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from flows import batch
+from flows import batch, task_runners
 from flows.batch import BatchReport, Placement
 from flows.commit import Recall, commit_batch, recall
 from flows.enrich.model import Enrichment
 from flows.inbox import RawFile
 from flows.parse import LineError, ParsedFile
-from flows.resources import enrich_with_defaults, theme_rows
+from flows.resources import theme_rows
 from flows.settings import Settings
 from warehouse.db import connect
 from warehouse.load import RunRow, insert_run
@@ -39,7 +40,7 @@ def recall_task(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[Pa
 
 @task(name="enrich", cache_policy=NO_CACHE)
 def enrich_task(settings: Settings, articles: Sequence) -> tuple[list[Enrichment], dict[str, str]]:
-    return batch.enrich_safely(articles, lambda arts: enrich_with_defaults(settings, arts))
+    return batch.enrich_safely(articles, lambda arts: batch.enrich_pooled(settings, arts))
 
 
 @task(name="load", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
@@ -60,16 +61,19 @@ def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
     """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting."""
     run = RunRow(batch.new_run_id(), _flow_run_id(), datetime.now(), "running")
     try:
+        # quote(): Prefect would otherwise walk every byte string and dataclass of the batch
+        # looking for futures, which cost more than the enrichment itself.
         raws = read_task(settings, paths)
-        parsed = parse_task(raws)
-        known = recall_task(settings, raws, parsed)
+        parsed = parse_task(quote(raws))
+        known = recall_task(settings, quote(raws), quote(parsed))
         todo = [(r, p) for r, p in zip(raws, parsed, strict=True) if r.file not in known.recorded]
         articles = batch.articles_to_enrich([p for _, p in todo], set(), known.known_ids)
-        enrichments, failed = enrich_task(settings, articles)
+        enrichments, failed = enrich_batches(settings, articles)
         todo = [(r, apply_failures(p, failed)) for r, p in todo]
-        placements = load_task(settings, run, [r for r, _ in todo], [p for _, p in todo], enrichments)
+        placements = load_task(settings, run, quote([r for r, _ in todo]), quote([p for _, p in todo]),
+                               quote(enrichments))
         recovered = list(known.recorded.values())
-        move_task(settings, raws, parsed, placements + recovered)
+        move_task(settings, quote(raws), quote(parsed), quote(placements + recovered))
     except Exception as exc:
         _record_failure(settings, run, exc)
         raise
@@ -77,6 +81,23 @@ def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
     get_run_logger().info("run %s: %s loaded, %s duplicate, %s rejected, %s recovered", run.run_id,
                           report.loaded, report.duplicates, report.rejected, report.recovered)
     return report
+
+
+def enrich_batches(settings: Settings, articles: list) -> tuple[list[Enrichment], dict[str, str]]:
+    """One enrich task in process; on a Dask task runner, two chunks per worker thread, results in order."""
+    slots = task_runners.parallel_slots()
+    if slots <= 1 or len(articles) < 2:
+        return enrich_task(settings, quote(articles))
+    remote = settings.with_(enrich_workers=1)  # Dask workers are the processes: no pool inside them
+    # no quote() here: the Dask runner passes annotations through unresolved
+    futures = [enrich_task.submit(remote, chunk) for chunk in task_runners.split(articles, 2 * slots)]
+    enrichments: list[Enrichment] = []
+    failed: dict[str, str] = {}
+    for future in futures:
+        done, errors = future.result()
+        enrichments += done
+        failed.update(errors)
+    return enrichments, failed
 
 
 def apply_failures(parsed: ParsedFile, failed: dict[str, str]) -> ParsedFile:

@@ -32,7 +32,14 @@ def connect(
     """Open the warehouse, retrying with backoff while another process holds the lock.
 
     Writers hold a connection for one batch only; readers open, query, close.
+    A `ducklake:…` target opens the lake instead (warehouse/ducklake.py).
     """
+    from warehouse import ducklake
+
+    if ducklake.is_ducklake(target):
+        with ducklake.connect(str(target), read_only=read_only, timeout=timeout, config=config) as lake:
+            yield lake
+        return
     path = Path(target)
     if read_only and not path.exists():
         raise WarehouseMissing(
@@ -71,7 +78,10 @@ def open_with_retry(
 
 def initialise(target: str | Path, timeout: float = 30.0) -> list[int]:
     """Create the warehouse file if needed and apply pending migrations; return versions applied."""
+    from warehouse import ducklake
     from warehouse.schema import migrate
 
+    if ducklake.is_ducklake(target):
+        return ducklake.initialise(str(target), timeout=timeout)
     with connect(target, timeout=timeout) as con:
         return migrate(con)

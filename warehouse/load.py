@@ -139,8 +139,8 @@ def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable) -> None:
     data = pa.Table.from_pylist(rows)
     con.register("_batch_actors", data)
     try:
-        con.execute("""INSERT OR REPLACE INTO actors SELECT actor_id, name, kind, country, origin, role
-                       FROM _batch_actors WHERE origin = 'registry'""")
+        replace_rows(con, "actors", "actor_id", "_batch_actors", ("name", "kind", "country", "origin", "role"),
+                     "origin = 'registry'")
         con.execute("""INSERT INTO actors SELECT actor_id, name, kind, country, origin, role
                        FROM _batch_actors b WHERE origin <> 'registry'
                        AND NOT EXISTS (SELECT 1 FROM actors x WHERE x.actor_id = b.actor_id)""")
@@ -153,7 +153,7 @@ def upsert_themes(con: duckdb.DuckDBPyConnection, themes: Iterable[tuple[str, st
     if rows:
         con.register("_batch_themes", pa.Table.from_pylist(rows))
         try:
-            con.execute("INSERT OR REPLACE INTO themes SELECT theme_id, label FROM _batch_themes")
+            replace_rows(con, "themes", "theme_id", "_batch_themes", ("label",))
         finally:
             con.unregister("_batch_themes")
 
@@ -165,11 +165,32 @@ def insert_log(con: duckdb.DuckDBPyConnection, rows: Sequence[LogRow], run_id: s
 
 
 def insert_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetime | None) -> None:
-    con.execute(
-        """INSERT OR REPLACE INTO ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [run.run_id, run.flow_run_id, run.started_at, finished_at, run.status, run.files, run.loaded,
-         run.duplicates, run.rejected, run.articles, run.message],
-    )
+    row = {"run_id": run.run_id, "flow_run_id": run.flow_run_id, "started_at": run.started_at,
+           "finished_at": finished_at, "status": run.status, "files": run.files, "loaded": run.loaded,
+           "duplicates": run.duplicates, "rejected": run.rejected, "articles": run.articles, "message": run.message}
+    schema = pa.schema([("run_id", pa.string()), ("flow_run_id", pa.string()), ("started_at", pa.timestamp("us")),
+                        ("finished_at", pa.timestamp("us")), ("status", pa.string()), ("files", pa.int32()),
+                        ("loaded", pa.int32()), ("duplicates", pa.int32()), ("rejected", pa.int32()),
+                        ("articles", pa.int32()), ("message", pa.string())])
+    con.register("_batch_run", pa.Table.from_pylist([row], schema=schema))
+    try:
+        replace_rows(con, "ingest_runs", "run_id", "_batch_run", tuple(row)[1:])
+    finally:
+        con.unregister("_batch_run")
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, source: str, columns: Sequence[str],
+                 where: str = "true") -> None:
+    """INSERT OR REPLACE in portable SQL (DuckLake has no keys): update rows whose key exists, insert the rest.
+
+    Table, column names and `where` are ours, never input.
+    """
+    sets = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    con.execute(f'UPDATE "{table}" SET {sets} FROM (SELECT * FROM {source} WHERE {where}) s '
+                f'WHERE "{table}"."{key}" = s."{key}"')
+    cols = ", ".join(f'"{c}"' for c in (key, *columns))
+    con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {source} s WHERE {where} '
+                f'AND NOT EXISTS (SELECT 1 FROM "{table}" x WHERE x."{key}" = s."{key}")')
 
 
 # Band hashes are kept to 63 bits: DuckDB pushes join filters into registered Arrow tables as

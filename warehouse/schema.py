@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
@@ -43,12 +44,16 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply every pending migration, each in its own transaction; return the versions applied."""
-    con.execute(
+def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None = None) -> list[int]:
+    """Apply every pending migration, each in its own transaction; return the versions applied.
+
+    `adapt` rewrites each statement first (DuckLake: no PRIMARY KEY/UNIQUE/CHECK constraints).
+    """
+    adapt = adapt or (lambda sql: sql)
+    con.execute(adapt(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-    )
+    ))
     done = current_version(con)
     applied = []
     for mig in migrations():
@@ -56,7 +61,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(mig.sql)
+            con.execute(adapt(mig.sql))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [mig.version, mig.name]
             )

@@ -59,19 +59,23 @@ def rebuild_index(target: str | Path, timeout: float = 600.0) -> bool:
     with connect(target, timeout=timeout) as con:
         if not load_fts(con):
             return False
-        con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', "
-                    "stemmer='german', stopwords='none', overwrite=1)")
+        con.execute(
+            "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', "
+            "stemmer='german', stopwords='none', overwrite=1)"
+        )
     return True
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
-                      [INDEX_SCHEMA]).fetchone()
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [INDEX_SCHEMA]
+    ).fetchone()
     return bool(row and row[0])
 
 
-def search(target: str | Path, text: str, limit: int = 50,
-           include_duplicates: bool = False) -> tuple[pd.DataFrame, str]:
+def search(
+    target: str | Path, text: str, limit: int = 50, include_duplicates: bool = False
+) -> tuple[pd.DataFrame, str]:
     """Articles matching `text`, best first, and the method used: 'fts' or 'ilike'."""
     text = text.strip()
     if not text:
@@ -92,7 +96,9 @@ def _fts(con: duckdb.DuckDBPyConnection, text: str, limit: int, dup: str) -> pd.
                 SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.body,
                        {INDEX_SCHEMA}.match_bm25(ar.article_id, ?) AS score, ar.duplicate_of
                 FROM articles ar WHERE true {dup})
-            WHERE score IS NOT NULL ORDER BY score DESC LIMIT ?""", [text, limit]).df()
+            WHERE score IS NOT NULL ORDER BY score DESC LIMIT ?""",
+        [text, limit],
+    ).df()
     return _with_snippets(df, text)
 
 
@@ -105,13 +111,14 @@ def _ilike(con: duckdb.DuckDBPyConnection, text: str, limit: int, dup: str) -> p
         f"""SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.body,
                    1.0 AS score, ar.duplicate_of
             FROM articles ar WHERE {conds} {dup} ORDER BY ar.published_date DESC LIMIT ?""",
-        [*escaped, limit]).df()
+        [*escaped, limit],
+    ).df()
     return _with_snippets(df, text)
 
 
 def _with_snippets(df: pd.DataFrame, text: str) -> pd.DataFrame:
     """Replace `body` by a short excerpt around the first query word (or its stem) found."""
-    stems = [w[:max(4, len(w) - 3)].lower() for w in re.split(r"\W+", text) if w]
+    stems = [w[: max(4, len(w) - 3)].lower() for w in re.split(r"\W+", text) if w]
     df["snippet"] = [snippet(body, stems) for body in df["body"]]
     return df[COLUMNS]
 
@@ -121,5 +128,5 @@ def snippet(body: str, stems: list[str], width: int = 220) -> str:
     hits = [i for i in (low.find(s) for s in stems) if i >= 0]
     at = min(hits) if hits else 0
     start = max(0, at - width // 3)
-    text = body[start:start + width].replace("\n", " ")
+    text = body[start : start + width].replace("\n", " ")
     return ("… " if start else "") + text + (" …" if start + width < len(body) else "")

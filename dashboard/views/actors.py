@@ -18,11 +18,14 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
         st.info("No mentions match these filters.")
         state.publish(url)
         return
-    points = widgets.show_chart(charts.actor_lines(series, grain, measure), series, "actors_chart",
-                                f"actors_{grain}_{measure}")
+    points = widgets.show_chart(
+        charts.actor_lines(series, grain, measure), series, "actors_chart", f"actors_{grain}_{measure}"
+    )
     if grain != "month" and (n := data.get("month_only", f)):
-        st.caption(f"{n} articles dated only to their month are not drawn at {grain} granularity "
-                   "(never as if on the 1st); switch to month to include them.")
+        st.caption(
+            f"{n} articles dated only to their month are not drawn at {grain} granularity "
+            "(never as if on the 1st); switch to month to include them."
+        )
     if not f.duplicates:
         st.caption("Syndicated copies count once (toggle in the sidebar).")
     seed = {"key": url.get("at"), "actor_id": url.get("pick")} if url.get("pick") else None
@@ -33,7 +36,7 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
         df = data.get("drill_sentences", drill, f, DRILL_LIMIT)
         name = series.loc[series["actor_id"] == pick["actor_id"], "name"]
         label = name.iloc[0] if len(name) else pick["actor_id"]
-        when = f" in the {grain} from {start:%d.%m.%Y}" if start else ""
+        when = " " + widgets.period_label(start, grain) if start else ""
         widgets.show_sentences(df, f"{label}{when}", DRILL_LIMIT)
         url = {**url, "pick": pick["actor_id"], "at": pick.get("key")}
     else:
@@ -54,6 +57,12 @@ def render() -> None:
         top = state.param("top", "5")
         st.session_state.setdefault("w_top", int(top) if top.isdigit() and 0 < int(top) <= 20 else 5)
         top_n = int(st.slider("Top N actors (when none chosen)", 1, 20, key="w_top"))
-    url = {**state.filter_params(f), "grain": grain, "measure": measure, "top": str(top_n),
-           "pick": state.param("pick"), "at": state.param("at")}
+    url = {
+        **state.filter_params(f),
+        "grain": grain,
+        "measure": measure,
+        "top": str(top_n),
+        "pick": state.param("pick"),
+        "at": state.param("at"),
+    }
     widgets.live(body)(f, grain, measure, top_n, url)

@@ -9,9 +9,11 @@ import streamlit as st
 
 from dashboard import data, marking, state, widgets
 
-LEGEND = ('<div class="lb-text lb-meta"><mark class="m">registry actor</mark> '
-          '<mark class="m disc">discovered actor</mark> <span class="q">quote</span> '
-          '<span class="s t">themed sentence</span> <span class="lb-badge">theme</span></div>')
+LEGEND = (
+    '<div class="lb-text lb-meta"><mark class="m">registry actor</mark> '
+    '<mark class="m disc">discovered actor</mark> <span class="q">quote</span> '
+    '<span class="s t">themed sentence</span> <span class="lb-badge">theme</span></div>'
+)
 
 
 def header(art: dict[str, Any], detail: dict[str, Any]) -> None:
@@ -29,8 +31,10 @@ def header(art: dict[str, Any], detail: dict[str, Any]) -> None:
         st.page_link("pages/article.py", label="Open the original", query_params={"id": art["duplicate_of"]})
     themes = detail["themes"]
     if not themes.empty:
-        st.markdown("**Themes:** " + ", ".join(f"{r.label or r.theme_id} ({r.score:.2f})"
-                                              for r in themes.itertuples()))
+        st.markdown(
+            "**Themes:** "
+            + ", ".join(f"{r.label or r.theme_id} ({r.score:.2f})" for r in themes.itertuples())
+        )
 
 
 def sidebar_tables(detail: dict[str, Any]) -> None:
@@ -39,14 +43,18 @@ def sidebar_tables(detail: dict[str, Any]) -> None:
     if mentions.empty:
         st.caption("No mentions.")
     else:
-        counts = mentions.groupby(["name", "kind"], as_index=False).size().sort_values("size", ascending=False)
+        counts = (
+            mentions.groupby(["name", "kind"], as_index=False).size().sort_values("size", ascending=False)
+        )
         st.dataframe(counts.rename(columns={"size": "mentions"}), hide_index=True, width="stretch")
     st.subheader("Quotes")
     quotes = detail["quotes"]
     if quotes.empty:
         st.caption("No quotes found.")
     else:
-        st.dataframe(quotes[["speaker_text", "name", "cue", "quote", "kind"]], hide_index=True, width="stretch")
+        st.dataframe(
+            quotes[["speaker_text", "name", "cue", "quote", "kind"]], hide_index=True, width="stretch"
+        )
     if not detail["related"].empty:
         st.subheader("Related")
         st.dataframe(detail["related"], hide_index=True, width="stretch")
@@ -64,9 +72,17 @@ def reader(article_id: str) -> None:
     for r in detail["sentence_themes"].itertuples():
         themes.setdefault(int(r.sentence), []).append(str(r.label or r.theme_id))
     with text_col:
-        st.html(marking.STYLE + LEGEND + marking.article_html(
-            art["body"], detail["mentions"].to_dict("records"), detail["quotes"].to_dict("records"),
-            detail["sentences"].to_dict("records"), themes))
+        st.html(
+            marking.STYLE
+            + LEGEND
+            + marking.article_html(
+                art["body"],
+                detail["mentions"].to_dict("records"),
+                detail["quotes"].to_dict("records"),
+                detail["sentences"].to_dict("records"),
+                themes,
+            )
+        )
     with side:
         sidebar_tables(detail)
 

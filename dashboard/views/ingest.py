@@ -29,17 +29,22 @@ def tables(status: str) -> None:
     if rejected.empty:
         st.caption("No rejected files.")
     else:
-        st.dataframe(rejected[["at", "file", "line", "reason", "destination"]], hide_index=True, width="stretch")
+        st.dataframe(
+            rejected[["at", "file", "line", "reason", "destination"]], hide_index=True, width="stretch"
+        )
 
 
 def uploader() -> None:
     s = context.settings()
     st.subheader("Upload articles")
-    st.caption(f"Accepted: {', '.join(upload.ALLOWED)}; .txt up to {s.max_file_mb:g} MB, "
-               f".jsonl up to {s.max_jsonl_mb:g} MB. Files land in the inbox and are picked up by the watcher.")
+    st.caption(
+        f"Accepted: {', '.join(upload.ALLOWED)}; .txt up to {s.max_file_mb:g} MB, "
+        f".jsonl up to {s.max_jsonl_mb:g} MB. Files land in the inbox and are picked up by the watcher."
+    )
     with st.form("upload", clear_on_submit=True):
-        files = st.file_uploader("Article files", accept_multiple_files=True,
-                                 type=[t.lstrip(".") for t in upload.ALLOWED])
+        files = st.file_uploader(
+            "Article files", accept_multiple_files=True, type=[t.lstrip(".") for t in upload.ALLOWED]
+        )
         sent = st.form_submit_button("Save to inbox")
     if not sent:
         return

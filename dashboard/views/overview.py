@@ -12,8 +12,6 @@ from dashboard import charts, context, data, state, widgets
 from flows.inbox import scan
 from warehouse.queries import Drill, Filters
 
-RUN_ICON = {"completed": "✅", "running": "⏳", "failed": "❌"}
-
 
 def backlog() -> int:
     inbox = context.settings().inbox
@@ -23,8 +21,11 @@ def backlog() -> int:
 def metrics(info: dict[str, Any]) -> None:
     stories = int(info["articles"]) - int(info["duplicates"])
     row = st.columns(4)
-    row[0].metric("Articles", f"{int(info['articles']):,}",
-                  help=f"{stories:,} stories; {int(info['duplicates']):,} syndicated copies")
+    row[0].metric(
+        "Articles",
+        f"{int(info['articles']):,}",
+        help=f"{stories:,} stories; {int(info['duplicates']):,} syndicated copies",
+    )
     row[1].metric("Actors", f"{int(info['actors']):,}")
     row[2].metric("Mentions", f"{int(info['mentions']):,}")
     row[3].metric("Themes", f"{int(info['themes']):,}")
@@ -32,10 +33,15 @@ def metrics(info: dict[str, Any]) -> None:
     newest = info["newest"]
     row[0].metric("Newest article", "–" if pd.isna(newest) else pd.Timestamp(newest).strftime("%d.%m.%Y"))
     run = info["last_run"]
-    status = f"{RUN_ICON.get(run['status'], '')} {run['status']}" if run else "none yet"
-    row[1].metric("Last ingest run", status,
-                  help=None if not run else f"{run['run_id']}: {run['files']} files, {run['loaded']} loaded, "
-                  f"{run['duplicates']} duplicate, {run['rejected']} rejected")
+    status = run["status"] if run else "none yet"
+    row[1].metric(
+        "Last ingest run",
+        status,
+        help=None
+        if not run
+        else f"{run['run_id']}: {run['files']} files, {run['loaded']} loaded, "
+        f"{run['duplicates']} duplicate, {run['rejected']} rejected",
+    )
     row[2].metric("Inbox backlog", f"{backlog():,} files")
     row[3].metric("Rejected files", f"{int(info['rejected']):,}")
 
@@ -54,8 +60,10 @@ def body(grain: str) -> None:
     metrics(info)
     rejected(info)
     if int(info["articles"]) == 0:
-        st.info("The warehouse is empty. Drop .txt or .jsonl articles into the inbox "
-                "(or upload them on the Ingest page); they appear here within seconds.")
+        st.info(
+            "The warehouse is empty. Drop .txt or .jsonl articles into the inbox "
+            "(or upload them on the Ingest page); they appear here within seconds."
+        )
         return
     left, right = st.columns([3, 2])
     with left:
@@ -71,8 +79,7 @@ def body(grain: str) -> None:
     drill(points, actor_points, grain)
     st.subheader("Newest articles")
     recent = data.get("recent_articles", 10)
-    st.dataframe(recent, hide_index=True, width="stretch",
-                 column_config={"article_id": st.column_config.TextColumn("id")})
+    widgets.table(recent)
     widgets.reader_picker(recent, "ov_recent")
 
 
@@ -80,8 +87,8 @@ def drill(points: list[dict], actor_points: list[dict], grain: str) -> None:
     if points:
         start = date.fromisoformat(points[0]["key"])
         found = data.get("articles_in_period", Drill(start=start, grain=grain), Filters())
-        st.markdown(f"#### Drill-down: articles of the {grain} from {start:%d.%m.%Y}")
-        st.dataframe(found, hide_index=True, width="stretch")
+        st.markdown(f"#### Drill-down: articles {widgets.period_label(start, grain)}")
+        widgets.table(found)
         widgets.reader_picker(found, "ov_drill_articles")
     if actor_points:
         aid = actor_points[0]["actor_id"]

@@ -39,7 +39,9 @@ def actions(row: pd.Series, registry: pd.DataFrame, overlay: Path) -> None:
         target = st.selectbox("Registry actor", list(names), format_func=lambda a: f"{names[a]} ({a})")
         if st.form_submit_button("Merge as an alias"):
             review.merge(overlay, row["name"], target)
-            st.success(f"{row['name']} recorded as an alias of {names.get(target, target)}. Reprocess to apply.")
+            st.success(
+                f"{row['name']} recorded as an alias of {names.get(target, target)}. Reprocess to apply."
+            )
     with ignore:
         if st.button("Ignore this name from now on", key=f"ignore_{row.actor_id}"):
             review.ignore(overlay, row.actor_id)
@@ -49,12 +51,20 @@ def actions(row: pd.Series, registry: pd.DataFrame, overlay: Path) -> None:
 def reprocess_button() -> None:
     s = context.settings()
     log = s.data_dir / "reprocess.log"
-    if st.button("Reprocess articles", type="primary", icon=":material/sync:",
-                 help="Re-enrich stored articles with the reviewed registry (runs `lagebild reprocess`)."):
+    if st.button(
+        "Reprocess articles",
+        type="primary",
+        icon=":material/sync:",
+        help="Re-enrich stored articles with the reviewed registry (runs `lagebild reprocess`).",
+    ):
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("wb") as out:
-            subprocess.Popen([sys.executable, "-m", "flows.cli", "reprocess", "--data-dir", str(s.data_dir)],
-                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            subprocess.Popen(
+                [sys.executable, "-m", "flows.cli", "reprocess", "--data-dir", str(s.data_dir)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         st.info("Reprocessing started; the charts update when it has finished.")
     if log.exists():
         with st.expander("Last reprocess output"):
@@ -63,8 +73,10 @@ def reprocess_button() -> None:
 
 def render() -> None:
     st.title("Review discovered actors")
-    st.caption("Names the enrichment found that are not in the registry. Decisions go to the registry "
-               "overlay file and take effect after reprocessing.")
+    st.caption(
+        "Names the enrichment found that are not in the registry. Decisions go to the registry "
+        "overlay file and take effect after reprocessing."
+    )
     if not widgets.guard():
         return
     found = data.get("discovered_actors")

@@ -13,8 +13,11 @@ LIMIT = 50
 
 def results(query: str, dups: bool) -> None:
     found, method = data.get("search", query, LIMIT, dups)
-    how = ("full-text index, German stemming" if method == "fts"
-           else "substring match (the full-text index is not built yet)")
+    how = (
+        "full-text index, German stemming"
+        if method == "fts"
+        else "substring match (the full-text index is not built yet)"
+    )
     st.caption(f"{len(found)} articles ({how}).")
     if found.empty:
         st.info("Nothing found.")
@@ -22,9 +25,11 @@ def results(query: str, dups: bool) -> None:
     blocks = [marking.STYLE]
     for r in found.itertuples():
         date = widgets.date_label(r.published_date, r.date_precision)
-        blocks.append(f'<div class="lb-meta">{date} · score {r.score:.2f}</div>'
-                      f'<div>{widgets.article_link(r.article_id, r.title)}</div>'
-                      f'<div class="lb-text lb-sent">{html.escape(r.snippet)}</div>')
+        blocks.append(
+            f'<div class="lb-meta">{date} · score {r.score:.2f}</div>'
+            f"<div>{widgets.article_link(r.article_id, r.title)}</div>"
+            f'<div class="lb-text lb-sent">{html.escape(r.snippet)}</div>'
+        )
     st.html("\n".join(blocks))
     widgets.reader_picker(found, "search_open")
 

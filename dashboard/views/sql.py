@@ -50,10 +50,22 @@ def run(target: str, sql: str) -> None:
     st.caption(f"{len(frame):,} rows{note}")
     st.dataframe(frame, hide_index=True, width="stretch")
     cols = st.columns([1, 1, 6])
-    cols[0].download_button("CSV", frame.to_csv(index=False).encode("utf-8"), "query.csv", "text/csv",
-                            on_click="ignore", icon=":material/download:")
-    cols[1].download_button("Parquet", lambda: parquet_bytes(frame), "query.parquet",
-                            "application/vnd.apache.parquet", on_click="ignore", icon=":material/download:")
+    cols[0].download_button(
+        "CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        "query.csv",
+        "text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    cols[1].download_button(
+        "Parquet",
+        lambda: parquet_bytes(frame),
+        "query.parquet",
+        "application/vnd.apache.parquet",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def render() -> None:
@@ -66,9 +78,10 @@ def render() -> None:
     with right:
         schema_panel(target)
     with left:
+        auto = state.param("run") == "1"
         st.session_state.setdefault("w_sql", state.param("sql", EXAMPLE))
         sql = st.text_area("Query", key="w_sql", height=180)
         go = st.button("Run", type="primary", icon=":material/play_arrow:")
-        state.publish({"sql": sql if sql != EXAMPLE else ""})
-        if go or state.param("run") == "1":
+        state.publish({"sql": sql if sql != EXAMPLE else "", "run": "1" if auto or go else ""})
+        if go or auto:
             run(target, sql)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
+import numpy as np
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from flows.article import Article
@@ -16,7 +17,8 @@ from flows.enrich.pipeline import get_pipeline
 from flows.enrich.quotes import find_quotes
 from flows.enrich.resources import Resources
 from flows.enrich.roles import role_label
-from flows.enrich.themes import SentenceOf, score, theme_index
+from flows.enrich.themes import SentenceOf, ThemeIndex, score, theme_index
+from flows.enrich.tokens import LexTable, Tokens, TokenView, lex_table
 
 BATCH = 64
 
@@ -25,8 +27,9 @@ def enrich(articles: Sequence[Article], res: Resources) -> list[Enrichment]:
     """Enrich articles in order; the spaCy pipeline is built once per process."""
     nlp = get_pipeline(res)
     index = theme_index(res.theme_list)
+    table = lex_table(res, index)
     docs = nlp.pipe((a.body for a in articles), batch_size=BATCH)
-    return [_enrich_doc(doc, art, res, index) for doc, art in zip(docs, articles)]
+    return [_enrich_doc(doc, art, res, index, table) for doc, art in zip(docs, articles)]
 
 
 def _sentences(text: str, starts: list[int], offsets: list[int]) -> tuple[Sentence, ...]:
@@ -43,28 +46,40 @@ def _sentences(text: str, starts: list[int], offsets: list[int]) -> tuple[Senten
     return tuple(out)
 
 
-def _enrich_doc(doc: Doc, art: Article, res: Resources, index) -> Enrichment:
+def _view(doc: Doc, text: str, table: LexTable) -> tuple[TokenView, np.ndarray]:
+    """The document's tokens with their facts; also the SENT_START column."""
+    if not len(doc):
+        empty = np.zeros(0, dtype=np.int64)
+        return TokenView(text, Tokens(text, [], []), [], empty, empty, [], empty.astype(bool), empty.astype(np.uint64)), empty
+    arr = doc.to_array([ORTH, IDX, LENGTH, SENT_START, SPACY])
+    starts, lens = arr[:, 1].tolist(), arr[:, 2].tolist()
+    tokens = Tokens(text, starts, lens)
+    orth = arr[:, 0]
+    codes, crcs = table.lookup(orth, starts, lens, text)
+    glued = arr[:, 4] == 0
+    return TokenView(text, tokens, starts, orth, codes, codes.tolist(), glued, crcs), arr[:, 3].astype(np.int64)
+
+
+def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table: LexTable) -> Enrichment:
     text = art.body  # == doc.text, which spaCy would rebuild token by token
-    arr = doc.to_array([ORTH, IDX, LENGTH, SENT_START]).astype("int64") if len(doc) else None
-    rows = arr[:, :3].tolist() if arr is not None else []
-    tokens = [text[i:i + n] for _, i, n in rows]
-    offsets = [i for _, i, _ in rows]
-    sentences = _sentences(text, arr[:, 3].tolist() if arr is not None else [], offsets)
+    view, sent_flags = _view(doc, text, table)
+    tokens, offsets = view.tokens, view.offsets
+    sentences = _sentences(text, sent_flags.tolist(), offsets)
     sent_of = SentenceOf([s.start_char for s in sentences])
     matches = doc.user_data.get("lagebild_matches", [])
     active = _active(matches, art, res)
     hits = resolve(matches, tokens, offsets, res, active, res.given_names)
     mentions, actors = _registry_mentions(hits, text, art, res, sent_of)
-    found = _discover(doc, tokens, offsets, hits, res)
+    found = _discover(doc, view, hits, res)
     more, disc_actors = _found_mentions(found, tokens, offsets, text, sent_of, res)
     mentions = tuple(sorted(mentions + more, key=lambda m: (m.start_char, m.end_char)))
-    themes, sent_themes = score(index, arr, text, sent_of)
+    themes, sent_themes = score(index, view, sent_of)
     all_actors = {**actors, **disc_actors}
     quotes = find_quotes(text, sentences, mentions, tokens, offsets)
     return Enrichment(
         article_id=art.article_id, sentences=sentences, mentions=mentions,
         actors=tuple(all_actors[k] for k in sorted(all_actors)), themes=themes,
-        sentence_themes=sent_themes, quotes=quotes, minhash=dedup.signature(text),
+        sentence_themes=sent_themes, quotes=quotes, minhash=dedup.signature_of_tokens(view),
         enrich_version=res.enrich_version,
     )
 
@@ -87,14 +102,13 @@ def _registry_mentions(hits: list[Hit], text: str, art: Article, res: Resources,
     return mentions, actors
 
 
-def _discover(doc: Doc, tokens: list[str], offsets: list[int], hits: list[Hit], res: Resources) -> list[Found]:
-    taken = [False] * len(tokens)
+def _discover(doc: Doc, view: TokenView, hits: list[Hit], res: Resources) -> list[Found]:
+    taken = [False] * len(view.tokens)
     for h in hits:
         for k in range(h.start, h.end):
             taken[k] = True
-    found = from_entities([(e.label_, e.start, e.end) for e in doc.ents], tokens, taken) if res.model else []
-    scanner = Scanner(tokens, offsets, taken, res.given_names, res.places)
-    found += scanner.scan()
+    found = from_entities([(e.label_, e.start, e.end) for e in doc.ents], view.tokens, taken) if res.model else []
+    found += Scanner(view, taken, res.places).scan()
     ign = res.overlay.ignore
     return [f for f in found if f.name not in ign and f"disc-{slug(f.name)}" not in ign]
 

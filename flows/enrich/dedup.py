@@ -9,9 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
+
+from flows.enrich.tokens import NOWORD, PUREWORD
+
+if TYPE_CHECKING:
+    from flows.enrich.tokens import TokenView
 
 NUM_PERM = 64
 SHINGLE = 5
@@ -26,7 +31,10 @@ _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x
 
 def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
     """Distinct 32-bit hashes of the lowercased word n-grams (one shingle when the text is shorter)."""
-    words = np.array([zlib.crc32(w.encode()) for w in _WORD.findall(text.lower())], dtype=np.uint64)
+    return _shingles(np.array([zlib.crc32(w.encode()) for w in _WORD.findall(text.lower())], dtype=np.uint64), size)
+
+
+def _shingles(words: np.ndarray, size: int = SHINGLE) -> np.ndarray:
     if len(words) == 0:
         return words
     size = min(size, len(words))
@@ -37,13 +45,55 @@ def shingle_hashes(text: str, size: int = SHINGLE) -> np.ndarray:
     return np.unique(acc >> np.uint64(32))
 
 
-def signature(text: str) -> tuple[int, ...]:
-    """MinHash signature: NUM_PERM unsigned 32-bit minima of multiply-shift hashes (empty text -> ())."""
-    sh = shingle_hashes(text)
+def _minhash(sh: np.ndarray) -> tuple[int, ...]:
     if len(sh) == 0:
         return ()
     hashed = (sh[None, :] * _A[:, None] + _B[:, None]) >> np.uint64(32)
     return tuple(hashed.min(axis=1).tolist())
+
+
+def signature(text: str) -> tuple[int, ...]:
+    """MinHash signature: NUM_PERM unsigned 32-bit minima of multiply-shift hashes (empty text -> ())."""
+    return _minhash(shingle_hashes(text))
+
+
+def signature_of_tokens(view: "TokenView") -> tuple[int, ...]:
+    """The same signature as `signature(view.text)`, from the word CRCs already known per token."""
+    return _minhash(_shingles(token_words(view)))
+
+
+def token_words(view: "TokenView") -> np.ndarray:
+    """CRC32s of the lowercased \\w+ words of the text, in order, mostly from per-token CRCs.
+
+    Tokens made only of word characters are words unless glued to another such token; glued
+    groups with mixed tokens (1.000, U.S., 10km) are split with the regex, as `signature` does.
+    """
+    codes, glued = view.codes, view.glued
+    if len(codes) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    pure, noword = (codes & PUREWORD) != 0, (codes & NOWORD) != 0
+    pairs = pure[:-1] & pure[1:] & glued[:-1]
+    bad = ~(pure | noword)
+    bad[:-1] |= pairs
+    bad[1:] |= pairs
+    if not bad.any():
+        return view.crcs[pure]
+    group = np.cumsum(np.concatenate(([True], ~glued[:-1])))
+    bad_groups = np.unique(group[bad]).tolist()
+    return _with_regex_groups(view, group, bad_groups, pure)
+
+
+def _with_regex_groups(view: "TokenView", group: np.ndarray, bad_groups: list[int], pure: np.ndarray) -> np.ndarray:
+    bounds = np.searchsorted(group, bad_groups, side="left").tolist()
+    ends = np.searchsorted(group, bad_groups, side="right").tolist()
+    parts, pos = [], 0
+    for a, b in zip(bounds, ends):
+        parts.append(view.crcs[pos:a][pure[pos:a]])
+        chunk = view.text[view.offsets[a]:view.end(b - 1)].lower()
+        parts.append(np.array([zlib.crc32(w.encode()) for w in _WORD.findall(chunk)], dtype=np.uint64))
+        pos = b
+    parts.append(view.crcs[pos:][pure[pos:]])
+    return np.concatenate(parts)
 
 
 def bands(sig: Sequence[int], rows: int = ROWS) -> list[tuple[int, int]]:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from typing import Sequence
 
-from flows.enrich.lexicon import function_words, german_words, role_heads, wordlist
+import numpy as np
 
-_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,5}$")
-_PARTICLES = frozenset({"von", "van", "der", "de", "al", "bin", "da", "di", "du", "la", "le", "el", "zu"})
+from flows.enrich.tokens import (ACRONYM, CAP, FW, GIVEN, LOWWORD, NAME, ORG_INTRO, ORG_NOUN, PARTICLE, PLACE,
+                                 PLACE_HEAD, ROLE, WORD, TokenView, is_cap)
+
 NER_KINDS = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
+_STARTS = GIVEN | ACRONYM | ORG_NOUN | PLACE | PLACE_HEAD  # a token with one of these may start a find
+_AFTER = ROLE | ORG_INTRO  # ... and so may a token right after one of these
 
 
 @dataclass(frozen=True)
@@ -40,34 +42,26 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
-def _cap(w: str) -> bool:
-    return w[:1].isupper() and w[:1].isalpha()
-
-
-@cache
-def _role_rx() -> re.Pattern[str]:
-    return re.compile("(?:" + "|".join(map(re.escape, role_heads())) + ")$")
-
-
-@cache
-def _org_rx() -> re.Pattern[str]:
-    """An organisation noun: at least three letters before one of the org heads."""
-    return re.compile(r"\w{3}(?:" + "|".join(map(re.escape, wordlist("org_heads"))) + ")$")
+def candidates(codes: np.ndarray) -> list[int]:
+    """Tokens where a rule may fire: capitalised, and a start fact here or a trigger right before."""
+    if len(codes) == 0:
+        return []
+    hit = (codes & _STARTS) != 0
+    hit[1:] |= (codes[:-1] & _AFTER) != 0
+    return np.nonzero(hit & ((codes & CAP) != 0))[0].tolist()
 
 
 class Scanner:
-    """One pass over a document's tokens; `taken` marks tokens already claimed."""
+    """One pass over a document's candidate tokens; `taken` marks tokens already claimed."""
 
-    def __init__(self, tokens: Sequence[str], offsets: Sequence[int], taken: list[bool],
-                 given: frozenset[str], places: frozenset[str]) -> None:
-        self.t, self.o, self.taken = tokens, offsets, taken
-        self.given, self.places = given, places
-        self.fw, self.words = function_words(), german_words()
+    def __init__(self, view: TokenView, taken: list[bool], places: frozenset[str]) -> None:
+        self.v, self.t, self.o, self.b = view, view.tokens, view.offsets, view.bits
+        self.taken, self.places = taken, places
         self.found: list[Found] = []
 
     def joined(self, k: int) -> bool:
         """Token k is glued to token k+1 (no space between)."""
-        return self.o[k] + len(self.t[k]) == self.o[k + 1]
+        return bool(self.v.glued[k])
 
     def word_start(self, k: int) -> int:
         """First token of the hyphenated word that ends at token k."""
@@ -83,25 +77,21 @@ class Scanner:
     def free(self, s: int, e: int) -> bool:
         return e <= len(self.t) and not any(self.taken[s:e])
 
-    def name_word(self, k: int) -> bool:
-        w = self.t[k] if k < len(self.t) else ""
-        return _cap(w) and w not in self.fw and len(w) > 1 and not w.isupper()
+    def has(self, k: int, flag: int) -> bool:
+        return k < len(self.b) and bool(self.b[k] & flag)
 
     def role_before(self, i: int) -> str | None:
         """The role word right before token i ('Duma-Präsident'), if any."""
-        if i == 0 or not _cap(self.t[i - 1]):
+        if i == 0 or not self.b[i - 1] & ROLE:
             return None
-        if not _role_rx().search(self.t[i - 1].lower()):
-            return None
-        s = self.word_start(i - 1)
-        return "".join(self.t[s:i])
+        return "".join(self.t[self.word_start(i - 1):i])
 
     def surname_end(self, j: int) -> int:
         """End of a (possibly hyphenated) capitalised surname starting at j, or j when none."""
-        if not self.name_word(j):
+        if not self.has(j, NAME):
             return j
         end = j + 1
-        while end + 1 < len(self.t) and self.t[end] == "-" and self.joined(end - 1) and self.name_word(end + 1):
+        while end + 1 < len(self.t) and self.t[end] == "-" and self.joined(end - 1) and self.has(end + 1, NAME):
             end += 2
         return end
 
@@ -110,55 +100,52 @@ class Scanner:
         t = self.t
         role = self.role_before(i)
         j = i
-        while j < len(t) and t[j] in self.given:
+        while self.has(j, GIVEN):
             j += 1
         if j == i and role is None:
             return None
-        while j < len(t) and t[j] in _PARTICLES and j > i:
+        while j > i and self.has(j, PARTICLE):
             j += 1
         end = self.surname_end(j)
-        if end == j and j > i + 1 and t[j - 1] in self.given and self.name_word(j - 1):  # Charles Michel
+        if end == j and j > i + 1 and self.has(j - 1, GIVEN) and self.has(j - 1, NAME):  # Charles Michel
             j, end = j - 1, j
         if end == j:
             return None
-        if j == i and (t[i] in self.words or t[i] in self.places):  # role + common word: no name
+        if j == i and self.b[i] & (WORD | PLACE):  # role + common word: no name
             return None
-        if j == i and self.name_word(end) and end + 1 <= len(t):  # role + First Last
-            end = self.surname_end(end) if self.surname_end(end) > end else end
+        if j == i and self.has(end, NAME):  # role + First Last
+            end = max(end, self.surname_end(end))
         if not self.free(i, end):
             return None
         return Found(" ".join(t[i:end]).replace(" - ", "-"), "person", i, end, "discovered", role)
 
     def org_at(self, i: int) -> Found | None:
-        t, w = self.t, self.t[i]
-        if i > 0 and t[i - 1] in wordlist("org_introducers") and _cap(w) and w not in self.fw:
+        t, b = self.t, self.b
+        if i > 0 and b[i - 1] & ORG_INTRO and b[i] & CAP and is_cap(t[i]) and not b[i] & FW:
             end = i + 1
-            while end < len(t) and _cap(t[end]) and t[end] not in self.fw:
+            while end < len(t) and is_cap(t[end]) and not b[end] & FW:
                 end += 1
             return Found(" ".join(t[i:end]), "organisation", i, end, "discovered")
-        if _ACRONYM.match(w) and len(w) >= 3 and w not in wordlist("acronym_stop") and not w.isdigit():
-            return Found(w, "organisation", i, i + 1, "acronym")
-        low = w.lower()
-        if _cap(w) and w not in self.fw and low not in self.words and _org_rx().search(low):
-            if True:
-                if True:
-                    s = i
-                    while s > 0 and _cap(t[s - 1]) and t[s - 1] not in self.fw and t[s - 1][-1:] in "emnrs" and t[s - 1].lower() in self.words:
-                        s -= 1
-                    return Found(" ".join(t[s:i + 1]), "organisation", s, i + 1, "discovered")
+        if b[i] & ACRONYM:
+            return Found(t[i], "organisation", i, i + 1, "acronym")
+        if b[i] & ORG_NOUN:
+            s = i
+            while s > 0 and is_cap(t[s - 1]) and not b[s - 1] & FW and t[s - 1][-1:] in "emnrs" and b[s - 1] & LOWWORD:
+                s -= 1
+            return Found(" ".join(t[s:i + 1]), "organisation", s, i + 1, "discovered")
         return None
 
     def place_at(self, i: int) -> Found | None:
         t = self.t
-        if i + 1 < len(t) and f"{t[i]} {t[i + 1]}" in self.places:
+        if self.b[i] & PLACE_HEAD and i + 1 < len(t) and f"{t[i]} {t[i + 1]}" in self.places:
             return Found(f"{t[i]} {t[i + 1]}", "place", i, i + 2, "gazetteer")
-        if t[i] in self.places:
+        if self.b[i] & PLACE:
             return Found(t[i], "place", i, i + 1, "gazetteer")
         return None
 
     def scan(self) -> list[Found]:
         nxt = 0
-        for i in [k for k, w in enumerate(self.t) if w[:1].isupper()]:
+        for i in candidates(self.v.codes):
             if i < nxt or self.taken[i]:
                 continue
             f = self.person_at(i) or self.org_at(i) or self.place_at(i)
@@ -170,14 +157,16 @@ class Scanner:
 
     def follow_surnames(self) -> None:
         """Later surname-only mentions of discovered persons (Michel forderte …)."""
-        for f in list(self.found):
-            if f.kind != "person" or f.end - f.start < 2:
-                continue
+        persons = [f for f in self.found if f.kind == "person" and f.end - f.start >= 2 and self.has(f.end - 1, NAME)]
+        if not persons:
+            return
+        where: dict[str, list[int]] = {}
+        for k in np.nonzero((self.v.codes & NAME) != 0)[0].tolist():
+            where.setdefault(self.t[k], []).append(k)
+        for f in persons:
             sur = self.t[f.end - 1]
-            if not self.name_word(f.end - 1):
-                continue
-            for k in range(f.end, len(self.t)):
-                if not self.taken[k] and self.t[k] in (sur, sur + "s"):
+            for k in sorted(where.get(sur, []) + where.get(sur + "s", [])):
+                if k >= f.end and not self.taken[k]:
                     self.claim(Found(f.name, "person", k, k + 1, "surname", f.role, f.country))
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 import yaml
@@ -15,6 +15,10 @@ import yaml
 from flows.enrich.lexicon import lemma_table
 from flows.enrich.model import SentenceTheme, ThemeScore
 from flows.enrich.registry import RegistryError
+from flows.enrich.tokens import THEME
+
+if TYPE_CHECKING:
+    from flows.enrich.tokens import TokenView
 
 MIN_HEAD = 5  # shortest compound head that counts (Wirtschafts|sanktionen)
 Hit = tuple[str, float]  # (theme_id, weight)
@@ -95,38 +99,30 @@ def theme_index(themes: tuple[Theme, ...]) -> ThemeIndex:
 
 
 def score(
-    index: ThemeIndex, rows: "np.ndarray | None", text: str, sent_of: "SentenceOf"
+    index: ThemeIndex, view: "TokenView", sent_of: "SentenceOf"
 ) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
-    """Score themes from token rows (orth hash, start, length, ...) and phrase matches over `text`."""
-    per_sent: dict[tuple[int, str], list] = defaultdict(lambda: [0.0, []])
-    for start, n, hits in _token_hits(index, rows, text):
-        for theme_id, w in hits:
-            acc = per_sent[(sent_of(start), theme_id)]
-            acc[0] += w
-            acc[1].append(text[start:start + n])
-    for m in index.phrase_rx.finditer(text.lower()) if index.phrase_rx else ():
-        for theme_id, w in index.phrase_hits[m.group()]:
-            acc = per_sent[(sent_of(m.start()), theme_id)]
-            acc[0] += w
-            acc[1].append(text[m.start():m.end()])
+    """Score themes from the tokens marked as theme words and phrase matches over the text."""
+    text = view.text
+    per_sent: dict[tuple[int, str], list] = {}
+    by_hash = index.by_hash
+    for k in np.nonzero((view.codes & THEME) != 0)[0].tolist():
+        start, word = view.offsets[k], view.tokens[k]
+        sent = sent_of(start)
+        for theme_id, w in by_hash[int(view.orth[k])]:
+            _add(per_sent, (sent, theme_id), w, word)
+    if index.phrase_rx is not None:
+        for m in index.phrase_rx.finditer(text.lower()):
+            for theme_id, w in index.phrase_hits[m.group()]:
+                _add(per_sent, (sent_of(m.start()), theme_id), w, text[m.start():m.end()])
     return _aggregate(index, per_sent)
 
 
-def _token_hits(index: ThemeIndex, rows: "np.ndarray | None", text: str) -> list[tuple[int, int, list[Hit]]]:
-    """(start, length, hits) for the tokens that hit a theme; each word type is looked up once."""
-    if rows is None or not len(rows):
-        return []
-    by_hash = index.by_hash
-    orth = rows[:, 0]
-    uniq, first = np.unique(orth, return_index=True)
-    for h, i in zip(uniq.tolist(), first.tolist()):
-        if h not in by_hash:
-            by_hash[h] = index.word_hits(text[rows[i, 1]:rows[i, 1] + rows[i, 2]])
-    hit_hashes = [h for h in uniq.tolist() if by_hash[h]]
-    if not hit_hashes:
-        return []
-    pos = np.nonzero(np.isin(orth, hit_hashes))[0]
-    return [(int(rows[i, 1]), int(rows[i, 2]), by_hash[int(orth[i])]) for i in pos]
+def _add(per_sent: dict, key: tuple[int, str], weight: float, evidence: str) -> None:
+    acc = per_sent.get(key)
+    if acc is None:
+        acc = per_sent[key] = [0.0, []]
+    acc[0] += weight
+    acc[1].append(evidence)
 
 
 def _aggregate(index: ThemeIndex, per_sent: dict) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:

@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dash_helpers import build_warehouse, use_warehouse  # noqa: E402
+
 from warehouse.db import initialise  # noqa: E402
 
 

@@ -11,8 +11,17 @@ import pytest
 from flows.article import Article, article_id_for
 from flows.enrich.model import Actor, Enrichment, Mention, Quote, Sentence, SentenceTheme, ThemeScore
 from warehouse.db import connect, initialise
-from warehouse.load import (ARTICLE_COLUMNS, LogRow, RunRow, article_rows, insert_enrichments, insert_log,
-                            insert_rows, insert_run, upsert_themes)
+from warehouse.load import (
+    ARTICLE_COLUMNS,
+    LogRow,
+    RunRow,
+    article_rows,
+    insert_enrichments,
+    insert_log,
+    insert_rows,
+    insert_run,
+    upsert_themes,
+)
 
 ACTORS = {
     "Russland": Actor("country-ru", "Russland", "country", "RU"),
@@ -23,9 +32,16 @@ ACTORS = {
 }
 THEMES = [("sanctions", "Sanktionen"), ("diplomacy", "Diplomatie"), ("military", "Militär")]
 TEMPLATES = [
-    ("Russland droht", "Russland droht der Ukraine mit Sanktionen. Die NATO berät in Brüssel.",
-     ["sanctions", "military"]),
-    ("Scholz reist", "Scholz trifft Lawrow in Moskau. Russland sagte: „Wir wollen verhandeln“.", ["diplomacy"]),
+    (
+        "Russland droht",
+        "Russland droht der Ukraine mit Sanktionen. Die NATO berät in Brüssel.",
+        ["sanctions", "military"],
+    ),
+    (
+        "Scholz reist",
+        "Scholz trifft Lawrow in Moskau. Russland sagte: „Wir wollen verhandeln“.",
+        ["diplomacy"],
+    ),
     ("Gespräche", "Die Ukraine und Russland verhandeln. Scholz lobt die NATO.", ["diplomacy", "sanctions"]),
 ]
 
@@ -44,17 +60,32 @@ def _enrich(article: Article, themes: list[str]) -> Enrichment:
     for surface, actor in ACTORS.items():
         for m in re.finditer(surface, article.body):
             idx = next(s.index for s in sents if s.start_char <= m.start() < s.end_char) if sents else 0
-            mentions.append(Mention(actor.actor_id, actor.name, actor.kind, surface, idx, m.start(), m.end(),
-                                    "discovered" if actor.origin == "discovered" else "alias", actor.role))
+            mentions.append(
+                Mention(
+                    actor.actor_id,
+                    actor.name,
+                    actor.kind,
+                    surface,
+                    idx,
+                    m.start(),
+                    m.end(),
+                    "discovered" if actor.origin == "discovered" else "alias",
+                    actor.role,
+                )
+            )
     quotes = []
-    if (q := re.search(r"„([^“]+)“", article.body)):
+    if q := re.search(r"„([^“]+)“", article.body):
         quotes.append(Quote("country-ru", "Russland", "sagte", q.group(1), q.start(1), q.end(1)))
     used = {m.actor_id for m in mentions}
     return Enrichment(
-        article.article_id, tuple(sents), tuple(mentions),
+        article.article_id,
+        tuple(sents),
+        tuple(mentions),
         tuple(a for a in ACTORS.values() if a.actor_id in used),
         tuple(ThemeScore(t, 0.8, ("Sanktionen",)) for t in themes),
-        tuple(SentenceTheme(s.index, t, 0.5) for t in themes for s in sents[:1]), tuple(quotes))
+        tuple(SentenceTheme(s.index, t, 0.5) for t in themes for s in sents[:1]),
+        tuple(quotes),
+    )
 
 
 def make_articles(n: int = 12) -> list[tuple[Article, list[str]]]:
@@ -66,8 +97,21 @@ def make_articles(n: int = 12) -> list[tuple[Article, list[str]]]:
         if precision == "month":
             day = day.replace(day=1)
         body = f"{title} {i}\n\n{text}"
-        out.append((Article(article_id_for(body), f"{title} {i}", body, day, precision, None,
-                            f"a{i:02d}.txt", source="Testzeitung"), themes))
+        out.append(
+            (
+                Article(
+                    article_id_for(body),
+                    f"{title} {i}",
+                    body,
+                    day,
+                    precision,
+                    None,
+                    f"a{i:02d}.txt",
+                    source="Testzeitung",
+                ),
+                themes,
+            )
+        )
     return out
 
 
@@ -85,10 +129,13 @@ def build_warehouse(path: Path) -> Path:
         rows = article_rows([a for a, _ in pairs], {dup.article_id: copy.article_id}, "run-1", {}, now)
         insert_rows(con, "articles", rows, ARTICLE_COLUMNS)
         insert_enrichments(con, [_enrich(a, t) for a, t in pairs])
-        insert_run(con, RunRow("run-1", None, now, "completed", files=14, loaded=13, rejected=1,
-                               articles=13), now)
+        insert_run(
+            con, RunRow("run-1", None, now, "completed", files=14, loaded=13, rejected=1, articles=13), now
+        )
         logs = [LogRow(a.source_file, "0" * 64, "loaded", article_id=a.article_id) for a, _ in pairs]
-        logs.append(LogRow("kaputt.txt", "1" * 64, "rejected", reason="no date line", destination="rejected/"))
+        logs.append(
+            LogRow("kaputt.txt", "1" * 64, "rejected", reason="no date line", destination="rejected/")
+        )
         insert_log(con, logs, "run-1", now)
     return path
 
@@ -103,7 +150,6 @@ def use_warehouse(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setenv("LAGEBILD_DASHBOARD_REFRESH", "0")
     monkeypatch.delenv("LAGEBILD_DASHBOARD_PASSWORD", raising=False)
     st.cache_data.clear()
-
 
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -125,8 +171,21 @@ def open_app(page: str | None = None, **query: str | list[str]):
 
 def texts(at) -> str:
     """Everything the page wrote as text (markdown, captions, metrics, messages, html)."""
-    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success", "title",
-                                   "header", "subheader") for e in at.get(kind)]
+    parts = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+            "title",
+            "header",
+            "subheader",
+        )
+        for e in at.get(kind)
+    ]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     parts += [str(h.proto.body) for h in at.get("html")]
     return "\n".join(str(p) for p in parts)

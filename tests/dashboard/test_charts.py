@@ -8,10 +8,18 @@ from dashboard import charts
 
 
 def _series() -> pd.DataFrame:
-    return pd.DataFrame({"bucket": pd.to_datetime(["2022-01-01", "2022-02-01"] * 2),
-                         "actor_id": ["ru", "ru", "ua", "ua"], "name": ["Russland"] * 2 + ["Ukraine"] * 2,
-                         "mentions": [3, 4, 1, 2], "articles": [2, 2, 1, 1], "total": [4, 4, 4, 4],
-                         "share": [0.5, 0.5, 0.25, 0.25], "per_1000": [750.0, 1000, 250, 500]})
+    return pd.DataFrame(
+        {
+            "bucket": pd.to_datetime(["2022-01-01", "2022-02-01"] * 2),
+            "actor_id": ["ru", "ru", "ua", "ua"],
+            "name": ["Russland"] * 2 + ["Ukraine"] * 2,
+            "mentions": [3, 4, 1, 2],
+            "articles": [2, 2, 1, 1],
+            "total": [4, 4, 4, 4],
+            "share": [0.5, 0.5, 0.25, 0.25],
+            "per_1000": [750.0, 1000, 250, 500],
+        }
+    )
 
 
 def _params(spec: dict) -> list[dict]:
@@ -24,7 +32,7 @@ def _params(spec: dict) -> list[dict]:
 def test_actor_lines_month_axis_and_selection():
     spec = charts.actor_lines(_series(), "month", "share").to_dict()
     x = spec["layer"][0]["encoding"]["x"]
-    assert x["timeUnit"] == "yearmonth" and x["axis"]["format"] == "%b %Y"
+    assert x["axis"]["format"] == "%b %Y"  # months labelled as months
     assert spec["layer"][0]["encoding"]["y"]["field"] == "share"
     [pick] = [p for p in _params(spec) if p["name"] == charts.PICK]
     assert pick["select"]["fields"] == ["key", "actor_id"] and pick["select"]["nearest"] is True
@@ -34,12 +42,20 @@ def test_actor_lines_month_axis_and_selection():
 
 def test_day_grain_uses_dates():
     spec = charts.actor_lines(_series(), "day").to_dict()
-    assert spec["layer"][0]["encoding"]["x"]["timeUnit"] == "yearmonthdate"
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["format"] == "%d %b %Y"
 
 
 def test_theme_modes_stack():
-    df = pd.DataFrame({"bucket": pd.to_datetime(["2022-01-03"] * 2), "theme_id": ["a", "b"],
-                       "label": ["A", "B"], "articles": [2, 3], "total": [5, 5], "share": [0.4, 0.6]})
+    df = pd.DataFrame(
+        {
+            "bucket": pd.to_datetime(["2022-01-03"] * 2),
+            "theme_id": ["a", "b"],
+            "label": ["A", "B"],
+            "articles": [2, 3],
+            "total": [5, 5],
+            "share": [0.4, 0.6],
+        }
+    )
     for mode, stack in (("absolute", True), ("share", "normalize"), ("stream", "center")):
         spec = charts.theme_areas(df, "week", mode).to_dict()
         assert spec["layer"][0]["encoding"]["y"]["stack"] == stack
@@ -47,18 +63,29 @@ def test_theme_modes_stack():
 
 
 def test_heatmaps_and_bars():
-    cells = pd.DataFrame({"actor_id": ["ru"], "name": ["Russland"], "theme_id": ["s"], "label": ["S"],
-                          "articles": [3]})
+    cells = pd.DataFrame(
+        {"actor_id": ["ru"], "name": ["Russland"], "theme_id": ["s"], "label": ["S"], "articles": [3]}
+    )
     spec = charts.actor_theme_heatmap(cells).to_dict()
-    assert spec["mark"]["type"] == "rect" and spec["params"][0]["select"]["fields"] == ["actor_id", "theme_id"]
-    pairs = pd.DataFrame({"actor_a": ["ru"], "name_a": ["Russland"], "actor_b": ["ua"], "name_b": ["Ukraine"],
-                          "articles": [2]})
+    assert spec["mark"]["type"] == "rect" and spec["params"][0]["select"]["fields"] == [
+        "actor_id",
+        "theme_id",
+    ]
+    assert spec["encoding"]["stroke"]["condition"]["empty"] is False
+    pairs = pd.DataFrame(
+        {"actor_a": ["ru"], "name_a": ["Russland"], "actor_b": ["ua"], "name_b": ["Ukraine"], "articles": [2]}
+    )
     assert charts.cooccurrence_heatmap(pairs).to_dict()["encoding"]["x"]["field"] == "name_b"
     totals = pd.DataFrame({"bucket": pd.to_datetime(["2022-01-01"]), "total": [4]})
     bars = charts.articles_bars(totals, "month").to_dict()
-    assert bars["mark"]["type"] == "bar" and bars["encoding"]["x"]["timeUnit"] == "yearmonth"
-    top = charts.top_actor_bars(pd.DataFrame({"actor_id": ["ru"], "name": ["Russland"], "kind": ["country"],
-                                              "mentions": [5], "articles": [2]})).to_dict()
+    assert bars["mark"]["type"] == "bar" and bars["encoding"]["x2"]["field"] == "end"
+    data = next(iter(bars["datasets"].values()))
+    assert data[0]["end"].startswith("2022-02-01")  # a month bar spans the month, not the 1st
+    top = charts.top_actor_bars(
+        pd.DataFrame(
+            {"actor_id": ["ru"], "name": ["Russland"], "kind": ["country"], "mentions": [5], "articles": [2]}
+        )
+    ).to_dict()
     assert top["encoding"]["y"]["sort"] == "-x"
 
 

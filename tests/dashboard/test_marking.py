@@ -22,13 +22,23 @@ def test_sentence_html():
 
 def test_article_html_marks_everything():
     body = "Titel\n\nScholz sagte: „Wir reden“. Ende."
-    mentions = [{"start_char": 7, "end_char": 13, "actor_id": "olaf-scholz", "name": "Olaf Scholz",
-                 "kind": "person", "method": "alias"}]
+    mentions = [
+        {
+            "start_char": 7,
+            "end_char": 13,
+            "actor_id": "olaf-scholz",
+            "name": "Olaf Scholz",
+            "kind": "person",
+            "method": "alias",
+        }
+    ]
     q = body.index("Wir")
     quotes = [{"start_char": q, "end_char": q + 9, "name": "Olaf Scholz", "cue": "sagte"}]
     end = body.index("Ende")
-    sentences = [{"sentence": 0, "start_char": 7, "end_char": end - 1},
-                 {"sentence": 1, "start_char": end, "end_char": len(body)}]
+    sentences = [
+        {"sentence": 0, "start_char": 7, "end_char": end - 1},
+        {"sentence": 1, "start_char": end, "end_char": len(body)},
+    ]
     html = article_html(body, mentions, quotes, sentences, {0: ["Diplomatie"]})
     assert html.startswith('<div class="lb-text">Titel\n\n<span class="s t">')
     assert ">Scholz</mark>" in html and '<span class="q"' in html and "Wir reden" in html

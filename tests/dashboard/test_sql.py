@@ -22,16 +22,19 @@ def test_sql_runs_and_offers_downloads(with_data):
     assert "mention_sentences (view)" in [e.label for e in at.expander]
 
 
-@pytest.mark.parametrize("sql", [
-    "SELECT * FROM read_csv('/etc/passwd')",
-    "COPY articles TO '/tmp/stolen.csv'",
-    "ATTACH '/tmp/other.duckdb' AS other",
-    "INSTALL httpfs",
-    "LOAD fts",
-    "SET enable_external_access = true",
-    "DELETE FROM articles",
-    "SELECT * FROM read_text('/etc/hostname')",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "COPY articles TO '/tmp/stolen.csv'",
+        "ATTACH '/tmp/other.duckdb' AS other",
+        "INSTALL httpfs",
+        "LOAD fts",
+        "SET enable_external_access = true",
+        "DELETE FROM articles",
+        "SELECT * FROM read_text('/etc/hostname')",
+    ],
+)
 def test_sql_lockdown(with_data, sql):
     at = run_sql(sql)
     assert at.error, texts(at)
@@ -46,3 +49,8 @@ def test_sql_syntax_error_is_a_message(with_data):
 def test_sql_empty_warehouse(with_empty):
     at = run_sql("SELECT count(*) AS n FROM articles")
     assert at.dataframe[0].value["n"].iloc[0] == 0
+
+
+def test_sql_from_url_runs_once_loaded(with_data):
+    at = open_app("sql", sql="SELECT 42 AS answer", run="1")
+    assert at.dataframe[0].value["answer"].iloc[0] == 42

@@ -7,19 +7,22 @@ import pytest
 from dashboard.upload import check, safe_name, save
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("artikel.txt", "artikel.txt"),
-    ("../../etc/passwd.txt", "passwd.txt"),
-    ("/abs/path/a.jsonl", "a.jsonl"),
-    ("C:\\Users\\x\\b.txt", "b.txt"),
-    ("..\\..\\c.txt", "c.txt"),
-    (".hidden.txt", "hidden.txt"),
-    ("Größe & Lage?.txt", "Größe _ Lage_.txt"),
-    ("..", None),
-    ("", None),
-    ("/", None),
-    ("a\x00b.txt", "ab.txt"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("artikel.txt", "artikel.txt"),
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("/abs/path/a.jsonl", "a.jsonl"),
+        ("C:\\Users\\x\\b.txt", "b.txt"),
+        ("..\\..\\c.txt", "c.txt"),
+        (".hidden.txt", "hidden.txt"),
+        ("Größe & Lage?.txt", "Größe _ Lage_.txt"),
+        ("..", None),
+        ("", None),
+        ("/", None),
+        ("a\x00b.txt", "ab.txt"),
+    ],
+)
 def test_safe_name(raw, expected):
     assert safe_name(raw) == expected
 

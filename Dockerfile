@@ -1,0 +1,27 @@
+# One image for every Lagebild service: watcher, dashboard, Prefect server, Dask scheduler/workers.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    LAGEBILD_DATA_DIR=/data \
+    PREFECT_SERVER_ANALYTICS_ENABLED=false
+
+WORKDIR /app
+COPY requirements.lock pyproject.toml README.md ./
+RUN pip install -r requirements.lock
+
+COPY flows ./flows
+COPY warehouse ./warehouse
+COPY dashboard ./dashboard
+COPY seeds ./seeds
+RUN pip install --no-deps --no-build-isolation -e . \
+    && useradd --create-home --uid 1000 lagebild \
+    && mkdir -p /data/inbox /data/archive /data/warehouse \
+    && chown -R lagebild:lagebild /data
+
+USER lagebild
+VOLUME ["/data/inbox", "/data/archive", "/data/warehouse"]
+EXPOSE 4200 8501 8786 8787
+CMD ["lagebild", "up", "--address", "0.0.0.0"]

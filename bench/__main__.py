@@ -1,0 +1,135 @@
+"""python -m bench: throughput, latency, dashboard and growth benchmarks → bench/results.json + BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench import dashboard, growth, latency, report, throughput
+from bench.util import ROOT, commit_id, machine
+
+SECTIONS = ("throughput", "latency", "dashboard", "growth")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__,
+        epilog="Default run (about 35-40 min on 2 cores): throughput at 10,000 articles, latency on that "
+               "10k warehouse (100 single files, a burst of 1,000), dashboard on 100k articles / 1M mentions, "
+               "watcher backfill at 1,000, 10,000 and 100,000 articles. --quick: 100 articles, a few files.")
+    p.add_argument("--sizes", default=None, help="backfill sizes for the growth run, e.g. 1000,10000 "
+                   "(default 1000,10000,100000; --quick: 100)")
+    p.add_argument("--compare-size", type=int, default=None,
+                   help="corpus size of the side-by-side throughput run (default 10000; --quick: 100)")
+    p.add_argument("--workers", type=int, default=2, help="enrichment processes compared against one (default 2)")
+    p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every step in about a minute")
+    p.add_argument("--dashboard-articles", type=int, default=None, help="generated warehouse size (default 100000)")
+    p.add_argument("--repeat", type=int, default=None, help="runs per dashboard query (default 20)")
+    p.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
+    p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
+    p.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    p.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json", help="JSON output")
+    p.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md", help="Markdown output ('-': none)")
+    args = p.parse_args(argv)
+    q = args.quick
+    args.sizes = [int(s) for s in (args.sizes or ("100" if q else "1000,10000,100000")).split(",") if s]
+    args.compare_size = args.compare_size or (100 if q else 10_000)
+    args.dashboard_articles = args.dashboard_articles or (2_000 if q else 100_000)
+    args.repeat = args.repeat or (3 if q else 20)
+    args.singles, args.burst = (3, 20) if q else (100, 1_000)
+    args.only = [s for s in args.only.split(",") if s]
+    unknown = set(args.only) - set(SECTIONS)
+    if unknown:
+        p.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+def section(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]], save: Callable[[], None]) -> None:
+    """Run one benchmark; a failure is recorded and the others still run."""
+    started = time.perf_counter()
+    print(f"[bench] {name} …", flush=True)
+    try:
+        results[name] = fn()
+    except Exception as exc:  # noqa: BLE001 - report and go on
+        traceback.print_exc()
+        results[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    results[name]["section_s"] = time.perf_counter() - started
+    print(f"[bench] {name} done in {results[name]['section_s']:.0f} s", flush=True)
+    save()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="lagebild-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "lagebild.log"
+    began = time.perf_counter()
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    results: dict[str, Any] = {"date": datetime.now().isoformat(timespec="seconds"), "commit": commit_id(),
+                               "machine": machine(), "options": " ".join(_flags(argv)) or "(defaults)",
+                               "arguments": options}
+
+    def save() -> None:
+        results["total_s"] = time.perf_counter() - began
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        if str(args.markdown) != "-":
+            report.write(results, args.markdown)
+
+    size, seed = args.compare_size, args.seed
+    if "throughput" in args.only:
+        section(results, "throughput", lambda: throughput.run(work, size, seed, args.workers, log), save)
+    if "latency" in args.only:
+        section(results, "latency", lambda: _latency(work, args, results, log), save)
+    if "dashboard" in args.only:
+        mentions = args.dashboard_articles * 10
+        section(results, "dashboard", lambda: dashboard.run(work, args.dashboard_articles, mentions, args.repeat),
+                save)
+    if "growth" in args.only:
+        section(results, "growth", lambda: growth.run(work, args.sizes, seed, log), save)
+    save()
+    if not (args.keep or args.workdir):
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"[bench] wrote {args.results}" + ("" if str(args.markdown) == "-" else f" and {args.markdown}"))
+    return 0
+
+
+def _latency(work: Path, args: argparse.Namespace, results: dict[str, Any], log: Path) -> dict[str, Any]:
+    """On the warehouse of the throughput run (or a fresh ingest of the compare-size corpus)."""
+    base = work / f"ingest-{args.compare_size}-w1"
+    if not (base / "lagebild.duckdb").exists():
+        throughput.ingest_rate(_corpus(work, args), base, 1, args.compare_size, log)
+    enrich = results.get("throughput", {}).get("b_enrich", {}).get("articles_per_s")
+    before = throughput.count_articles(base / "lagebild.duckdb")
+    out = latency.run(base, log, args.singles, args.burst, first_index=args.compare_size + 1_000_000,
+                      seed=args.seed, enrich_per_s=enrich)
+    out["base_articles"] = before
+    return out
+
+
+def _corpus(work: Path, args: argparse.Namespace) -> Path:
+    from bench import corpus
+
+    source = work / f"corpus-{args.compare_size}"
+    if not source.exists():
+        corpus.write(source, args.compare_size, args.seed)
+    return source
+
+
+def _flags(argv: list[str] | None) -> list[str]:
+    import sys
+
+    return list(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""results.json → BENCHMARKS.md: every figure, with the targets of the benchmark issue beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+HEADER = """# Benchmarks
+
+Written by `make bench` (`python -m bench`; `python -m bench --help` for sizes and options) from
+`bench/results.json`. The machines are shared and noisy: compare the ratios (measured side by side in
+one run) and the latency distributions, not single absolute times. Throughput figures are whole-process
+wall times (start-up included) unless marked *steady*.
+"""
+
+
+def _ok(value: float | None, good: bool) -> str:
+    return "–" if value is None else ("met" if good else "**missed**")
+
+
+def _f(value: Any, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def machine_lines(r: dict[str, Any]) -> list[str]:
+    m = r["machine"]
+    return [f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}, Python {m['python']} "
+            f"(load average at start {m['load_at_start']})",
+            f"- date: {r['date']}; commit: `{r['commit']}`; options: `{r['options']}`; "
+            f"total run time {_f(r.get('total_s', 0) / 60)} min", ""]
+
+
+def throughput_lines(t: dict[str, Any]) -> list[str]:
+    a, b, c1 = t["a_tokenize"], t["b_enrich"], t["c_ingest_1"]
+    ra = t["ratios"]
+    rows = [f"## Backfill throughput ({t['size']:,} articles, one corpus, one run)", "",
+            "| step | seconds | articles/s |", "|---|---:|---:|",
+            f"| (a) `spacy.blank(\"de\")` tokenization ({_f(a['tokens_per_s'] / 1000)}k tokens/s) "
+            f"| {_f(a['seconds'])} | {_f(a['articles_per_s'])} |",
+            f"| (b) enrichment alone, set-up included ({_f(b['setup_seconds'])} s set-up) "
+            f"| {_f(b['seconds'] + b['setup_seconds'])} | {_f(b['articles_per_s_with_setup'])} |",
+            f"| (b) enrichment alone, steady | {_f(b['seconds'])} | {_f(b['articles_per_s'])} |"]
+    for key in sorted(k for k in t if k.startswith("c_ingest_")):
+        c = t[key]
+        rows.append(f"| (c) `lagebild ingest`, {c['workers']} enrichment process(es), fresh warehouse "
+                    f"| {_f(c['seconds'])} | {_f(c['articles_per_s'])} |")
+    rows += ["", "| ratio | value | target | |", "|---|---:|---:|---|",
+             f"| c/b (pipeline vs enrichment with set-up) | {_f(ra['c_over_b'], 2)} | ≥ 0.80 "
+             f"| {_ok(ra['c_over_b'], ra['c_over_b'] >= 0.8)} |",
+             f"| c/b steady (pipeline vs enrichment without set-up) | {_f(ra['c_over_b_steady'], 2)} | | |",
+             f"| b/a (enrichment vs bare tokenizer) | {_f(ra['b_over_a'], 2)} | | |"]
+    for key, value in ra.items():
+        if key.endswith("_over_c1"):
+            rows.append(f"| {key.split('_')[0]}/c1 (worker processes vs one) | {_f(value, 2)} | ≥ 1.70 "
+                        f"| {_ok(value, value >= 1.7)} |")
+    return rows + [f"", f"Mentions per article: {_f(b['mentions_per_article'])}; "
+                   f"warehouse after (c): {_f(c1['warehouse_bytes'] / 2**20)} MB.", ""]
+
+
+def latency_lines(lat: dict[str, Any]) -> list[str]:
+    s = lat["single"]
+    over = lat.get("burst_over_enrich_s")
+    return [f"## Drop-to-queryable latency (`lagebild watch` on a warehouse of {lat['base_articles']:,} articles)", "",
+            "| measure | p50 s | p95 s | max s | target |", "|---|---:|---:|---:|---|",
+            f"| {s['n']} single files, one at a time | {_f(s.get('p50'), 2)} | {_f(s.get('p95'), 2)} "
+            f"| {_f(s.get('max'), 2)} | p50 ≤ 1, p95 ≤ 2: {_ok(s.get('p95'), s.get('p50', 9) <= 1 and s.get('p95', 9) <= 2)} |",
+            "", "| burst | value |", "|---|---:|",
+            f"| files | {lat['burst_files']:,} |", f"| written in | {_f(lat['burst_write_s'], 2)} s |",
+            f"| last file closed → all queryable | {_f(lat['burst_loaded_s'], 2)} s |",
+            f"| enrichment time of the burst (from b, steady) | {_f(lat.get('burst_enrich_s'), 2)} s |",
+            f"| excess over enrichment (target ≤ 3 s) | {_f(over, 2)} s {_ok(over, (over or 0) <= 3)} |",
+            f"| first file after the watcher started (Prefect server start) | {_f(lat['first_file_after_start_s'], 2)} s |",
+            f"| watcher peak RSS | {_f(lat['watcher_peak_rss_bytes'] / 2**20, 0)} MB |", ""]
+
+
+def dashboard_lines(d: dict[str, Any]) -> list[str]:
+    rows = [f"## Dashboard at scale ({d['articles']:,} articles, {d['mentions']:,} mentions; "
+            f"bench/make_warehouse.py, {d['repeat']} runs per query, new connection per run)", "",
+            f"Generation {_f(d['generate_s'])} s, full-text index {_f(d['fts_index_s'])} s.", "",
+            "| query | p50 ms | p95 ms | max ms | p95 ≤ 100 ms |", "|---|---:|---:|---:|---|"]
+    for name, q in d["queries_ms"].items():
+        rows.append(f"| {name} | {_f(q['p50'], 0)} | {_f(q['p95'], 0)} | {_f(q['max'], 0)} "
+                    f"| {_ok(q['p95'], q['p95'] <= 100)} |")
+    rows += ["", "| page (AppTest run) | cold ms | warm ms | ≤ 1 s |", "|---|---:|---:|---|"]
+    for name, p in d["pages_ms"].items():
+        if "error" in p:
+            rows.append(f"| {name} | error: {p['error']} | | |")
+        else:
+            rows.append(f"| {name} | {_f(p['cold_ms'], 0)} | {_f(p['warm_ms'], 0)} "
+                        f"| {_ok(p['cold_ms'], p['cold_ms'] <= 1000)} |")
+    return rows + [""]
+
+
+def growth_lines(g: dict[str, Any]) -> list[str]:
+    rows = ["## Backfill with the watcher at growing size", "",
+            "| articles | seconds | articles/s | steady articles/s | peak RSS MB | warehouse MB | bytes per 1,000 articles |",
+            "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in g["runs"]:
+        rows.append(f"| {r['size']:,} | {_f(r['seconds'])} | {_f(r['articles_per_s'])} "
+                    f"| {_f(r['steady_articles_per_s'])} | {_f(r['peak_rss_bytes'] / 2**20, 0)} "
+                    f"| {_f(r['warehouse_bytes'] / 2**20)} | {_f(r['bytes_per_1000_articles'] / 2**20, 2)} MB |")
+    ratio = g.get("largest_over_previous")
+    if ratio is not None:
+        rows += ["", f"Steady throughput of the largest size against the next smaller: {_f(ratio, 2)} "
+                 f"(target ≥ 0.85: {_ok(ratio, ratio >= 0.85)}); peak RSS target ≤ 1 GB at 100k."]
+    return rows + [""]
+
+
+def render(r: dict[str, Any]) -> str:
+    lines = HEADER.splitlines() + [""] + machine_lines(r)
+    for key, fn in (("throughput", throughput_lines), ("latency", latency_lines),
+                    ("dashboard", dashboard_lines), ("growth", growth_lines)):
+        if key in r:
+            lines += fn(r[key]) if "error" not in r[key] else [f"## {key}", "", f"failed: {r[key]['error']}", ""]
+    return "\n".join(lines + r.get("notes", []) + [""])
+
+
+def write(r: dict[str, Any], path: Path) -> None:
+    path.write_text(render(r), encoding="utf-8")

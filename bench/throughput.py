@@ -1,0 +1,92 @@
+"""Backfill throughput, side by side on one corpus: tokenizer, enrichment alone, `lagebild ingest` (1 and N workers)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import corpus
+from bench.util import lagebild_cmd, lagebild_env, run_timed, warehouse_bytes
+
+
+def load_articles(folder: Path) -> list:
+    """The corpus files parsed exactly as the ingest flow parses them (not timed)."""
+    from flows.parse import parse_file
+
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        out.extend(parse_file(path.name, path.read_bytes()).articles)
+    return out
+
+
+def tokenize_rate(texts: list[str]) -> dict[str, float]:
+    """(a) bare spacy.blank('de') tokenization."""
+    import spacy
+
+    nlp = spacy.blank("de")
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "articles_per_s": len(texts) / seconds, "tokens_per_s": tokens / seconds,
+            "tokens": tokens}
+
+
+def enrich_rate(articles: list) -> dict[str, float]:
+    """(b) the project's enrichment alone: resources and pipeline set up, then enrich(); no I/O."""
+    from flows.enrich import enrich, load_resources
+    from flows.enrich.pipeline import clear_cache
+
+    clear_cache()
+    started = time.perf_counter()
+    res = load_resources()
+    enrich(articles[:1], res)  # builds the spaCy pipeline
+    setup = time.perf_counter() - started
+    started = time.perf_counter()
+    results = enrich(articles, res)
+    seconds = time.perf_counter() - started
+    mentions = sum(len(e.mentions) for e in results)
+    return {"setup_seconds": setup, "seconds": seconds, "articles_per_s": len(articles) / seconds,
+            "articles_per_s_with_setup": len(articles) / (seconds + setup),
+            "mentions_per_article": mentions / max(1, len(articles))}
+
+
+def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path) -> dict[str, Any]:
+    """(c) `lagebild ingest SOURCE` into a fresh warehouse, whole process timed (start-up included)."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    env = lagebild_env(data_dir, LAGEBILD_ENRICH_WORKERS=str(workers))
+    seconds = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), env, log, timeout=6 * 3600)
+    stored = count_articles(data_dir / "lagebild.duckdb")
+    return {"workers": workers, "seconds": seconds, "articles_per_s": size / seconds, "articles_stored": stored,
+            "warehouse_bytes": warehouse_bytes(data_dir)}
+
+
+def count_articles(path: Path) -> int:
+    from warehouse.db import connect
+
+    with connect(path, read_only=True, timeout=60) as con:
+        return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def run(work: Path, size: int, seed: int, workers: int, log: Path) -> dict[str, Any]:
+    """All of point 2 on one corpus of `size` articles; the ingest data folders are kept for later steps."""
+    source = work / f"corpus-{size}"
+    if not source.exists():
+        corpus.write(source, size, seed)
+    articles = load_articles(source)
+    texts = [a.body for a in articles]
+    out: dict[str, Any] = {"size": size, "articles": len(articles)}
+    out["a_tokenize"] = tokenize_rate(texts)
+    out["b_enrich"] = enrich_rate(articles)
+    out["c_ingest_1"] = ingest_rate(source, work / f"ingest-{size}-w1", 1, size, log)
+    if workers > 1:
+        out[f"c_ingest_{workers}"] = ingest_rate(source, work / f"ingest-{size}-w{workers}", workers, size, log)
+    a, b, c = (out["a_tokenize"]["articles_per_s"], out["b_enrich"]["articles_per_s_with_setup"],
+               out["c_ingest_1"]["articles_per_s"])
+    out["ratios"] = {"c_over_b": c / b, "b_over_a": b / a,
+                     "c_over_b_steady": c / out["b_enrich"]["articles_per_s"]}
+    if workers > 1:
+        out["ratios"][f"c{workers}_over_c1"] = out[f"c_ingest_{workers}"]["articles_per_s"] / c
+    return out

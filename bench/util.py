@@ -1,0 +1,132 @@
+"""Shared helpers of the benchmarks: subprocess runs of `lagebild`, percentiles, RSS sampling, machine facts."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lagebild_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """Environment of a `lagebild` subprocess whose data (and Prefect home) live in `data_dir`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAGEBILD_", "PREFECT_"))}
+    env.update(LAGEBILD_DATA_DIR=str(data_dir), PREFECT_HOME=str(data_dir / "prefect"),
+               PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
+               PYTHONPATH=str(ROOT))
+    env.update(extra)
+    return env
+
+
+def lagebild_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", *args]
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float]:
+    """p50, p95 and max (nearest rank) of the values, rounded to 1 ms when they are seconds."""
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+    rank = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]  # noqa: E731
+    return {"n": len(ordered), "p50": rank(0.50), "p95": rank(0.95), "max": ordered[-1]}
+
+
+@dataclass
+class RssSampler:
+    """Samples the resident memory of a process and its children (summed) in a thread."""
+
+    pid: int
+    interval: float = 0.25
+    peak: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> RssSampler:
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        import psutil
+
+        try:
+            proc = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop.is_set():
+            try:
+                total = proc.memory_info().rss
+                for child in proc.children(recursive=True):
+                    try:
+                        if "prefect" not in " ".join(child.cmdline()[:4]):  # not the Prefect server
+                            total += child.memory_info().rss
+                    except psutil.Error:
+                        continue
+            except psutil.Error:
+                return
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(5)
+        return self.peak
+
+
+def warehouse_bytes(data_dir: Path) -> int:
+    """Size of the DuckDB file plus its write-ahead log."""
+    base = data_dir / "lagebild.duckdb"
+    return sum(p.stat().st_size for p in (base, base.with_name(base.name + ".wal")) if p.exists())
+
+
+def commit_id() -> str:
+    """The checked-out commit, read from .git without running git."""
+    git = ROOT / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(" " + ref):
+                return line.split()[0]
+    except OSError:
+        pass
+    return "unknown"
+
+
+def machine() -> dict[str, object]:
+    """CPU, cores, memory, OS and Python of this machine, plus its load when the run started."""
+    import psutil
+
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
+            "load_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def run_timed(cmd: list[str], env: dict[str, str], log: Path, timeout: float) -> float:
+    """Run `cmd` to completion, output to `log`; wall seconds. Raises if it fails."""
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        code = subprocess.call(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, timeout=timeout)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(cmd[2:4])} failed with status {code}; see {log}")
+    return time.perf_counter() - started

@@ -1,0 +1,52 @@
+"""bench/: the corpus generator, and a 100-article smoke run of `python -m bench` writing JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, SHARED
+
+pytestmark = pytest.mark.skipif(not (SHARED / "corpora" / "gnad10k").exists(), reason="shared corpora missing")
+
+
+def test_corpus_is_deterministic_dated_and_parses(tmp_path: Path):
+    from bench import corpus
+    from flows.parse import parse_file
+
+    first = list(corpus.articles(50, seed=3))
+    assert first == list(corpus.articles(50, seed=3))
+    assert first[:10] == list(corpus.articles(10, seed=3))  # a small corpus is a prefix of a larger one
+    assert first != list(corpus.articles(50, seed=4))
+    parsed = [parse_file(name, text.encode()) for name, text in first]
+    assert all(p.ok and len(p.articles) == 1 for p in parsed)
+    days = [p.articles[0].published_date for p in parsed]
+    assert all(date(2024, 1, 1) <= d <= date(2025, 12, 31) for d in days)
+    assert len({p.articles[0].article_id for p in parsed}) == 50
+    files = corpus.write(tmp_path / "inbox", 5, seed=3)
+    assert [f.name for f in files] == [f"artikel-{i:06d}.txt" for i in range(5)]
+    assert not list((tmp_path / "inbox").glob(".*"))
+
+
+@pytest.mark.slow
+def test_quick_throughput_run_writes_results_and_markdown(tmp_path: Path):
+    results, markdown = tmp_path / "results.json", tmp_path / "BENCHMARKS.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--only", "throughput", "--workers", "1",
+         "--workdir", str(tmp_path / "work"), "--results", str(results), "--markdown", str(markdown)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = json.loads(results.read_text())
+    t = data["throughput"]
+    assert "error" not in t, t
+    assert t["c_ingest_1"]["articles_stored"] == t["articles"] == 100
+    assert t["a_tokenize"]["articles_per_s"] > t["b_enrich"]["articles_per_s"] > 0
+    assert set(t["ratios"]) >= {"c_over_b", "b_over_a"}
+    text = markdown.read_text()
+    assert "Backfill throughput (100 articles" in text and data["commit"] in text
