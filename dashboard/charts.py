@@ -52,6 +52,7 @@ def articles_bars(df: pd.DataFrame, grain: str) -> alt.Chart:
         .encode(
             x=_time_x(grain),
             x2="end:T",
+            y2=alt.datum(0),
             y=alt.Y("total:Q", title="Articles"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
             tooltip=[_time_tooltip(grain), alt.Tooltip("total:Q", title="Articles")],

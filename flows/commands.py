@@ -16,6 +16,7 @@ from pathlib import Path
 from flows.article import Article
 from flows.inbox import scan, storable_paths
 from flows.locking import inbox_lock
+from flows.search_refresh import IndexRefresher
 from flows.settings import Settings
 from warehouse import status as wh_status
 from warehouse.db import WarehouseBusy, WarehouseMissing, initialise
@@ -34,7 +35,7 @@ def _prepare(settings: Settings) -> None:
     settings.apply_prefect_env()
 
 
-def batch_runner(settings: Settings):
+def batch_runner(settings: Settings, refresher: IndexRefresher | None = None):
     """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock.
 
     The flow's task runner is chosen here, at run time: in process, or Dask (`--task-runner dask[=ADDRESS]`).
@@ -50,7 +51,8 @@ def batch_runner(settings: Settings):
 
     def run(paths: list[str]):
         with inbox_lock(settings):
-            return flow(storable_paths(settings.inbox, paths), settings)
+            report = flow(storable_paths(settings.inbox, paths), settings)
+        return refresher.note(report) if refresher is not None else report
 
     return run
 
@@ -63,7 +65,8 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
     stop = stop_on_sigterm()
     print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
     try:
-        run_watch(settings, batch_runner(settings), stop)
+        refresher = IndexRefresher(settings)
+        run_watch(settings, batch_runner(settings, refresher), stop, on_idle=refresher.maybe_rebuild)
     except KeyboardInterrupt:
         stop.set()
     return 0
@@ -87,7 +90,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     if not files:
         print("nothing to ingest")
         return 0
-    run = batch_runner(settings)
+    refresher = IndexRefresher(settings)
+    run = batch_runner(settings, refresher)
     from tqdm import tqdm
 
     totals = {"loaded": 0, "duplicates": 0, "rejected": 0, "articles": 0}
@@ -105,6 +109,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
               "the files not yet processed stay in the inbox; run the command again", file=sys.stderr)
         return 1
     bar.close()
+    refresher.maybe_rebuild(force=True)
     print(f"{len(files)} files: {totals['loaded']} loaded, {totals['duplicates']} duplicate, "
           f"{totals['rejected']} rejected; {totals['articles']} new articles")
     if totals["rejected"]:
@@ -274,7 +279,8 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
           flush=True)
     stop = stop_on_sigterm()
     try:
-        run_watch(settings, batch_runner(settings), stop)
+        refresher = IndexRefresher(settings)
+        run_watch(settings, batch_runner(settings, refresher), stop, on_idle=refresher.maybe_rebuild)
     except KeyboardInterrupt:
         pass
     finally:

@@ -182,23 +182,27 @@ def join_paragraphs(lines: list[str]) -> list[str]:
         elif current:
             paragraphs.append(" ".join(current))
             current = []
-    joined: list[str] = []
+    groups: list[list[str]] = []  # parts joined once at the end: linear even for 100k short paragraphs
+    sizes: list[int] = []
     for para in paragraphs:
-        if joined and _continues(joined[-1], para):
-            joined[-1] = f"{joined[-1]} {para}"
+        if groups and _continues(groups[-1][-1], sizes[-1], para):
+            groups[-1].append(para)
+            sizes[-1] += 1 + len(para)
         else:
-            joined.append(para)
-    return joined
+            groups.append([para])
+            sizes.append(len(para))
+    return [" ".join(group) for group in groups]
 
 
-def _continues(previous: str, para: str) -> bool:
-    """A long paragraph cut off without punctuation before a lowercase word continues in `para`."""
-    if previous.endswith(_TERMINAL):
+def _continues(last: str, length: int, para: str) -> bool:
+    """A long paragraph (`length` chars, ending with `last`) cut off without punctuation before a
+    lowercase word continues in `para`."""
+    if last.endswith(_TERMINAL):
         return False
-    last_word = previous.rsplit(" ", 1)[-1]
     if para[:1].islower():
         return True
-    return len(previous) >= 45 and last_word[:1].islower()
+    last_word = last.rsplit(" ", 1)[-1]
+    return length >= 45 and last_word[:1].islower()
 
 
 def build_article(
