@@ -64,3 +64,11 @@ def test_a_fifo_in_the_inbox_is_refused_without_blocking(tmp_path: Path):
     [found] = scan(inbox)
     raw = read_file(inbox, found, 1 << 20, 1 << 20)
     assert raw.data is None and raw.error == "not a regular file"
+
+
+def test_five_megabytes_of_short_paragraphs_parse_in_seconds():
+    """Just under the 5 MB limit: 800k one-word paragraphs (re-joining them once was quadratic)."""
+    data = b" date 2022-01 T\n\n" + b"wort\n\n" * 800_000
+    started = time.monotonic()
+    parsed = parse_file("a.txt", data)
+    assert parsed.ok and time.monotonic() - started < 15
