@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from warehouse.db import connect, initialise
-from warehouse.queries import refresh_summaries
+from warehouse.summaries import refresh_summaries
 
 SENTENCE = "Die Lage bleibt angespannt, sagte man. "  # 39 characters
 SENTENCES_PER_ARTICLE = 20

@@ -80,6 +80,10 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path) -> dict[str, 
     out: dict[str, Any] = {"size": size, "articles": len(articles)}
     out["a_tokenize"] = tokenize_rate(texts)
     out["b_enrich"] = enrich_rate(articles)
+    one = work / "corpus-1"
+    if not one.exists():
+        corpus.write(one, 1, seed + 1)
+    out["c_startup"] = ingest_rate(one, work / "ingest-1", 1, 1, log)  # fixed cost: one article
     out["c_ingest_1"] = ingest_rate(source, work / f"ingest-{size}-w1", 1, size, log)
     if workers > 1:
         out[f"c_ingest_{workers}"] = ingest_rate(source, work / f"ingest-{size}-w{workers}", workers, size, log)
@@ -87,6 +91,10 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path) -> dict[str, 
                out["c_ingest_1"]["articles_per_s"])
     out["ratios"] = {"c_over_b": c / b, "b_over_a": b / a,
                      "c_over_b_steady": c / out["b_enrich"]["articles_per_s"]}
+    startup = out["c_startup"]["seconds"]
+    if out["c_ingest_1"]["seconds"] > startup:
+        c_steady = size / (out["c_ingest_1"]["seconds"] - startup)
+        out["ratios"]["c_over_b_both_steady"] = c_steady / out["b_enrich"]["articles_per_s"]
     if workers > 1:
         out["ratios"][f"c{workers}_over_c1"] = out[f"c_ingest_{workers}"]["articles_per_s"] / c
     return out

@@ -171,7 +171,8 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
 def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "minimal"]
 
 
 def dashboard_env(settings: Settings) -> dict[str, str]:

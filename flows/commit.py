@@ -19,6 +19,7 @@ from flows.parse import ParsedFile
 from flows.settings import Settings
 from warehouse import load
 from warehouse.load import LogRow, RunRow
+from warehouse.summaries import refresh_summaries
 
 DUPLICATE_SIMILARITY = 0.8  # estimated Jaccard at or above which a text is a copy (duplicate_of)
 OVERLAP_SIMILARITY = 0.1  # share of the shorter text in shared passages, to record an overlap
@@ -73,6 +74,7 @@ def commit_batch(
                          load.ARTICLE_COLUMNS)
         load.upsert_themes(con, themes)
         load.insert_enrichments(con, [by_id[a.article_id] for a in fresh])
+        refresh_summaries(con, [a.article_id for a in fresh])
         placements, log = place_files(settings, run.run_id, raws, parsed, {a.article_id for a in fresh},
                                       first_source, now)
         load.insert_log(con, log, run.run_id, now)

@@ -9,6 +9,7 @@ from flows.settings import Settings
 from warehouse import enrichment_store
 from warehouse.db import connect
 from warehouse.load import upsert_themes
+from warehouse.summaries import refresh_summaries
 
 CHUNK = 500
 
@@ -37,6 +38,7 @@ def reprocess(settings: Settings, everything: bool = False, progress: bool = Tru
             try:
                 upsert_themes(con, theme_rows(settings))
                 enrichment_store.replace_enrichments(con, results)
+                refresh_summaries(con, [r.article_id for r in results])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

@@ -31,6 +31,7 @@ class IndexRefresher:
             return False
         from warehouse.search import rebuild_index
 
+        started = time.monotonic()
         try:
             built = rebuild_index(self.settings.warehouse, timeout=self.settings.lock_timeout)
         except Exception as exc:  # noqa: BLE001 - search falls back to ILIKE meanwhile
@@ -38,4 +39,6 @@ class IndexRefresher:
             return False
         self.pending = False
         self.last_build = time.monotonic()
+        # a rebuild holds the write lock: keep it to a fifth of the time at most on large warehouses
+        self.min_interval = max(self.min_interval, 5 * (self.last_build - started))
         return built

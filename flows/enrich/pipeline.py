@@ -13,6 +13,7 @@ import spacy
 from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
@@ -72,14 +73,22 @@ class ActorMatcher:
 
     def __init__(self, nlp: Language, patterns: dict[str, list[str]]) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tokenizer = _twin(nlp.tokenizer)  # keeps the pipeline's tokenizer cache for article text
         for label, texts in patterns.items():
-            self.matcher.add(label, list(nlp.tokenizer.pipe(texts)))
+            self.matcher.add(label, list(tokenizer.pipe(texts)))
         self.strings = nlp.vocab.strings
 
     def __call__(self, doc: Doc) -> Doc:
         strings = self.strings
         doc.user_data["lagebild_matches"] = [(strings[m], s, e) for m, s, e in self.matcher(doc)]
         return doc
+
+
+def _twin(tok: Tokenizer) -> Tokenizer:
+    """A tokenizer with the same rules and vocab: pattern texts would otherwise fill the cache
+    (spaCy caches the first 10,000 chunks it sees), leaving article words uncached."""
+    return Tokenizer(tok.vocab, rules=tok.rules, prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
+                     infix_finditer=tok.infix_finditer, token_match=tok.token_match, url_match=tok.url_match)
 
 
 def register_components() -> None:

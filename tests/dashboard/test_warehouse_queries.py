@@ -9,6 +9,7 @@ import pandas as pd
 
 from warehouse import queries as q
 from warehouse.db import connect
+from warehouse.summaries import refresh_summaries
 
 
 def test_duplicates_counted_once_unless_asked(data_warehouse):
@@ -59,7 +60,7 @@ def test_summaries_match_raw_queries(tmp_path, data_warehouse):
     ]
     raw = [c(copy) for c in cases] + [q.month_only(copy, q.Filters())]
     with connect(copy) as con:
-        q.refresh_summaries(con)
+        refresh_summaries(con)
     assert q.summaries_fresh(copy) and q.fresh(copy)
     summed = [c(copy) for c in cases] + [q.month_only(copy, q.Filters())]
     for a, b in zip(raw[:-1], summed[:-1], strict=True):
@@ -71,11 +72,11 @@ def test_incremental_summary_refresh(tmp_path, data_warehouse):
     copy = tmp_path / "w.duckdb"
     shutil.copyfile(data_warehouse, copy)
     with connect(copy) as con:
-        q.refresh_summaries(con)
+        refresh_summaries(con)
         con.execute(
             "DELETE FROM mentions WHERE actor_id = 'nato' AND article_id IN "
             "(SELECT article_id FROM articles ORDER BY article_id LIMIT 1)"
         )
         first = con.execute("SELECT article_id FROM articles ORDER BY article_id LIMIT 1").fetchone()[0]
-        q.refresh_summaries(con, [first])
+        refresh_summaries(con, [first])
     assert q.summaries_fresh(copy)
