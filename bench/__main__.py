@@ -22,26 +22,28 @@ SECTIONS = ("throughput", "latency", "dashboard", "growth")
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__,
-        epilog="Default run (about 35-40 min on 2 cores): throughput at 10,000 articles, latency on that "
+        epilog="Default run (about 25-35 min on 2 idle cores): throughput at 10,000 articles, latency on that "
                "10k warehouse (100 single files, a burst of 1,000), dashboard on 100k articles / 1M mentions, "
-               "watcher backfill at 1,000, 10,000 and 100,000 articles. --quick: 100 articles, a few files.")
-    p.add_argument("--sizes", default=None, help="backfill sizes for the growth run, e.g. 1000,10000 "
-                   "(default 1000,10000,100000; --quick: 100)")
+               "watcher backfill at 1,000 and 10,000 articles. Add 100,000 with --sizes 1000,10000,100000 "
+               "(about 30 min more). --quick: 100 articles and a few files, a few minutes.")
+    p.add_argument("--sizes", default=None, help="backfill sizes for the growth run "
+                   "(default 1000,10000; --quick: 100)")
     p.add_argument("--compare-size", type=int, default=None,
                    help="corpus size of the side-by-side throughput run (default 10000; --quick: 100)")
     p.add_argument("--workers", type=int, default=2, help="enrichment processes compared against one (default 2)")
     p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
-    p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every step in about a minute")
+    p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every step")
     p.add_argument("--dashboard-articles", type=int, default=None, help="generated warehouse size (default 100000)")
     p.add_argument("--repeat", type=int, default=None, help="runs per dashboard query (default 20)")
     p.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    p.add_argument("--reuse", type=Path, help="copy the sections not run now from this earlier results.json")
     p.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json", help="JSON output")
     p.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md", help="Markdown output ('-': none)")
     args = p.parse_args(argv)
     q = args.quick
-    args.sizes = [int(s) for s in (args.sizes or ("100" if q else "1000,10000,100000")).split(",") if s]
+    args.sizes = [int(s) for s in (args.sizes or ("100" if q else "1000,10000")).split(",") if s]
     args.compare_size = args.compare_size or (100 if q else 10_000)
     args.dashboard_articles = args.dashboard_articles or (2_000 if q else 100_000)
     args.repeat = args.repeat or (3 if q else 20)
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
     size, seed = args.compare_size, args.seed
     if "throughput" in args.only:
-        section(results, "throughput", lambda: throughput.run(work, size, seed, args.workers, log), save)
+        section(results, "throughput", lambda: throughput.run(work, size, seed, args.workers, log,
+                                                                    startup=not args.quick), save)
     if "latency" in args.only:
         section(results, "latency", lambda: _latency(work, args, results, log), save)
     if "dashboard" in args.only:
@@ -96,11 +99,23 @@ def main(argv: list[str] | None = None) -> int:
                 save)
     if "growth" in args.only:
         section(results, "growth", lambda: growth.run(work, args.sizes, seed, log), save)
+    _reuse(results, args)
     save()
     if not (args.keep or args.workdir):
         shutil.rmtree(work, ignore_errors=True)
     print(f"[bench] wrote {args.results}" + ("" if str(args.markdown) == "-" else f" and {args.markdown}"))
     return 0
+
+
+def _reuse(results: dict[str, Any], args: argparse.Namespace) -> None:
+    """Sections of earlier runs, each marked with the date and commit of its run."""
+    if not args.reuse:
+        return
+    earlier = json.loads(args.reuse.read_text())
+    for name in SECTIONS:
+        if name not in results and name in earlier:
+            results[name] = {**earlier[name], "from_run": f"{earlier['date']} (commit {earlier['commit'][:12]}, "
+                             f"load average at start {earlier['machine']['load_at_start']})"}
 
 
 def _latency(work: Path, args: argparse.Namespace, results: dict[str, Any], log: Path) -> dict[str, Any]:

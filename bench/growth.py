@@ -37,6 +37,7 @@ def backfill(work: Path, size: int, seed: int, log: Path, workers: int = 1) -> d
     nbytes = warehouse_bytes(data_dir)
     out = {"size": size, "workers": workers, "seconds": total, "articles_per_s": size / total,
            "steady_articles_per_s": steady, "articles_stored": stored, "peak_rss_bytes": rss,
+           "server_peak_rss_bytes": watcher.rss.peak_server if watcher.rss else 0,
            "warehouse_bytes": nbytes, "bytes_per_1000_articles": nbytes / max(1, stored) * 1000}
     shutil.rmtree(data_dir / "archive", ignore_errors=True)  # the copies of the corpus are not needed
     return out

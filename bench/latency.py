@@ -45,7 +45,8 @@ def run(data_dir: Path, log: Path, singles: int, burst: int, first_index: int, s
         rss = watcher.stop()
     out: dict[str, Any] = {"first_file_after_start_s": first, "single": percentiles(waits),
                            "burst_files": len(names), "burst_loaded_s": burst_s,
-                           "burst_write_s": burst_written, "watcher_peak_rss_bytes": rss}
+                           "burst_write_s": burst_written, "watcher_peak_rss_bytes": rss,
+                           "server_peak_rss_bytes": watcher.rss.peak_server if watcher.rss else 0}
     if enrich_per_s:
         out["burst_enrich_s"] = len(names) / enrich_per_s
         out["burst_over_enrich_s"] = burst_s - out["burst_enrich_s"]

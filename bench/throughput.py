@@ -9,13 +9,14 @@ from typing import Any
 
 from bench import corpus
 from bench.util import lagebild_cmd, lagebild_env, run_timed, warehouse_bytes
+from flows.article import Article
 
 
-def load_articles(folder: Path) -> list:
+def load_articles(folder: Path) -> list[Article]:
     """The corpus files parsed exactly as the ingest flow parses them (not timed)."""
     from flows.parse import parse_file
 
-    out = []
+    out: list[Article] = []
     for path in sorted(folder.glob("*.txt")):
         out.extend(parse_file(path.name, path.read_bytes()).articles)
     return out
@@ -26,11 +27,11 @@ def tokenize_rate(texts: list[str]) -> dict[str, float]:
     import spacy
 
     nlp = spacy.blank("de")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "articles_per_s": len(texts) / seconds, "tokens_per_s": tokens / seconds,
-            "tokens": tokens}
+            "tokens": tokens, "cpu_seconds": cpu}
 
 
 def enrich_rate(articles: list) -> dict[str, float]:
@@ -39,17 +40,18 @@ def enrich_rate(articles: list) -> dict[str, float]:
     from flows.enrich.pipeline import clear_cache
 
     clear_cache()
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), time.process_time()
     res = load_resources()
     enrich(articles[:1], res)  # builds the spaCy pipeline
-    setup = time.perf_counter() - started
+    setup, cpu1 = time.perf_counter() - started, time.process_time()
     started = time.perf_counter()
     results = enrich(articles, res)
-    seconds = time.perf_counter() - started
+    seconds, cpu2 = time.perf_counter() - started, time.process_time()
     mentions = sum(len(e.mentions) for e in results)
     return {"setup_seconds": setup, "seconds": seconds, "articles_per_s": len(articles) / seconds,
             "articles_per_s_with_setup": len(articles) / (seconds + setup),
-            "mentions_per_article": mentions / max(1, len(articles))}
+            "mentions_per_article": mentions / max(1, len(articles)), "setup_cpu_seconds": cpu1 - cpu0,
+            "cpu_seconds": cpu2 - cpu1}
 
 
 def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path) -> dict[str, Any]:
@@ -57,9 +59,10 @@ def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     env = lagebild_env(data_dir, LAGEBILD_ENRICH_WORKERS=str(workers))
-    seconds = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), env, log, timeout=6 * 3600)
+    seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), env, log, timeout=6 * 3600)
     stored = count_articles(data_dir / "lagebild.duckdb")
     return {"workers": workers, "seconds": seconds, "articles_per_s": size / seconds, "articles_stored": stored,
+            "cpu_seconds": cpu,
             "warehouse_bytes": warehouse_bytes(data_dir)}
 
 
@@ -67,11 +70,12 @@ def count_articles(path: Path) -> int:
     from warehouse.db import connect
 
     with connect(path, read_only=True, timeout=60) as con:
-        return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+        return int(row[0]) if row else 0
 
 
-def run(work: Path, size: int, seed: int, workers: int, log: Path) -> dict[str, Any]:
-    """All of point 2 on one corpus of `size` articles; the ingest data folders are kept for later steps."""
+def run(work: Path, size: int, seed: int, workers: int, log: Path, startup: bool = True) -> dict[str, Any]:
+    """(a), (b), (c) on one corpus of `size` articles (+ the fixed cost of (c) when `startup`)."""
     source = work / f"corpus-{size}"
     if not source.exists():
         corpus.write(source, size, seed)
@@ -80,10 +84,9 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path) -> dict[str, 
     out: dict[str, Any] = {"size": size, "articles": len(articles)}
     out["a_tokenize"] = tokenize_rate(texts)
     out["b_enrich"] = enrich_rate(articles)
-    one = work / "corpus-1"
-    if not one.exists():
-        corpus.write(one, 1, seed + 1)
-    out["c_startup"] = ingest_rate(one, work / "ingest-1", 1, 1, log)  # fixed cost: one article
+    if startup:  # the fixed cost of (c): one article
+        corpus.write(work / "corpus-1", 1, seed + 1)
+        out["c_startup"] = ingest_rate(work / "corpus-1", work / "ingest-1", 1, 1, log)
     out["c_ingest_1"] = ingest_rate(source, work / f"ingest-{size}-w1", 1, size, log)
     if workers > 1:
         out[f"c_ingest_{workers}"] = ingest_rate(source, work / f"ingest-{size}-w{workers}", workers, size, log)
@@ -91,10 +94,21 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path) -> dict[str, 
                out["c_ingest_1"]["articles_per_s"])
     out["ratios"] = {"c_over_b": c / b, "b_over_a": b / a,
                      "c_over_b_steady": c / out["b_enrich"]["articles_per_s"]}
-    startup = out["c_startup"]["seconds"]
-    if out["c_ingest_1"]["seconds"] > startup:
-        c_steady = size / (out["c_ingest_1"]["seconds"] - startup)
-        out["ratios"]["c_over_b_both_steady"] = c_steady / out["b_enrich"]["articles_per_s"]
+    b_cpu = out["b_enrich"]["cpu_seconds"] + out["b_enrich"]["setup_cpu_seconds"]
+    out["ratios"]["b_cpu_over_c_cpu"] = b_cpu / out["c_ingest_1"]["cpu_seconds"]
+    if startup:
+        out["ratios"].update(_steady_ratios(out, size))
     if workers > 1:
         out["ratios"][f"c{workers}_over_c1"] = out[f"c_ingest_{workers}"]["articles_per_s"] / c
     return out
+
+
+def _steady_ratios(out: dict[str, Any], size: int) -> dict[str, float]:
+    """c against b with the fixed start-up cost of c (one-article ingest) and the set-up of b taken out."""
+    c1, first, b = out["c_ingest_1"], out["c_startup"], out["b_enrich"]
+    ratios = {}
+    if c1["seconds"] > first["seconds"]:
+        ratios["c_over_b_both_steady"] = size / (c1["seconds"] - first["seconds"]) / b["articles_per_s"]
+    if c1["cpu_seconds"] > first["cpu_seconds"]:
+        ratios["b_cpu_over_c_cpu_steady"] = b["cpu_seconds"] / (c1["cpu_seconds"] - first["cpu_seconds"])
+    return ratios

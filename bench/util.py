@@ -44,7 +44,8 @@ class RssSampler:
 
     pid: int
     interval: float = 0.25
-    peak: int = 0
+    peak: int = 0  # the process and its children, Prefect's server left out
+    peak_server: int = 0  # Prefect's ephemeral server alone
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -62,16 +63,19 @@ class RssSampler:
             return
         while not self._stop.is_set():
             try:
-                total = proc.memory_info().rss
+                total, server = proc.memory_info().rss, 0
                 for child in proc.children(recursive=True):
                     try:
-                        if "prefect" not in " ".join(child.cmdline()[:4]):  # not the Prefect server
+                        if "prefect.server" in " ".join(child.cmdline()):
+                            server += child.memory_info().rss
+                        else:
                             total += child.memory_info().rss
                     except psutil.Error:
                         continue
             except psutil.Error:
                 return
             self.peak = max(self.peak, total)
+            self.peak_server = max(self.peak_server, server)
             self._stop.wait(self.interval)
 
     def stop(self) -> int:
@@ -122,11 +126,20 @@ def machine() -> dict[str, object]:
             "load_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
-def run_timed(cmd: list[str], env: dict[str, str], log: Path, timeout: float) -> float:
-    """Run `cmd` to completion, output to `log`; wall seconds. Raises if it fails."""
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_timed(cmd: list[str], env: dict[str, str], log: Path, timeout: float) -> tuple[float, float]:
+    """Run `cmd` to completion, output to `log`; (wall seconds, CPU seconds of it and its children)."""
+    cpu = children_cpu()
     started = time.perf_counter()
     with log.open("ab") as out:
         code = subprocess.call(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, timeout=timeout)
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd[2:4])} failed with status {code}; see {log}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu

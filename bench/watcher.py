@@ -62,8 +62,9 @@ def queryable(warehouse: Path, files: list[str]) -> int:
     except duckdb.Error:
         return -1
     try:
-        return int(con.execute("SELECT count(*) FROM articles WHERE source_file IN (SELECT unnest(?))",
-                               [files]).fetchone()[0])
+        row = con.execute("SELECT count(*) FROM articles WHERE source_file IN (SELECT unnest(?))",
+                          [files]).fetchone()
+        return int(row[0]) if row else 0
     finally:
         con.close()
 

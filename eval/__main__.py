@@ -12,7 +12,8 @@ from flows.enrich import load_resources
 def main(argv: list[str]) -> None:
     res = load_resources()
     print(f"Lagebild enrichment evaluation, {date.today().isoformat()}, enrich_version {res.enrich_version}")
-    print("All figures are on development sets (GermEval/Wikinews also split into halves A and B).")
+    print("All figures are on development sets. Splits fixed before tuning: GermEval by sentence index parity"
+          " (A even = tuning, B odd = held out), Wikinews by SHA-1 of the file name (A = tuning, B = held out).")
     for module in (seeds, germeval, quotes):
         for name, score in module.evaluate(res).items():
             print(score.line(name))

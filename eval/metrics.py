@@ -25,7 +25,7 @@ class PRF:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def line(self, name: str) -> str:
-        return (f"{name:<34} P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
+        return (f"{name:<44} P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
                 f"  (tp={self.tp} fp={self.fp} fn={self.fn})")
 
 

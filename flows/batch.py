@@ -13,8 +13,16 @@ from pathlib import Path
 from flows import faults
 from flows.article import Article
 from flows.enrich.model import Enrichment
-from flows.inbox import (RawFile, choose_destination, keep_copy, move_out, read_file, unchanged, write_bad_lines,
-                         write_reason)
+from flows.inbox import (
+    RawFile,
+    choose_destination,
+    keep_copy,
+    move_out,
+    read_file,
+    unchanged,
+    write_bad_lines,
+    write_reason,
+)
 from flows.parse import ParsedFile, parse_file
 from flows.settings import Settings
 from warehouse.load import LogRow

@@ -131,10 +131,11 @@ def _copies(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], by_id: dic
     signatures = {a.article_id: by_id[a.article_id].minhash for a in fresh if by_id[a.article_id].minhash}
     bands = {aid: dedup.bands(sig) for aid, sig in signatures.items()}
     load.insert_bands(con, bands)
+    load.insert_signatures(con, [(aid, by_id[aid].enrich_version, sig) for aid, sig in signatures.items()])
     candidates = load.band_candidates(con, bands)
-    stored = load.bodies(con, {c for cs in candidates.values() for c in cs if c not in order})
-    stored_sigs = {aid: dedup.signature(body) for aid, (body, _) in stored.items()}
-    originals = {aid: dup for aid, (_, dup) in stored.items()}
+    stored_ids = {c for cs in candidates.values() for c in cs if c not in order}
+    version = by_id[fresh[0].article_id].enrich_version if fresh else ""
+    stored_sigs, originals = _stored_signatures(con, stored_ids, version)
     duplicate_of: dict[str, str] = {}
     for a in fresh:
         for other in sorted(candidates.get(a.article_id, ())):
@@ -145,3 +146,13 @@ def _copies(con: duckdb.DuckDBPyConnection, fresh: Sequence[Article], by_id: dic
                 duplicate_of[a.article_id] = duplicate_of.get(other) or originals.get(other) or other
                 break
     return duplicate_of
+
+
+def _stored_signatures(con: duckdb.DuckDBPyConnection, ids: set[str],
+                       version: str) -> tuple[dict[str, tuple[int, ...]], dict[str, str | None]]:
+    """Signatures of stored candidates (kept at load time; re-hashed from the body if missing) and their originals."""
+    sigs = load.signatures(con, ids, version)
+    originals = load.duplicate_links(con, ids)
+    missing = ids - sigs.keys()
+    sigs.update({aid: dedup.signature(body) for aid, (body, _) in load.bodies(con, missing).items()})
+    return sigs, originals

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from flows.article import Article, article_id_for
 
 TEXT_SUFFIXES = (".txt",)
-JSONL_SUFFIXES = (".jsonl",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")  # .ndjson: the other common name of JSON Lines
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 MIN_YEAR = 1900
 
@@ -279,10 +279,11 @@ def parse_jsonl_line(file: str, number: int, raw: str) -> Article:
         raise ParseError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(obj, dict):
         raise ParseError("expected a JSON object with date, title and text")
-    missing = [k for k in ("date", "title", "text") if not isinstance(obj.get(k), str) or not obj[k].strip()]
+    fields = {k: _CONTROL.sub("", v) if isinstance(v := obj.get(k), str) else None for k in ("date", "title", "text")}
+    missing = [k for k, v in fields.items() if v is None or not v.strip()]
     if missing:
         raise ParseError(f"missing or empty field(s): {', '.join(missing)} (each must be a non-empty string)")
     header = parse_date_value(obj["date"], "field 'date'")
-    paragraphs = join_paragraphs(_CONTROL.sub("", obj["text"]).replace("\r\n", "\n").split("\n"))
+    paragraphs = join_paragraphs((fields["text"] or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     optional = {k: obj.get(k) if isinstance(obj.get(k), str) else None for k in ("source", "url")}
-    return build_article(file, obj["title"], paragraphs, header, line=number, **optional)
+    return build_article(file, fields["title"] or "", paragraphs, header, line=number, **optional)

@@ -9,6 +9,7 @@ the same data folder paths, and PREFECT_API_URL when the flow reports to a Prefe
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -53,6 +54,7 @@ def local_cluster_address(workers: int | None = None) -> str:
         if _cluster is None:
             from distributed import LocalCluster
 
+            logging.getLogger("distributed").setLevel(logging.WARNING)
             _cluster = LocalCluster(n_workers=workers or max(1, os.cpu_count() or 1), threads_per_worker=1,
                                     processes=True, dashboard_address=None, env=_worker_env())
             atexit.register(close_local_cluster)
@@ -90,7 +92,8 @@ def parallel_slots() -> int:
     runner = ctx.task_runner if ctx else None
     if runner is None or type(runner).__name__ != "DaskTaskRunner":
         return 1
-    return max(1, sum(runner.client.nthreads().values()))
+    client: Any = getattr(runner, "client")  # noqa: B009 - DaskTaskRunner starts its client on first use
+    return max(1, sum(client.nthreads().values()))
 
 
 def split(items: Sequence[T], parts: int) -> list[list[T]]:

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, SHARED
 
 pytestmark = pytest.mark.skipif(not (SHARED / "corpora" / "gnad10k").exists(), reason="shared corpora missing")

@@ -34,7 +34,7 @@ def check_consistent(parsed: ParsedFile, name: str, data: bytes) -> None:
         assert a.article_id == article_id_for(a.body)
         assert a.title and "\n" not in a.title and a.body.startswith(a.title + "\n\n")
         assert len(a.body) > len(a.title) + 2
-        assert not any(ord(ch) < 32 and ch != "\n" for ch in a.body)
+        assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in a.body)
         assert a.date_precision in {"month", "day", "minute"} and a.published_date.year >= MIN_YEAR
         assert a.published_date <= date(date.today().year + 1, 12, 31)
         assert (a.published_at is not None) == (a.date_precision == "minute")
@@ -68,7 +68,7 @@ def test_text_articles_with_any_header_date(value: str, title: str, body: str, c
         assert not parsed.ok
 
 
-@FUZZ
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.one_of(
     st.fixed_dictionaries({"date": dates, "title": texts, "text": texts}),
     st.dictionaries(st.sampled_from(["date", "title", "text", "url"]), st.one_of(texts, st.integers(), st.none())),
@@ -91,3 +91,15 @@ def test_many_short_paragraphs_parse_in_linear_time(n: int, word: str):
     data = b" date 2022-01 T\n\n" + f"{word}\n\n".encode() * n
     parsed = parse_file("a.txt", data)
     assert parsed.ok and parsed.articles[0].body.count(word) >= n
+
+
+def test_ndjson_is_read_as_json_lines():
+    parsed = parse_file("bulk.ndjson", b'{"date": "2022-01", "title": "T", "text": "Text."}\n')
+    assert parsed.ok and parsed.articles[0].line == 1
+
+
+def test_jsonl_fields_made_only_of_control_characters_count_as_empty():
+    parsed = parse_file("bulk.jsonl", b'{"date": "2022-01", "title": "T\\u001f", "text": "\\u0001"}\n')
+    assert not parsed.ok and "missing or empty field(s): text" in parsed.line_errors[0].reason
+    parsed = parse_file("bulk.jsonl", b'{"date": "2022-01", "title": "Ti\\u001ftel", "text": "Text."}\n')
+    assert parsed.articles[0].title == "Titel"

@@ -11,11 +11,14 @@ import pandas as pd
 
 from warehouse.db import connect
 
-# No file access, no extension loading, settings frozen: a query can only read the warehouse.
+# No file access, no extension loading, bounded memory and no spill files on the host's disk,
+# settings frozen: a query can only read the warehouse.
 LOCKED_DOWN = {
     "enable_external_access": "false",
     "autoinstall_known_extensions": "false",
     "autoload_known_extensions": "false",
+    "memory_limit": "1GB",
+    "temp_directory": "",
     "lock_configuration": "true",
 }
 DEFAULT_ROW_LIMIT = 10_000
@@ -64,6 +67,8 @@ def _friendly(exc: duckdb.Error) -> str:
         return f"not allowed: the SQL console is read-only. {text}"
     if "configuration option" in text and "Cannot change" in text:
         return f"not allowed: settings are locked. {text}"
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return f"query stopped: it needs more than the console's memory limit; narrow it down. {text.splitlines()[0]}"
     return text
 
 

@@ -163,7 +163,8 @@ def _apply(con: duckdb.DuckDBPyConnection, lake: LakeTarget, config: dict[str, A
     """Settings after the attach: reads of the lake's own files stay allowed when file access is off."""
     if str(config.get("enable_external_access", "true")).lower() == "false" and lake.data_path:
         con.execute(f"SET allowed_directories = [{_quote(lake.data_path)}]")
-    for key in sorted(config, key=lambda k: k == "lock_configuration"):  # lock last
+    last = {"enable_external_access": 1, "lock_configuration": 2}  # other settings first, the lock at the end
+    for key in sorted(config, key=lambda k: last.get(k, 0)):
         if not re.fullmatch(r"[a-z_]+", key):
             raise LakeError(f"invalid DuckDB setting name {key!r}")
         con.execute(f"SET {key} = {_quote(str(config[key]))}")

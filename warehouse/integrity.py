@@ -45,6 +45,12 @@ class Check:
                    problems[:EXAMPLES], count)
 
 
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    row = con.execute(sql).fetchone()
+    assert row is not None, sql
+    return row
+
+
 def run_all(con: duckdb.DuckDBPyConnection) -> list[Check]:
     """Every SQL check, in the order a reader should see them."""
     return [schema_version(con), storage(con), unique_articles(con), orphans(con), offsets(con),
@@ -70,7 +76,7 @@ def storage(con: duckdb.DuckDBPyConnection) -> Check:
     size = con.execute("PRAGMA database_size").fetchone()
     for table in tables(con):
         try:
-            count, _digest = con.execute(f'SELECT count(*), bit_xor(hash(t)) FROM "{table}" t').fetchone()  # noqa: S608
+            count, _digest = _one(con, f'SELECT count(*), bit_xor(hash(t)) FROM "{table}" t')
             rows += int(count)
         except duckdb.Error as exc:
             problems.append(f"{table}: cannot be read in full: {exc}")
@@ -81,7 +87,7 @@ def storage(con: duckdb.DuckDBPyConnection) -> Check:
 def unique_articles(con: duckdb.DuckDBPyConnection) -> Check:
     rows = con.execute("SELECT article_id, count(*) FROM articles GROUP BY ALL HAVING count(*) > 1").fetchall()
     problems = [f"article {aid} stored {n} times" for aid, n in rows]
-    total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    total = _one(con, "SELECT count(*) FROM articles")[0]
     return Check.of("articles once", problems, len(rows), f"{total} articles, each once", "{n} article(s) twice")
 
 
@@ -89,9 +95,8 @@ def orphans(con: duckdb.DuckDBPyConnection) -> Check:
     """Rows pointing at an article, actor or theme that does not exist."""
     problems, total = [], 0
     for child, column, parent, key in REFERENCES:
-        n = con.execute(
-            f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL "  # noqa: S608 - names are ours
-            f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})").fetchone()[0]
+        n = _one(con, f"SELECT count(*) FROM {child} c WHERE c.{column} IS NOT NULL "  # names are ours
+                 f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{key} = c.{column})")[0]
         if n:
             total += n
             problems.append(f"{n} row(s) of {child.strip(chr(34))}.{column} point at no {parent} row")
@@ -107,7 +112,8 @@ def offsets(con: duckdb.DuckDBPyConnection) -> Check:
                           OR substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface""",
         "quotes": """SELECT q.article_id, q.start_char, q.end_char FROM quotes q JOIN articles a USING (article_id)
                      WHERE q.start_char < 0 OR q.end_char < q.start_char OR q.end_char > length(a.body)""",
-        "sentences": """SELECT s.article_id, s.start_char, s.end_char FROM sentences s JOIN articles a USING (article_id)
+        "sentences": """SELECT s.article_id, s.start_char, s.end_char
+                        FROM sentences s JOIN articles a USING (article_id)
                         WHERE s.start_char < 0 OR s.end_char < s.start_char OR s.end_char > length(a.body)""",
     }
     problems, total = [], 0

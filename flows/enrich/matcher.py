@@ -8,7 +8,7 @@ the article, or right after a role word (Außenminister Lawrow) or a given name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from flows.enrich.lexicon import role_heads
 from flows.enrich.registry import RegistryActor
@@ -45,7 +45,7 @@ def _person_names(a: RegistryActor) -> tuple[list[str], list[str]]:
     return strong, weak
 
 
-def actor_patterns(res: "Resources") -> dict[str, list[str]]:
+def actor_patterns(res: Resources) -> dict[str, list[str]]:
     """PhraseMatcher label -> surface texts (inflected and case variants included)."""
     out: dict[str, list[str]] = {}
 
@@ -83,7 +83,7 @@ def _pick(cands: list[tuple[str, str]], seen: dict[str, int], active: set[str]) 
 
 
 def resolve(
-    matches: list[tuple[str, int, int]], tokens: list[str], offsets: list[int], res: "Resources",
+    matches: list[tuple[str, int, int]], tokens: Sequence[str], offsets: Sequence[int], res: Resources,
     active: set[str], given: frozenset[str],
 ) -> list[Hit]:
     """Turn raw matcher output into non-overlapping hits (strong first, then weak in context)."""

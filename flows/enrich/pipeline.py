@@ -6,7 +6,8 @@ nothing is registered at import time. The pipeline holds no article state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy
 import spacy
@@ -44,24 +45,26 @@ class Sentences:
     def __init__(self, nlp: Language) -> None:
         strings = nlp.vocab.strings
         self.ends = numpy.array([strings.add(s) for s in _ENDS], dtype="uint64")
-        self.closers = {strings.add(s) for s in _CLOSERS}
+        self.closers = numpy.array([strings.add(s) for s in _CLOSERS], dtype="uint64")
         self.strings = strings
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if n == 0:
             return doc
-        orth = doc.to_array(ORTH)
-        glued = doc.to_array(SPACY) == 0  # no whitespace after the token
-        starts = numpy.full(n, -1, dtype="int32")
+        arr = doc.to_array([ORTH, SPACY, IS_SPACE])
+        orth, glued = arr[:, 0], arr[:, 1] == 0  # glued: no whitespace after the token
+        starts = numpy.full(n, -1, dtype="int64")
         starts[0] = 1
-        for i in numpy.nonzero(numpy.isin(orth, self.ends))[0].tolist():
-            j = i + 1
-            while j < n and glued[j - 1] and int(orth[j]) in self.closers:  # closing quotes are glued
-                j += 1
-            if j < n:
-                starts[j] = 1
-        for i in numpy.nonzero(doc.to_array(IS_SPACE))[0].tolist():  # line breaks are space tokens
+        ends = numpy.nonzero(numpy.isin(orth, self.ends))[0]
+        if len(ends):
+            # closing quotes glued to the end mark (or to each other) stay in the sentence
+            skip = numpy.zeros(n + 1, dtype=bool)
+            skip[1:n] = numpy.isin(orth[1:], self.closers) & glued[:-1]
+            keep = numpy.nonzero(~skip)[0]
+            nxt = keep[numpy.searchsorted(keep, ends + 1)]
+            starts[nxt[nxt < n]] = 1
+        for i in numpy.nonzero(arr[:, 2])[0].tolist():  # line breaks are space tokens
             if i + 1 < n and "\n" in self.strings[int(orth[i])]:
                 starts[i + 1] = 1
         doc.from_array([SENT_START], starts.reshape(n, 1).astype("uint64"))
@@ -109,7 +112,7 @@ def _base(model: str | None) -> Language:
     return spacy.load(model, exclude=["lemmatizer"])
 
 
-def build_pipeline(res: "Resources") -> Language:
+def build_pipeline(res: Resources) -> Language:
     """Tokenizer (hyphen split) + sentence splitter + actor matcher [+ the model's components]."""
     from flows.enrich.matcher import actor_patterns
 
@@ -124,7 +127,7 @@ def build_pipeline(res: "Resources") -> Language:
     return nlp
 
 
-def get_pipeline(res: "Resources") -> Language:
+def get_pipeline(res: Resources) -> Language:
     """The pipeline for these resources, built on first use in this process."""
     key = (res.enrich_version, res.model)
     if key not in _CACHE:

@@ -1,169 +1,216 @@
 """Direct quotes („…“, "…", «…», »…«) and reported speech, with the speaker resolved to an actor.
 
-Speaker of a direct quote: the cue right after it (", sagte Blinken", ", so Blinken"),
-else a cue or colon before it ("Lawrow sagte: …"), else the speaker of the sentence.
-Reported speech: a speech verb with its subject (inverted or not), "X zufolge",
-"nach Angaben von X", "laut X", ", so X". Pronoun speakers take the last person named.
+Per sentence, the first cue outside direct quotes decides the speaker: "X zufolge", "laut X",
+"nach Angaben von X", "wie X berichtet", ", so X", or a speech verb (sagte, erklärte, teilte … mit)
+with its subject before it ("Lawrow sagte") or after it ("sagte ein Sprecher des Ministeriums",
+"„…“, sagte er"); "X: „…“" introduces a quote too. Pronoun speakers resolve to the last person
+named. A sentence in the subjunctive (… sei …) or a direct quote without a cue of its own
+continues the speaker of one of the two sentences before.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from functools import cache
-from typing import Sequence
+from collections.abc import Sequence
 
-from flows.enrich.lexicon import wordlist
+import numpy as np
+
+from flows.enrich.lexicon import lemma_table, speech_particles, wordlist
 from flows.enrich.model import Mention, Quote, Sentence
+from flows.enrich.speakers import PRONOUNS, Span, Speakers, first_np, np_after, np_before, subject_before
+from flows.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, SUBJ, TokenView
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
-_SPAN = 60  # characters searched for a speaker after a cue
+_OPENERS = frozenset("„“”\"«»")
+_CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
+_NACH_NOUNS = frozenset("Angaben Aussagen Aussage Informationen Berichten Berichte Ansicht Meinung Einschätzung "
+                        "Auffassung Darstellung Worten Schätzungen Erkenntnissen Bekunden Medienberichten "
+                        "Polizeiangaben Zeitungsberichten Agenturberichten Recherchen Quellen Umfragen".split())
+_NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden inoffiziellen unbestätigten "
+                      "vorläufigen jüngsten neuen neuesten".split())
+_AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
+_REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
+CARRY = 1  # a cue-less sentence continues the speaker of one of this many sentences before
+Found = tuple[Span, str]  # speaker tokens, cue text
 
 
-@cache
-def _cue_rx() -> re.Pattern[str]:
-    verbs = "|".join(sorted(map(re.escape, wordlist("speech_verbs")), key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{verbs}|so)(?!\w)")
+class _Sentence:
+    """One sentence's token range and the direct quotes in it."""
+
+    def __init__(self, v: TokenView, a: int, b: int, quotes: list[tuple[int, int]]) -> None:
+        self.v, self.a, self.b, self.quotes = v, a, b, quotes
+
+    def quoted(self, k: int) -> bool:
+        pos = self.v.offsets[k]
+        return any(s <= pos < e for s, e in self.quotes)
+
+    def clause_end(self, k: int) -> int:
+        t = self.v.tokens
+        while k < self.b and t[k] not in _CLAUSE_END:
+            k += 1
+        return k
 
 
-_SOURCE = re.compile(r"(?<!\w)(?:[Nn]ach Angaben (?:von |des |der |aus )?|[Ll]aut |[Ww]ie )(?=\S)")
-_ZUFOLGE = re.compile(r"(?<!\w)zufolge(?!\w)")
-_PRONOUN = re.compile(r"^\s*(er|sie|Er|Sie)(?!\w)")
-
-
-class Speakers:
-    """Mentions by position, to find who speaks around a cue."""
-
-    def __init__(self, mentions: Sequence[Mention]) -> None:
-        self.m = [m for m in mentions if m.kind in ("person", "organisation", "country", "group") and m.method != "adjective"]
-        self.starts = [m.start_char for m in self.m]
-
-    def after(self, pos: int, limit: int) -> Mention | None:
-        i = bisect_right(self.starts, pos - 1)
-        return self.m[i] if i < len(self.m) and self.m[i].start_char <= limit else None
-
-    def before(self, pos: int, floor: int) -> Mention | None:
-        i = bisect_right(self.starts, pos) - 1
-        while i >= 0 and self.m[i].end_char > pos:
-            i -= 1
-        return self.m[i] if i >= 0 and self.m[i].start_char >= floor else None
-
-    def last_person(self, pos: int) -> Mention | None:
-        i = bisect_right(self.starts, pos) - 1
-        while i >= 0 and self.m[i].kind != "person":
-            i -= 1
-        return self.m[i] if i >= 0 else None
-
-
-Speaker = tuple[str | None, int, int]  # (actor_id, start, end)
-
-
-def _after_cue(text: str, sp: Speakers, pos: int, end: int) -> Speaker | None:
-    """Speaker right after a cue ending at `pos`: a pronoun or a mention (with its role words)."""
-    pm = _PRONOUN.match(text, pos, end)
-    if pm:
-        person = sp.last_person(pos)
-        return (person.actor_id if person else None, pm.start(1), pm.end(1))
-    m = sp.after(pos, min(end, pos + _SPAN))
-    if not m or not _np_glue(text[pos:m.start_char]):
+def _source(s: _Sentence, k: int) -> Found | None:
+    """Speaker of a source phrase at token k: zufolge, laut, gemäß, nach Angaben, wie … berichtet, so."""
+    v, t, w = s.v, s.v.tokens, s.v.tokens[k]
+    if w == "zufolge":
+        sp = np_before(v, k, s.a)
+        return (sp, w) if sp else None
+    if w in ("laut", "Laut", "gemäß", "Gemäß"):
+        sp = np_after(v, k + 1, s.b) or ((k + 1, min(k + 5, s.clause_end(k + 1))) if k + 1 < s.b else None)
+        return (sp, w) if sp and sp[1] > sp[0] else None
+    if w in ("nach", "Nach"):
+        return _nach(s, k)
+    if w in ("wie", "Wie"):
+        for c in range(k + 1, min(s.clause_end(k + 1), k + 12)):
+            if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
+                return ((k + 1, c), t[c])
         return None
-    start = pos + len(text[pos:m.start_char]) - len(text[pos:m.start_char].lstrip())
-    nxt = sp.after(m.end_char, m.end_char + 30)
-    while nxt and _np_glue(text[m.end_char:nxt.start_char]):  # Kreml-Sprecher Dmitri Peskow
-        m, nxt = nxt, sp.after(nxt.end_char, nxt.end_char + 30)
-    return (m.actor_id, start, m.end_char)
-
-
-_GLUE_WORD = re.compile(r"[A-ZÄÖÜ][\w]*|der|die|das|des|dem|den|ein|eine|eines|einer|[a-zäöü]+(?:e|en|er|es|em)")
-
-
-def _np_glue(between: str) -> bool:
-    """Text between a cue and a name that can belong to the speaker's noun phrase (role words)."""
-    words = re.split(r"[\s\-]+", between.strip())
-    return "," not in between and "." not in between and all(_GLUE_WORD.fullmatch(w) for w in words if w)
-
-
-def _before_cue(text: str, sp: Speakers, pos: int, floor: int) -> Speaker | None:
-    """Subject before a cue starting at `pos`: the nearest mention in the same clause, or a pronoun."""
-    clause = max(floor, max(text.rfind(c, floor, pos) for c in ",;:.") + 1)
-    m = sp.before(pos, clause)
-    if m:
-        return (m.actor_id, m.start_char, m.end_char)
-    pm = re.search(r"(?<!\w)(er|sie|Er|Sie)\s+$", text[clause:pos])
-    if pm:
-        person = sp.last_person(clause + pm.start(1))
-        return (person.actor_id if person else None, clause + pm.start(1), clause + pm.end(1))
+    if w == "so" and k > s.a and (t[k - 1] == "," or t[k - 1] in _OPENERS):
+        sp = np_after(v, k + 1, s.b)
+        return (sp, w) if sp else None
     return None
 
 
-def _outside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return not any(a <= pos < b for a, b in spans)
+def _nach(s: _Sentence, k: int) -> Found | None:
+    """nach Angaben (von|des|der) X, nach eigenem Bekunden, nach Informationen der X."""
+    t, n = s.v.tokens, k + 1
+    while n < s.b and n - k < 3 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem")):
+        n += 1
+    if n >= s.b or t[n] not in _NACH_NOUNS:
+        return None
+    end, cue_end = n + 1, n + 1
+    if end < s.b and t[end] in ("von", "des", "der", "aus", "dem", "eines", "einer"):
+        cue_end = end + 1 if t[end] in ("von", "des", "der", "aus") else end
+        sp = np_after(s.v, end + (t[end] == "von" or t[end] == "aus"), s.b)
+        end = sp[1] if sp else end
+    return ((k + 1, end), " ".join(t[k:cue_end]))
 
 
-def sentence_speaker(text: str, sp: Speakers, s: Sentence, inside: list[tuple[int, int]]):
-    """(speaker, cue) of a sentence from its speech cue, or None."""
-    a, b = s.start_char, s.end_char
-    for m in _ZUFOLGE.finditer(text, a, b):
-        who = sp.before(m.start(), max(a, m.start() - _SPAN))
-        if who and _outside(inside, m.start()):
-            return (who.actor_id, who.start_char, who.end_char), "zufolge"
-    for m in _SOURCE.finditer(text, a, b):
-        who = _after_cue(text, sp, m.end(), b) if _outside(inside, m.start()) else None
-        if who:
-            return who, m.group().strip()
-    for m in _cue_rx().finditer(text, a, b):
-        if not _outside(inside, m.start()):
+def _particle_ok(s: _Sentence, k: int) -> bool:
+    """A particle verb (teilte … mit) counts when its particle closes the clause."""
+    lemma = lemma_table().get(s.v.tokens[k], s.v.tokens[k].lower())
+    parts = speech_particles().get(lemma, frozenset())
+    end = s.clause_end(k + 1)
+    return end > k + 1 and s.v.tokens[end - 1] in parts
+
+
+def _verb(s: _Sentence, k: int, openers: frozenset[str]) -> Found | None:
+    """Speaker of a speech verb at k: its subject before it, else the noun phrase after it."""
+    v, t = s.v, s.v.tokens
+    if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
+        return None
+    prev = t[k - 1] if k > s.a else ""
+    if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
+        sp = subject_before(v, k, s.a, openers, strict=True)
+        if sp:
+            return (sp, t[k])
+    if prev in ("und", "aber", "sowie"):
+        sp = first_np(v, s.a, k)
+        if sp:
+            return (sp, t[k])
+    aux = _auxiliary(s, k)
+    if aux is not None:  # hatte … gesagt: the subject sits around the auxiliary
+        sp = subject_before(v, aux, _clause_start(s, aux), openers) or np_after(v, aux + 1, k)
+        if sp:
+            return (sp, t[k])
+    if prev and prev not in _CLAUSE_END and prev not in _OPENERS:
+        sp = subject_before(v, k, _clause_start(s, k), openers)
+        if sp:
+            return (sp, t[k])
+    sp = np_after(v, k + 1, s.b)
+    return (sp, t[k]) if sp else None
+
+
+def _clause_start(s: _Sentence, k: int) -> int:
+    t = s.v.tokens
+    while k > s.a and t[k - 1] not in _CLAUSE_END and t[k - 1] not in _OPENERS:
+        k -= 1
+    return k
+
+
+def _auxiliary(s: _Sentence, k: int) -> int | None:
+    """The finite auxiliary of a participle cue (hatte … gesagt, hat … zugesagt) in its clause."""
+    w = s.v.tokens[k]
+    if "ge" not in w[:5] and not w.endswith("t"):
+        return None
+    for x in range(k - 1, _clause_start(s, k) - 1, -1):
+        if s.v.tokens[x] in _AUX:
+            return x
+    return None
+
+
+def _attribute(s: _Sentence, openers: frozenset[str]) -> Found | None:
+    """(speaker span, cue) of a sentence from its first usable cue, else a colon before a quote."""
+    v = s.v
+    refer = None
+    for k in np.nonzero(v.codes[s.a:s.b] & (SOURCE | CUE | PARTICLE_CUE))[0].tolist():
+        k += s.a
+        if s.quoted(k):
             continue
-        if m.group() == "so":
-            if text[max(a, m.start() - 3):m.start()].strip()[-1:] in (",", "“", '"', "”"):
-                who = _after_cue(text, sp, m.end(), b)
-                if who:
-                    return who, "so"
+        if v.tokens[k] in _REFERS:
+            refer = refer or ((k, k + 1), v.tokens[k])
             continue
-        who = _before_cue(text, sp, m.start(), a) or _after_cue(text, sp, m.end(), b) or _np_near(text, m, a, b)
-        if who:
-            return who, m.group()
-    return None
+        found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
+        if found:
+            return found
+    for k in range(s.a, s.b - 1):
+        if v.tokens[k] == ":" and v.tokens[k + 1] in _OPENERS:
+            sp = subject_before(v, k, s.a, openers)
+            if sp:
+                return (sp, ":")
+    return refer
 
 
-_NP_AFTER = re.compile(r"\s*((?:[A-ZÄÖÜ][\w\-]*|der|die|das|des|ein|eine|einer|[a-zäöü]+(?:e|en|er|es))(?:\s+(?:[A-ZÄÖÜ][\w\-]*|der|des|[a-zäöü]+(?:e|en|er|es))){0,3})")
+def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> tuple[str | None, int, int]:
+    """(actor_id, start_char, end_char) of a speaker span; pronouns take the last person named."""
+    a, b = v.offsets[sp[0]], v.end(sp[1] - 1)
+    if sp[1] - sp[0] == 1 and v.tokens[sp[0]] in PRONOUNS:
+        person = speakers.last_person(a)
+        return (person.actor_id if person else None, a, b)
+    m = speakers.inside(a, b)
+    return (m.actor_id if m else None, a, b)
 
 
-def _np_near(text: str, cue: re.Match[str], floor: int, end: int) -> Speaker | None:
-    """An unresolved speaker: the words before the cue in its clause, or the noun phrase after it."""
-    clause = max(floor, max(text.rfind(c, floor, cue.start()) for c in ",;:.\"“”„") + 1)
-    before = text[clause:cue.start()].strip()
-    if before and len(before.split()) <= 6:
-        s = clause + text[clause:cue.start()].index(before)
-        return (None, s, s + len(before))
-    m = _NP_AFTER.match(text, cue.end(), end)
-    if m and m.group(1).strip():
-        return (None, m.start(1), m.end(1))
-    return None
-
-
-def _quote(text: str, who: Speaker | None, cue: str, start: int, end: int, kind: str) -> Quote:
+def _quote(text: str, who, cue: str, start: int, end: int, kind: str) -> Quote:
     aid, s, e = who if who else (None, None, None)
     return Quote(aid, text[s:e] if s is not None else "", cue, text[start:end], start, end, kind, s, e)
 
 
-def find_quotes(text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention],
-                tokens: Sequence[str] = (), offsets: Sequence[int] = ()) -> tuple[Quote, ...]:
+def _sentence_bits(codes: np.ndarray, first: list[int]) -> list[int]:
+    """The OR of the fact bits of each sentence's tokens (0 for a sentence without tokens)."""
+    if not len(codes):
+        return [0] * (len(first) - 1)
+    starts = np.minimum(np.asarray(first[:-1], dtype=np.int64), len(codes) - 1)
+    bits = np.bitwise_or.reduceat(codes, starts).tolist()
+    return [b if first[i] < first[i + 1] else 0 for i, b in enumerate(bits)]
+
+
+def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> tuple[Quote, ...]:
     """Direct and reported quotes of one article, in text order."""
-    sp = Speakers(mentions)
+    text, speakers, openers = v.text, Speakers(mentions), frozenset(wordlist("clause_openers"))
     direct = [(m.start(), m.end()) for m in _QUOTE.finditer(text) if len(m.group().split()) >= 2]
+    offs = np.asarray(v.offsets, dtype=np.int64)
+    first = np.searchsorted(offs, [s.start_char for s in sentences]).tolist() + [len(offs)]
+    sent_bits = _sentence_bits(v.codes, first)
     out: list[Quote] = []
-    last: Speaker | None = None
-    for s in sentences:
-        inside = [(a, b) for a, b in direct if a < s.end_char and b > s.start_char]
-        found = sentence_speaker(text, sp, s, inside)
-        who, cue = found if found else (None, "")
+    last, last_at = None, -CARRY - 1
+    for i, sent in enumerate(sentences):
+        if text[sent.end_char - 1].isalnum():  # a headline or subheading
+            continue
+        inside = [(a, b) for a, b in direct if a < sent.end_char and b > sent.start_char]
+        s = _Sentence(v, first[i], first[i + 1], inside)
+        found = _attribute(s, openers) if inside or sent_bits[i] & (SOURCE | CUE | PARTICLE_CUE) else None
+        who, cue = (_speaker(v, found[0], speakers), found[1]) if found else (None, "")
+        carried = who is None and i - last_at <= CARRY and last is not None
+        if carried and (inside or sent_bits[i] & SUBJ):
+            who, cue = last, "„…“" if inside else "sei"
         for a, b in inside:
-            if a < s.start_char:
-                continue  # a quote running over sentences is kept once
-            speaker = who or (last if not found and a == s.start_char else None)
-            out.append(_quote(text, speaker, cue or "„…“", a + 1, b - 1, "direct"))
-        if found and not inside:
-            out.append(_quote(text, who, cue, s.start_char, s.end_char, "reported"))
-        last = who or (last if inside else None)
+            if a >= sent.start_char:  # a quote running over sentences is kept once
+                out.append(_quote(text, who, cue or "„…“", a + 1, b - 1, "direct"))
+        if who and not any(a >= sent.start_char for a, _ in inside):
+            out.append(_quote(text, who, cue, sent.start_char, sent.end_char, "reported"))
+        if who:
+            last, last_at = who, i
     return tuple(out)

@@ -16,7 +16,7 @@ from flows.enrich.registry import DATA_DIR, RegistryActor, load_registry
 from flows.enrich.review import Overlay, apply_overlay, load_overlay
 from flows.enrich.themes import Theme, load_themes
 
-CODE_VERSION = "enrich-1"
+CODE_VERSION = "enrich-2"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
@@ -15,7 +16,7 @@ import yaml
 from flows.enrich.lexicon import lemma_table
 from flows.enrich.model import SentenceTheme, ThemeScore
 from flows.enrich.registry import RegistryError
-from flows.enrich.tokens import THEME
+from flows.enrich.tokens import PHRASE, THEME
 
 if TYPE_CHECKING:
     from flows.enrich.tokens import TokenView
@@ -70,6 +71,8 @@ class ThemeIndex:
         alternation = "|".join(re.escape(p) for p in sorted(self.phrase_hits, key=len, reverse=True))
         self.phrase_rx = re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)") if alternation else None
         self.min_score = {t.id: t.min_score for t in themes}
+        heads = (re.match(r"\w+", p) for p in self.phrase_hits)
+        self.phrase_heads = frozenset(h.group() for h in heads if h)  # first words: run the regex only then
         self._cache: dict[str, list[Hit]] = {}
         self.by_hash: dict[int, list[Hit]] = {}  # StringStore hashes are stable across processes
 
@@ -99,7 +102,7 @@ def theme_index(themes: tuple[Theme, ...]) -> ThemeIndex:
 
 
 def score(
-    index: ThemeIndex, view: "TokenView", sent_of: "SentenceOf"
+    index: ThemeIndex, view: TokenView, sent_of: SentenceOf
 ) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
     """Score themes from the tokens marked as theme words and phrase matches over the text."""
     text = view.text
@@ -110,7 +113,7 @@ def score(
         sent = sent_of(start)
         for theme_id, w in by_hash[int(view.orth[k])]:
             _add(per_sent, (sent, theme_id), w, word)
-    if index.phrase_rx is not None:
+    if index.phrase_rx is not None and (view.codes & PHRASE).any():
         for m in index.phrase_rx.finditer(text.lower()):
             for theme_id, w in index.phrase_hits[m.group()]:
                 _add(per_sent, (sent_of(m.start()), theme_id), w, text[m.start():m.end()])

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flows.enrich.lexicon import function_words, german_words, role_heads, wordlist
+from flows.enrich.lexicon import function_words, german_words, lemma_table, role_heads, speech_particles, wordlist
 
 if TYPE_CHECKING:
     from flows.enrich.resources import Resources
@@ -23,7 +24,11 @@ if TYPE_CHECKING:
 
 CAP, FW, WORD, GIVEN, PLACE, PLACE_HEAD, ROLE, ORG_INTRO = (1 << k for k in range(8))
 ACRONYM, ORG_NOUN, PARTICLE, NAME, THEME, PUREWORD, LOWWORD, SUFFIX = (1 << k for k in range(8, 16))
-ORG_SUFFIX, SURNAME, LOC_PREP, NOWORD = (1 << k for k in range(16, 20))
+ORG_SUFFIX, SURNAME, LOC_PREP, NOWORD, PHRASE = (1 << k for k in range(16, 21))
+CUE, PARTICLE_CUE, SUBJ, SOURCE, ORG_PREFIX, TITLE = (1 << k for k in range(21, 27))
+_SOURCES = frozenset({"zufolge", "laut", "Laut", "gemäß", "Gemäß", "nach", "Nach", "wie", "Wie", "so",
+                      "wonach", "Wonach",
+                      "demnach", "Demnach"})
 
 ACRONYM_RX = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,5}$")
 _WORDCHARS = re.compile(r"\w+")
@@ -52,7 +57,7 @@ class LexTable:
     Learning is memoisation of pure functions of the word, so results do not depend on order.
     """
 
-    def __init__(self, res: "Resources", index: "ThemeIndex") -> None:
+    def __init__(self, res: Resources, index: ThemeIndex) -> None:
         self.given, self.places, self.index = res.given_names, res.places, index
         self.place_heads = frozenset(p.split()[0] for p in res.places if " " in p)
         self.fw, self.words = function_words(), german_words()
@@ -61,6 +66,10 @@ class LexTable:
         self.org_suffixes = frozenset(wordlist("org_suffixes"))
         self.surnames = frozenset(wordlist("surnames"))
         self.loc_preps = frozenset(wordlist("loc_prepositions"))
+        self.org_prefixes, self.titles = frozenset(wordlist("org_prefixes")), frozenset(wordlist("person_titles"))
+        self.speech, self.speech_forms = frozenset(wordlist("speech_lemmas")), frozenset(wordlist("speech_verbs"))
+        self.particles = speech_particles()
+        self.subjunctives = frozenset(wordlist("subjunctives"))
         self.keys = np.zeros(0, dtype=np.uint64)  # sorted ORTH hashes of learnt word types
         self.vals = np.zeros(0, dtype=np.int64)
         self.crcs = np.zeros(0, dtype=np.uint64)
@@ -74,6 +83,7 @@ class LexTable:
         b |= (PLACE if w in self.places else 0) | (PLACE_HEAD if w in self.place_heads else 0)
         b |= (ORG_INTRO if w in self.intros else 0) | (PARTICLE if w in PARTICLES else 0)
         b |= (ORG_SUFFIX if w in self.org_suffixes else 0) | (SURNAME if w in self.surnames else 0)
+        b |= (ORG_PREFIX if w in self.org_prefixes else 0) | (TITLE if w in self.titles else 0)
         b |= (LOC_PREP if w in self.loc_preps else 0) | (0 if _WORDCHARS.search(w) else NOWORD)
         if cap and role_rx().search(low):
             b |= ROLE
@@ -85,8 +95,20 @@ class LexTable:
             b |= NAME
         if self.index.word_hits(w):
             b |= THEME
+        if low in self.index.phrase_heads or ("-" in low and low.split("-", 1)[0] in self.index.phrase_heads):
+            b |= PHRASE
         if _WORDCHARS.fullmatch(low) and len(low) == len(w):
             b |= PUREWORD
+        return b | self._speech(w)
+
+    def _speech(self, w: str) -> int:
+        """Speech cue bits: a speech verb form (or one that needs a particle), subjunctive, source word."""
+        lemma = lemma_table().get(w, w.lower()) if w[:1].islower() else None
+        b = (SUBJ if w in self.subjunctives else 0) | (SOURCE if w in _SOURCES else 0)
+        if lemma in self.particles:
+            b |= PARTICLE_CUE
+        elif lemma in self.speech or w in self.speech_forms:
+            b |= CUE
         return b
 
     def lookup(self, orth: np.ndarray, starts: list[int], lens: list[int], text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +147,7 @@ class LexTable:
 _TABLES: dict[str, LexTable] = {}
 
 
-def lex_table(res: "Resources", index: "ThemeIndex") -> LexTable:
+def lex_table(res: Resources, index: ThemeIndex) -> LexTable:
     """The table for these resources, built on first use in this process."""
     table = _TABLES.get(res.enrich_version)
     if table is None or table.index is not index:

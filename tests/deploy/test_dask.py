@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from deploy_helpers import LAGEBILD, ROOT, PrefectServer
-
 from helpers import SEEDS
 
 pytestmark = pytest.mark.postgres
@@ -49,7 +48,7 @@ def _tables(warehouse: Path) -> dict[str, list[tuple]]:
     from warehouse.db import connect
 
     with connect(warehouse, read_only=True) as con:
-        return {t: sorted(con.execute(f"SELECT {cols} FROM {t}").fetchall(), key=repr) for t, cols in TABLES.items()}
+        return {t: sorted(con.execute(f'SELECT {cols} FROM "{t}"').fetchall(), key=repr) for t, cols in TABLES.items()}
 
 
 async def _enrich_runs(api_url: str, flow_run_id: str) -> list:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from deploy_helpers import LAGEBILD, PrefectServer, wait_until
-
 from helpers import SEEDS
 
 pytestmark = pytest.mark.postgres
@@ -44,7 +43,8 @@ def ingest_runs(warehouse: Path) -> list[tuple]:
     from warehouse.db import connect
 
     with connect(warehouse, read_only=True) as con:
-        return con.execute("SELECT flow_run_id, status, loaded, rejected FROM ingest_runs ORDER BY started_at").fetchall()
+        return con.execute("SELECT flow_run_id, status, loaded, rejected FROM ingest_runs "
+                           "ORDER BY started_at").fetchall()
 
 
 def test_watch_reports_every_batch_as_flow_run_with_task_runs(prefect_server: PrefectServer, tmp_path: Path):

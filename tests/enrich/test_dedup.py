@@ -37,3 +37,10 @@ def test_seeds_000_and_004_share_paragraphs():
     assert {h for _, h in passage_bands(a)} & {h for _, h in passage_bands(b)}
     assert containment(a, other) == 0.0
     assert similarity(signature(a), signature(other)) < 0.1
+
+
+def test_signature_from_tokens_equals_signature_of_text(run):
+    from flows.enrich import dedup
+
+    body = "Titel\n\n10km U.S. z.B. 1.000 foo_bar ΟΔΟΣ. İstanbul  x\n\n Nato-Chef geht's 3,5 % — „Zitat“."
+    assert run(body).minhash == dedup.signature(body)

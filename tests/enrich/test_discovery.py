@@ -67,3 +67,10 @@ def test_statistical_ner_model_is_used_when_configured(tmp_path):
     res = load_resources(model=str(tmp_path / "tiny"), registry_paths=[FIXTURE_REGISTRY])
     enr = enrich([make_article("Titel\n\nGestern sprach Xaver Quenzel in Bonn.")], res)[0]
     assert any(m.method == "ner" and m.surface == "Xaver Quenzel" and m.kind == "person" for m in enr.mentions)
+
+
+def test_places_after_prepositions_and_affixed_organisations(run):
+    enr = run("Die Buhl-Alberti AG baut in Quaxlingen ein Werk, sagte Herr Pinkwart vom FC Carl Zeiss Jena.")
+    found = {(m.surface, m.kind) for m in enr.mentions}
+    assert {("Buhl-Alberti AG", "organisation"), ("Quaxlingen", "place"), ("Pinkwart", "person"),
+            ("FC Carl Zeiss Jena", "organisation")} <= found

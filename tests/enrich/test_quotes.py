@@ -31,3 +31,19 @@ def test_quote_offsets(run):
     q = run(body).quotes[0]
     assert body[q.start_char:q.end_char] == q.quote
     assert body[q.speaker_start:q.speaker_end] == q.speaker_text == "Putin"
+
+
+def test_noun_phrase_speaker_after_verb_and_carry_over(run):
+    body = "Titel\n\nAm Montag sagte ein Sprecher des Ministeriums, die Lage sei ruhig. Es gebe keine Verletzten."
+    rep = _by_kind(run(body), "reported")
+    assert [q.speaker_text for q in rep] == ["ein Sprecher des Ministeriums", "ein Sprecher des Ministeriums"]
+
+
+def test_laut_and_auxiliary_participle(run):
+    enr = run("Laut Scholz bleibt alles offen. Lawrow hatte am Montag gesagt, er komme nicht.")
+    assert [(q.cue, q.actor_id) for q in enr.quotes] == [("Laut", "p-scholz"), ("gesagt", "p-lawrow")]
+
+
+def test_particle_verb_needs_its_particle(run):
+    enr = run("Im Jahr 2020 gab es viele Treffen. Die Polizei gab am Abend bekannt, der Täter sei gefasst.")
+    assert [(q.cue, q.speaker_text) for q in enr.quotes] == [("gab", "Die Polizei")]

@@ -1,0 +1,134 @@
+"""Speaker noun phrases around a speech cue, over one sentence's tokens.
+
+A speaker is a token span: a pronoun (er, sie), a name, or a noun phrase such as
+"ein Sprecher des Ministeriums" or "US-Außenminister Antony Blinken"; registry and
+discovered mentions inside the span resolve it to an actor.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from flows.enrich.model import Mention
+from flows.enrich.tokens import CAP, FW, TokenView
+
+DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen sein seine seiner ihr ihre ihrer "
+                        "dessen deren mehrere einige viele zwei drei beide alle".split())
+PRONOUNS = frozenset({"er", "sie", "Er", "Sie", "man", "Man", "ich", "Ich", "wir", "Wir"})
+_GENITIVE = frozenset({"des", "der", "von", "vom", "aus", "für"})
+_SKIP = frozenset("am im heute gestern morgen dazu auch noch bereits nun jetzt dann zudem außerdem weiter ebenfalls "
+                  "zuvor später erneut ferner wörtlich bei vor nach in auf gegenüber abschließend".split())
+_BOUNDARY = frozenset({",", ";", ":", ".", "!", "?", "„", "“", "”", '"', "«", "»", "(", ")", "–", "—"})
+_FINITE = frozenset("ist hat wird wurde war sind waren hatte hatten werden wurden haben kann konnte soll sollte "
+                     "will wollte muss musste gibt gab geht ging kam kommt".split())
+_PREPS = frozenset({"am", "im", "bei", "vor", "nach", "in", "auf"})
+Span = tuple[int, int]  # token start, end
+
+
+class Speakers:
+    """Mentions by position, to resolve a speaker span to an actor."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.m = [m for m in mentions if m.kind in ("person", "organisation", "country", "group", "place")
+                  and m.method not in ("adjective", "demonym")]
+        self.starts = [m.start_char for m in self.m]
+
+    def inside(self, a: int, b: int) -> Mention | None:
+        """The best mention inside characters [a, b): a person first, else the last one."""
+        i, found = bisect_right(self.starts, a - 1), []
+        while i < len(self.m) and self.m[i].start_char < b:
+            if self.m[i].end_char <= b:
+                found.append(self.m[i])
+            i += 1
+        persons = [m for m in found if m.kind == "person"]
+        best = persons or found
+        return best[-1] if best else None
+
+    def last_person(self, pos: int) -> Mention | None:
+        i = bisect_right(self.starts, pos) - 1
+        while i >= 0 and self.m[i].kind != "person":
+            i -= 1
+        return self.m[i] if i >= 0 else None
+
+
+def is_word(v: TokenView, k: int) -> bool:
+    return v.tokens[k] not in _BOUNDARY and not v.tokens[k].isspace()
+
+
+def np_after(v: TokenView, j: int, end: int) -> Span | None:
+    """The noun phrase starting at token j (after skipping adverbials), up to `end`."""
+    t = v.tokens
+    skipped = 0
+    while j < end and skipped < 4 and t[j] in _SKIP and t[j] not in PRONOUNS:
+        j += 1
+        skipped += 1
+        while skipped and j < end and t[j][:1].isupper() and t[j - 1] in _PREPS:
+            j += 1
+    if j >= end:
+        return None
+    if t[j] in PRONOUNS:
+        return (j, j + 1)
+    return _phrase(v, j, end)
+
+
+def _phrase(v: TokenView, j: int, end: int) -> Span | None:
+    """Determiner, adjectives, capitalised nouns and names, an optional genitive or 'von' part."""
+    t, k, nouns = v.tokens, j, 0
+    while k < end and k - j < 12:
+        w = t[k]
+        if w in DETERMINERS or w == "-" or (w[:1].islower() and w[-1:] in "enrs" and nouns == 0 and k > j):
+            k += 1
+        elif v.bits[k] & CAP and not v.bits[k] & FW or (nouns and w[:1].isupper()):
+            nouns += 1
+            k += 1
+        elif nouns and w in _GENITIVE and k + 1 < end and (t[k + 1] in DETERMINERS or t[k + 1][:1].isupper()):
+            k += 1
+        else:
+            break
+    while k > j and (t[k - 1] in DETERMINERS or t[k - 1] in _GENITIVE or t[k - 1] == "-"):
+        k -= 1
+    return (j, k) if nouns and k > j else None
+
+
+def np_before(v: TokenView, k: int, start: int) -> Span | None:
+    """The noun phrase ending right before token k (as in 'Der Nato zufolge'), at most six tokens."""
+    j = k
+    t = v.tokens
+    while j > start and k - j < 6 and is_word(v, j - 1) and (
+            t[j - 1][:1].isupper() or t[j - 1] in DETERMINERS or t[j - 1][-1:] in "nmrs"):
+        j -= 1
+    while j < k and not v.tokens[j][:1].isupper() and v.tokens[j] not in DETERMINERS:
+        j += 1
+    return (j, k) if j < k else None
+
+
+def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], strict: bool = False) -> Span | None:
+    """Tokens from the clause start to a verb at k, when they form a noun phrase (not an adverbial)."""
+    j, t = start, v.tokens
+    while j < k and not is_word(v, j):
+        j += 1
+    e = k
+    while e > j and t[e - 1] in (",", ")", "-"):
+        e -= 1
+    if j >= e or t[j] in openers or e - j > 16:
+        return None
+    if e - j == 1 and t[j] in PRONOUNS:
+        return (j, e)
+    if any(t[i] in _FINITE for i in range(j, e)):
+        return None
+    if strict and not all(_np_token(t[i], v.bits[i]) for i in range(j, e)):
+        return None
+    return (j, e) if (t[j] in DETERMINERS or v.bits[j] & CAP) else None
+
+
+def _np_token(w: str, bits: int) -> bool:
+    """A token that can sit inside a subject noun phrase (with appositions and a party in brackets)."""
+    if bits & CAP or w in DETERMINERS or w in _GENITIVE or w in (",", "(", ")", "-", "und", "im", "am", "zum"):
+        return True
+    return (w[:1].islower() and w[-1:] in "enrsm") or w.isdigit()
+
+
+def first_np(v: TokenView, a: int, end: int) -> Span | None:
+    """The noun phrase a sentence opens with (the subject of 'X war da und sagte …')."""
+    return _phrase(v, a, end) if a < end and (v.tokens[a] in DETERMINERS or v.bits[a] & CAP) else None
