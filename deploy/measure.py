@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench/ is not an installed package
 LAGEBILD = [sys.executable, "-m", "flows.cli"]
 
 

@@ -35,6 +35,7 @@ from flows.enrich.tokens import (
     PLACE,
     PLACE_HEAD,
     ROLE,
+    SURNAME,
     TITLE,
     WORD,
     TokenView,
@@ -42,7 +43,7 @@ from flows.enrich.tokens import (
 )
 
 NER_KINDS = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
-_STARTS = GIVEN | ACRONYM | ORG_NOUN | PLACE | PLACE_HEAD  # a token with one of these may start a find
+_STARTS = GIVEN | ACRONYM | ORG_NOUN | PLACE | PLACE_HEAD | SURNAME  # a token with one of these may start a find
 _AFTER = ROLE | ORG_INTRO | TITLE | CUE | LOC_PREP  # ... and so may a token right after one of these
 _UNKNOWN = LOWWORD | PLACE | GIVEN | ORG_NOUN | ROLE | FW  # a capitalised word with none of these is unknown
 
@@ -178,6 +179,16 @@ class Scanner:
         end = self.surname_end(i)
         return Found(" ".join(self.t[i:end]).replace(" - ", "-"), "person", i, end, "discovered")
 
+    def lone_person_at(self, i: int) -> Found | None:
+        """A listed surname (Krugman, Hendrix) or a given name standing alone (Gregor), not inside a longer name."""
+        b = self.b
+        if not b[i] & (SURNAME | GIVEN) or b[i] & (WORD | PLACE | FW):
+            return None
+        if self.has(i + 1, NAME) or (i > 0 and b[i - 1] & NAME and not b[i - 1] & (FW | WORD)):
+            return None
+        end = self.surname_end(i)
+        return Found(" ".join(self.t[i:end]).replace(" - ", "-"), "person", i, end, "surname-list")
+
     def prep_place_at(self, i: int) -> Found | None:
         """An unknown name after in/aus/nach (in Riedlingen)."""
         if i > 0 and self.b[i - 1] & LOC_PREP and self.unknown(i) and not self.b[i] & WORD:
@@ -208,7 +219,7 @@ class Scanner:
             if i < nxt or self.taken[i]:
                 continue
             f = (self.person_at(i) or self.org_at(i) or self.place_at(i) or self.cue_person_at(i)
-                 or self.prep_place_at(i))
+                 or self.lone_person_at(i) or self.prep_place_at(i))
             if f and self.free(f.start, f.end):
                 self.claim(f)
                 nxt = f.end

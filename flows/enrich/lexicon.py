@@ -126,3 +126,47 @@ def speech_particles() -> dict[str, frozenset[str]]:
     """Verb lemma -> particles that make it a speech verb (teilte … mit, gab … bekannt)."""
     doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
     return {k: frozenset(v or ()) for k, v in (doc.get("speech_particles") or {}).items()}
+
+
+def _faker_surnames() -> list[str]:
+    """Last names of Faker's Latin-script person providers (all locales), when Faker is installed."""
+    try:
+        import faker.providers.person as person
+    except ModuleNotFoundError:
+        return []
+    import importlib
+    import pkgutil
+
+    out: list[str] = []
+    for mod in pkgutil.iter_modules(person.__path__):
+        provider = getattr(importlib.import_module(f"{person.__name__}.{mod.name}"), "Provider", None)
+        names = getattr(provider, "last_names", ())
+        out.extend(names if not isinstance(names, dict) else list(names))
+    return out
+
+
+def _english_words() -> frozenset[str]:
+    """Faker's common English words (lorem list), when Faker is installed: 'Bass', 'Post' are words, not names."""
+    try:
+        from faker.providers.lorem.en_US import Provider
+    except ModuleNotFoundError:
+        return frozenset()
+    return frozenset(w.lower() for w in Provider.word_list)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Surnames (Faker's lists when installed, plus data/wordlists.yaml) that are not German words or places."""
+    words, blocked = german_words(), function_words() | given_names() | set(wordlist("not_surnames"))
+    out = set(wordlist("surnames"))
+    english = _english_words()
+    for name in _faker_surnames():
+        if name.lower() in english:
+            continue
+        if not (3 <= len(name) <= 25) or not name[:1].isupper() or name.isupper():
+            continue
+        if not name.replace("-", "").isalpha() or any(ord(c) >= 0x250 for c in name):
+            continue
+        if name not in blocked and name not in words and name.lower() not in words:
+            out.add(name)
+    return frozenset(out)

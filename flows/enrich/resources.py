@@ -11,12 +11,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.enrich.lexicon import given_names, place_names
+from flows.enrich.lexicon import given_names, place_names, surnames
 from flows.enrich.registry import DATA_DIR, RegistryActor, load_registry
 from flows.enrich.review import Overlay, apply_overlay, load_overlay
 from flows.enrich.themes import Theme, load_themes
 
-CODE_VERSION = "enrich-2"
+CODE_VERSION = "enrich-3"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def _version(paths: list[Path], overlay_path: Path | None, model: str | None) ->
     for p in [*paths, *([overlay_path] if overlay_path and overlay_path.exists() else [])]:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     h.update((model or "").encode())
+    h.update(f"{len(given_names())}/{len(place_names())}/{len(surnames())}".encode())  # optional word-list packages
     return h.hexdigest()[:12]
 
 

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flows.enrich.lexicon import function_words, german_words, lemma_table, role_heads, speech_particles, wordlist
+from flows.enrich.lexicon import (
+    function_words,
+    german_words,
+    lemma_table,
+    role_heads,
+    speech_particles,
+    surnames,
+    wordlist,
+)
 
 if TYPE_CHECKING:
     from flows.enrich.resources import Resources
@@ -64,7 +72,7 @@ class LexTable:
         self.intros = frozenset(wordlist("org_introducers"))
         self.acronym_stop = frozenset(wordlist("acronym_stop"))
         self.org_suffixes = frozenset(wordlist("org_suffixes"))
-        self.surnames = frozenset(wordlist("surnames"))
+        self.surnames = surnames()
         self.loc_preps = frozenset(wordlist("loc_prepositions"))
         self.org_prefixes, self.titles = frozenset(wordlist("org_prefixes")), frozenset(wordlist("person_titles"))
         self.speech, self.speech_forms = frozenset(wordlist("speech_lemmas")), frozenset(wordlist("speech_verbs"))
@@ -82,7 +90,7 @@ class LexTable:
         b |= (LOWWORD if low in self.words else 0) | (GIVEN if w in self.given else 0)
         b |= (PLACE if w in self.places else 0) | (PLACE_HEAD if w in self.place_heads else 0)
         b |= (ORG_INTRO if w in self.intros else 0) | (PARTICLE if w in PARTICLES else 0)
-        b |= (ORG_SUFFIX if w in self.org_suffixes else 0) | (SURNAME if w in self.surnames else 0)
+        b |= (ORG_SUFFIX if w in self.org_suffixes else 0) | (SURNAME if self._surname(w) else 0)
         b |= (ORG_PREFIX if w in self.org_prefixes else 0) | (TITLE if w in self.titles else 0)
         b |= (LOC_PREP if w in self.loc_preps else 0) | (0 if _WORDCHARS.search(w) else NOWORD)
         if cap and role_rx().search(low):
@@ -100,6 +108,10 @@ class LexTable:
         if _WORDCHARS.fullmatch(low) and len(low) == len(w):
             b |= PUREWORD
         return b | self._speech(w)
+
+    def _surname(self, w: str) -> bool:
+        """A listed surname, or its genitive (Krugmans)."""
+        return w in self.surnames or (w[-1:] == "s" and w[:-1] in self.surnames and w not in self.words)
 
     def _speech(self, w: str) -> int:
         """Speech cue bits: a speech verb form (or one that needs a particle), subjunctive, source word."""

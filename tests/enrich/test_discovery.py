@@ -74,3 +74,13 @@ def test_places_after_prepositions_and_affixed_organisations(run):
     found = {(m.surface, m.kind) for m in enr.mentions}
     assert {("Buhl-Alberti AG", "organisation"), ("Quaxlingen", "place"), ("Pinkwart", "person"),
             ("FC Carl Zeiss Jena", "organisation")} <= found
+
+
+def test_lone_listed_surname_is_a_person(run):
+    enr = run("Das bestätigte am Montag auch Hendrix in einem Interview.")
+    assert [(m.surface, m.kind) for m in enr.mentions if m.surface == "Hendrix"] == [("Hendrix", "person")]
+
+
+def test_listed_surname_inside_longer_name_is_left_alone(run):
+    enr = run("Er besuchte das Jones House in Ohio.")
+    assert not [m for m in enr.mentions if m.surface == "Jones"]
