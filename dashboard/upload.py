@@ -31,7 +31,10 @@ def safe_name(raw: str) -> str | None:
     base = _UNSAFE.sub("_", base).strip(" .")
     if not base or base.startswith(".") or set(base) <= {".", "_"}:
         return None
-    return base[:120]
+    if len(base) > 120:  # keep the extension: it decides the format
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: 119 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else base[:120]
+    return base
 
 
 def limit_for(name: str, max_txt: int, max_jsonl: int) -> int:

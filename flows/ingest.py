@@ -19,7 +19,7 @@ from flows.parse import LineError, ParsedFile
 from flows.resources import theme_rows
 from flows.settings import Settings
 from warehouse.db import connect
-from warehouse.load import RunRow, insert_run
+from warehouse.load import RunRow, record_failed_run
 
 
 @task(name="read files", retries=3, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -126,6 +126,6 @@ def _record_failure(settings: Settings, run: RunRow, exc: BaseException) -> None
                     message=f"{type(exc).__name__}: {exc}"[:2000])
     try:
         with connect(settings.warehouse, timeout=10) as con:
-            insert_run(con, failed, datetime.now())
+            record_failed_run(con, failed, datetime.now())
     except Exception:  # noqa: BLE001 - the original error matters more
         pass

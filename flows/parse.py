@@ -28,6 +28,7 @@ _WORD_STAMP = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = tuple(".!?:;\"“”»«)'’…")
+MAX_ARTICLE_CHARS = 1_000_000  # spaCy's own limit per text; longer texts are not news articles
 STAMP_WINDOW = 600  # a publication stamp without 'Stand:' must appear this close to the start
 
 
@@ -212,6 +213,9 @@ def build_article(
     """Assemble the stored body and refine the date from a publication stamp in the text."""
     title = " ".join(title.split())
     body = title + "\n\n" + "\n\n".join(paragraphs)
+    if len(body) > MAX_ARTICLE_CHARS:
+        raise ParseError(f"article too long: {len(body):,} characters, the limit is {MAX_ARTICLE_CHARS:,} "
+                         "per article (split it into several articles)")
     stamp = find_stamp(body, header)
     published_date, precision, published_at = header.value, header.precision, None
     if stamp is not None:

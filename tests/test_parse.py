@@ -118,3 +118,8 @@ def test_jsonl_good_lines_load_and_bad_lines_are_reported():
 def test_jsonl_without_any_good_line_is_rejected_whole():
     parsed = parse_file("bulk.jsonl", b"{nope\n{\"date\": \"x\"}\n")
     assert not parsed.ok and "no valid article line" in (parsed.error or "")
+
+
+def test_an_article_longer_than_a_million_characters_is_rejected_with_the_limit():
+    text = " date 2022-01 Titel\n\n" + ("Ein langer Satz über die Lage. " * 40_000)
+    assert "article too long" in reason(text.encode())

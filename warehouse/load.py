@@ -179,6 +179,16 @@ def insert_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetim
         con.unregister("_batch_run")
 
 
+def record_failed_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetime) -> None:
+    """Mark a run failed; a run whose rows were committed keeps its counts (only status and message change)."""
+    updated = con.execute(
+        "UPDATE ingest_runs SET status = 'failed', message = ?, finished_at = ? WHERE run_id = ? RETURNING run_id",
+        [run.message, finished_at, run.run_id],
+    ).fetchall()
+    if not updated:
+        insert_run(con, run, finished_at)
+
+
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, source: str, columns: Sequence[str],
                  where: str = "true") -> None:
     """INSERT OR REPLACE in portable SQL (DuckLake has no keys): update rows whose key exists, insert the rest.
