@@ -17,7 +17,7 @@ GALLERY: dict[str, tuple[bytes, str | None]] = {
     "utf16-bom.txt": ((HEADER + BODY).decode().encode("utf-16"), LOADS),
     "utf16-kaputt.txt": ((HEADER + BODY).decode().encode("utf-16") + b"\x00", "broken UTF-16"),
     "zeilenenden.txt": (HEADER.replace(b"\n", b"\r\n") + b"Erste Zeile\rzweite Zeile\r\n\r\n" + BODY, LOADS),
-    "lange-zeile.txt": (HEADER + b"x" * (1 << 20) + b"\n\n" + BODY, LOADS),
+    "lange-zeile.txt": (HEADER + b"x" * (1 << 20) + b"\n\n" + BODY, "article too long"),
     "steuerzeichen-wenige.txt": (HEADER + b"Text \x07mit \x1bKlingel. " + BODY, LOADS),
     "steuerzeichen-viele.txt": (HEADER + b"\x01\x02\x03\x04" * 400, "binary file (mostly control characters)"),
     "emoji-rtl.txt": (HEADER + "🇺🇦 Frieden 😀 مرحبا بالعالم שלום ".encode() + BODY, LOADS),
@@ -30,7 +30,8 @@ GALLERY: dict[str, tuple[bytes, str | None]] = {
     "ohne-kopf.txt": (BODY, "no date header"),
     "bild.png": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "unsupported file type '.png'"),
     "ohne-endung": (HEADER + BODY, "unsupported file type '(none)'"),
-    "viele-absaetze.txt": (HEADER + b"wort\n\n" * 200_000, LOADS),
+    "viele-absaetze.txt": (HEADER + b"wort\n\n" * 200_000, "article too long"),
+    "viele-kurze-absaetze.txt": (HEADER + b"wort\n\n" * 100_000, LOADS),
     "leer.jsonl": (b"\n\n", "empty file"),
     "nur-kaputt.jsonl": (b"{\n[1, 2]\n\"text\"\n", "no valid article line"),
 }
