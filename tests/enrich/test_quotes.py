@@ -47,3 +47,8 @@ def test_laut_and_auxiliary_participle(run):
 def test_particle_verb_needs_its_particle(run):
     enr = run("Im Jahr 2020 gab es viele Treffen. Die Polizei gab am Abend bekannt, der Täter sei gefasst.")
     assert [(q.cue, q.speaker_text) for q in enr.quotes] == [("gab", "Die Polizei")]
+
+
+def test_separable_attitude_verb(run):
+    enr = run("Lawrow schlug vor, die Gespräche in Genf fortzusetzen.")
+    assert [q.speaker_text for q in _by_kind(enr, "reported")] == ["Lawrow"]
