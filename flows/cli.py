@@ -19,7 +19,8 @@ EPILOG = (
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", help="folder for inbox, archive, rejected, warehouse (env LAGEBILD_DATA_DIR, default ./data)")
+    p.add_argument("--data-dir",
+                   help="folder for inbox, archive, rejected, warehouse (env LAGEBILD_DATA_DIR, default ./data)")
     p.add_argument("--inbox", help="inbox folder (env LAGEBILD_INBOX, default DATA_DIR/inbox)")
     p.add_argument("--warehouse", help="DuckDB file (env LAGEBILD_WAREHOUSE, default DATA_DIR/lagebild.duckdb)")
 

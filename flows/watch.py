@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,7 +37,7 @@ def run_watch(
     settings: Settings,
     ingest: Callable[[list[str]], BatchReport],
     stop: threading.Event | None = None,
-    on_idle: Callable[[], None] | None = None,
+    on_idle: Callable[[], object] | None = None,
 ) -> None:
     """Loop until `stop` is set: ingest ready files in batches of `settings.batch_size`."""
     stop = stop or threading.Event()

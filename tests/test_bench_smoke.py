@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from helpers import ROOT, SHARED
 
 pytestmark = pytest.mark.skipif(not (SHARED / "corpora" / "gnad10k").exists(), reason="shared corpora missing")

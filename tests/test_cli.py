@@ -60,7 +60,8 @@ def test_ingest_copies_outside_files_and_leaves_them_untouched(loaded: Path):
 def test_sql_formats(loaded: Path):
     out = lagebild("sql", "SELECT count(*) AS n FROM articles", "--format", "json", data=loaded).stdout
     assert json.loads(out) == [{"n": 5}]
-    csv = lagebild("sql", "SELECT name FROM actors WHERE actor_id = 'country-ru'", "--format", "csv", data=loaded).stdout
+    query = "SELECT name FROM actors WHERE actor_id = 'country-ru'"
+    csv = lagebild("sql", query, "--format", "csv", data=loaded).stdout
     assert csv.splitlines() == ["name", "Russland"]
     table = lagebild("sql", "SELECT date_precision, count(*) AS n FROM articles GROUP BY ALL ORDER BY 1",
                      data=loaded).stdout

@@ -50,7 +50,8 @@ def test_same_content_twice_is_recorded_once_and_archived_as_duplicate(settings,
     report = ingest(settings, [copy])
     assert (report.loaded, report.duplicates) == (0, 1)
     assert rows(settings, "SELECT count(*) FROM articles")[0][0] == 1
-    [(status, reason, dest)] = rows(settings, "SELECT status, reason, destination FROM ingest_log WHERE file = 'kopie.txt'")
+    [(status, reason, dest)] = rows(
+        settings, "SELECT status, reason, destination FROM ingest_log WHERE file = 'kopie.txt'")
     assert status == "duplicate" and "same text as article" in reason and Path(dest).exists()
     assert "/archive/duplicates/2022-01/" in dest
 
@@ -74,7 +75,7 @@ def test_syndicated_overlap_and_near_identical_copy(settings, seed_files):
 BAD_INPUTS = {
     "leer.txt": b"",
     "binaer.txt": b"\x00\x01\x02\x03binary",
-    "ohne-kopf.txt": "Nur Text ohne Datumszeile.\n\nMehr Text.".encode(),
+    "ohne-kopf.txt": b"Nur Text ohne Datumszeile.\n\nMehr Text.",
     "kaputter-kopf.txt": b" date 2022/01 Titel\n\nText.",
     "unmoeglich.txt": b" date 2022-13 Titel\n\nText.",
     "bild.pdf": b"%PDF-1.4 ...",

@@ -7,7 +7,6 @@ from datetime import date, datetime
 import pytest
 
 from flows.parse import parse_file
-
 from helpers import SEEDS
 
 HEADER = " date 2022-01 Titel des Artikels\n\n"
@@ -41,7 +40,8 @@ def test_body_starts_with_title_and_ids_are_content_hashes():
     a = parse_one(HEADER + BODY)
     assert a.title == "Titel des Artikels"
     assert a.body.startswith("Titel des Artikels\n\nDer erste Absatz")
-    assert a.article_id == parse_one(" date 2022-01 Titel des  Artikels\r\n\r\n" + BODY.replace("\n", "\r\n")).article_id
+    crlf = " date 2022-01 Titel des  Artikels\r\n\r\n" + BODY.replace("\n", "\r\n")
+    assert a.article_id == parse_one(crlf).article_id
 
 
 def test_hard_wrapped_lines_and_broken_paragraphs_are_joined():

@@ -68,7 +68,7 @@ def test_sigkill_at_any_moment_then_restart_loads_every_file_exactly_once(tmp_pa
     for round_ in range(3):
         watcher = start_watcher(data, "--batch-size", "4")
         before = len(archived(data))
-        wait_until(lambda: len(archived(data)) > before or not any(inbox.rglob("*.txt")), 120, watcher)
+        wait_until(lambda before=before: len(archived(data)) > before or not any(inbox.rglob("*.txt")), 120, watcher)
         time.sleep(0.05 * round_)  # land the kill at different points of the next batch
         stop(watcher, signal.SIGKILL)
     watcher = start_watcher(data, "--batch-size", "4")

@@ -15,7 +15,8 @@ ENRICHMENT_TABLES = ("sentences", "mentions", "article_themes", "sentence_themes
 
 
 def count_articles(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+    row = con.execute("SELECT count(*) FROM articles").fetchone()
+    return int(row[0]) if row else 0
 
 
 def outdated_ids(con: duckdb.DuckDBPyConnection, version: str | None) -> list[str]:

@@ -29,7 +29,8 @@ def summary(target: str | Path, recent: int = 5) -> dict[str, Any]:
         rejected = con.execute(
             """SELECT file, reason, line, "at", destination FROM ingest_log
                WHERE status = 'rejected' ORDER BY "at" DESC LIMIT 50""").df()
-        outcomes = dict(con.execute("SELECT status, count(*) FROM ingest_log WHERE line IS NULL GROUP BY ALL").fetchall())
+        outcomes = dict(
+            con.execute("SELECT status, count(*) FROM ingest_log WHERE line IS NULL GROUP BY ALL").fetchall())
     return {"counts": counts, "newest_article": newest, "runs": runs.to_dict("records"),
             "rejected": rejected.to_dict("records"), "files": outcomes}
 

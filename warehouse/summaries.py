@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-
 SUMMARY_DELETE = (
     "DELETE FROM actor_day WHERE published_date IN (SELECT unnest(?))",
     "DELETE FROM article_day WHERE published_date IN (SELECT unnest(?))",

@@ -18,7 +18,7 @@ from flows.enrich.quotes import find_quotes
 from flows.enrich.resources import Resources
 from flows.enrich.roles import role_label
 from flows.enrich.themes import SentenceOf, ThemeIndex, score, theme_index
-from flows.enrich.tokens import LexTable, Tokens, TokenView, lex_table
+from flows.enrich.tokens import LexTable, TokenView, lex_table
 
 BATCH = 64
 
@@ -32,9 +32,9 @@ def enrich(articles: Sequence[Article], res: Resources) -> list[Enrichment]:
     return [_enrich_doc(doc, art, res, index, table) for doc, art in zip(docs, articles, strict=True)]
 
 
-def _sentences(text: str, starts: list[int], offsets: list[int]) -> tuple[Sentence, ...]:
+def _sentences(text: str, starts: np.ndarray, offsets: list[int]) -> tuple[Sentence, ...]:
     """Sentence spans from the first-token flags, whitespace trimmed; empty ones dropped."""
-    firsts = [i for i, f in enumerate(starts) if f == 1] or ([0] if offsets else [])
+    firsts = np.nonzero(starts == 1)[0].tolist() or ([0] if offsets else [])
     bounds = [offsets[i] for i in firsts] + [len(text)]
     out = []
     for a, b in zip(bounds, bounds[1:], strict=False):
@@ -50,11 +50,11 @@ def _view(doc: Doc, text: str, table: LexTable) -> tuple[TokenView, np.ndarray]:
     """The document's tokens with their facts; also the SENT_START column."""
     if not len(doc):
         empty = np.zeros(0, dtype=np.int64)
-        view = TokenView(text, Tokens(text, [], []), [], empty, empty, [], empty.astype(bool), empty.astype(np.uint64))
+        view = TokenView(text, [], [], empty, empty, [], empty.astype(bool), empty.astype(np.uint64))
         return view, empty
     arr = doc.to_array([ORTH, IDX, LENGTH, SENT_START, SPACY])
     starts, lens = arr[:, 1].tolist(), arr[:, 2].tolist()
-    tokens = Tokens(text, starts, lens)
+    tokens = [text[a:a + n] for a, n in zip(starts, lens, strict=True)]  # one slice per token, read many times
     orth = arr[:, 0]
     codes, crcs = table.lookup(orth, starts, lens, text)
     glued = arr[:, 4] == 0
@@ -65,7 +65,7 @@ def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table
     text = art.body  # == doc.text, which spaCy would rebuild token by token
     view, sent_flags = _view(doc, text, table)
     tokens, offsets = view.tokens, view.offsets
-    sentences = _sentences(text, sent_flags.tolist(), offsets)
+    sentences = _sentences(text, sent_flags, offsets)
     sent_of = SentenceOf([s.start_char for s in sentences])
     matches = doc.user_data.get("lagebild_matches", [])
     active = _active(matches, art, res)

@@ -228,10 +228,15 @@ class Scanner:
 
     def follow_surnames(self) -> None:
         """Later surname-only mentions of discovered persons (Michel forderte …)."""
-        for f in [f for f in self.found if f.kind == "person" and f.end - f.start >= 2 and self.has(f.end - 1, NAME)]:
-            sur = self.t[f.end - 1]
-            where = np.nonzero(np.isin(self.v.orth[f.end:], [hash_string(sur), hash_string(sur + "s")]))[0]
-            for k in (where + f.end).tolist():
+        persons = [f for f in self.found if f.kind == "person" and f.end - f.start >= 2 and self.has(f.end - 1, NAME)]
+        if not persons:
+            return
+        keys = [(hash_string(self.t[f.end - 1]), hash_string(self.t[f.end - 1] + "s")) for f in persons]
+        orth = self.v.orth
+        where = np.nonzero(np.isin(orth, [h for pair in keys for h in pair]))[0].tolist()  # one pass for all
+        hashes = orth[where].tolist() if where else []
+        for f, pair in zip(persons, keys, strict=True):
+            for k in [k for k, h in zip(where, hashes, strict=True) if k >= f.end and h in pair]:
                 if not self.taken[k]:
                     self.claim(Found(f.name, "person", k, k + 1, "surname", f.role, f.country))
 

@@ -56,11 +56,11 @@ class Sentences:
         orth, glued = arr[:, 0], arr[:, 1] == 0  # glued: no whitespace after the token
         starts = numpy.full(n, -1, dtype="int64")
         starts[0] = 1
-        ends = numpy.nonzero(numpy.isin(orth, self.ends))[0]
+        ends = numpy.nonzero((orth[:, None] == self.ends).any(axis=1))[0]
         if len(ends):
             # closing quotes glued to the end mark (or to each other) stay in the sentence
             skip = numpy.zeros(n + 1, dtype=bool)
-            skip[1:n] = numpy.isin(orth[1:], self.closers) & glued[:-1]
+            skip[1:n] = (orth[1:, None] == self.closers).any(axis=1) & glued[:-1]
             keep = numpy.nonzero(~skip)[0]
             nxt = keep[numpy.searchsorted(keep, ends + 1)]
             starts[nxt[nxt < n]] = 1

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 
 from flows.enrich.lexicon import lemma_table, speech_particles, wordlist
 from flows.enrich.model import Mention, Quote, Sentence
@@ -30,6 +31,7 @@ _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden ino
                       "vorläufigen jüngsten neuen neuesten".split())
 _AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
 _REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
+_COLON = np.uint64(hash_string(":"))
 CARRY = 1  # a cue-less sentence continues the speaker of one of this many sentences before
 Found = tuple[Span, str]  # speaker tokens, cue text
 
@@ -155,8 +157,8 @@ def _attribute(s: _Sentence, openers: frozenset[str]) -> Found | None:
         found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
         if found:
             return found
-    for k in range(s.a, s.b - 1):
-        if v.tokens[k] == ":" and v.tokens[k + 1] in _OPENERS:
+    for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():
+        if v.tokens[k + 1] in _OPENERS:
             sp = subject_before(v, k, s.a, openers)
             if sp:
                 return (sp, ":")

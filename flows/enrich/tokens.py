@@ -167,22 +167,6 @@ def lex_table(res: Resources, index: ThemeIndex) -> LexTable:
     return table
 
 
-class Tokens(Sequence[str]):
-    """Token texts, sliced from the text on access."""
-
-    def __init__(self, text: str, starts: list[int], lens: list[int]) -> None:
-        self.text, self.starts, self.lens = text, starts, lens
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, k):  # type: ignore[override]
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self.starts)))]
-        s = self.starts[k]
-        return self.text[s:s + self.lens[k]]
-
-
 @dataclass
 class TokenView:
     """One document's tokens: texts, offsets, ORTH hashes, fact bits and glue (no space after)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
 from helpers import ROOT
 
 PERSONS = ("Olaf Scholz", "Emmanuel Macron", "Joe Biden", "Sergej Lawrow", "Annalena Baerbock")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from reliability.harness import write_corpus
 
 from flows.cli import main
+from reliability.harness import write_corpus
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from reliability.harness import article_text, failed_checks
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability.gallery import GALLERY, big_jsonl
 
 from flows.inbox import read_file, scan
 from flows.parse import parse_file
+from reliability.gallery import GALLERY, big_jsonl
 
 
 @pytest.mark.parametrize("name", sorted(GALLERY))

@@ -6,9 +6,9 @@ import signal
 from pathlib import Path
 
 import pytest
-from reliability.harness import assert_invariant, start, write_corpus
 
 from flows.faults import POINTS
+from reliability.harness import assert_invariant, start, write_corpus
 
 pytestmark = pytest.mark.slow
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from reliability.harness import article_text, doctor, failed_checks, start, wait_until
 
 pytestmark = pytest.mark.slow

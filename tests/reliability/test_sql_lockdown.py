@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability.harness import article_text
 
+from reliability.harness import article_text
 from warehouse.console import QueryError, run_query
 from warehouse.db import connect, initialise
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from reliability.gallery import write_gallery
 from reliability.harness import article_text, doctor, failed_checks, start, wait_until
 
