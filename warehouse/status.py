@@ -18,11 +18,16 @@ def article_count(target: str | Path) -> int:
         return int(row[0]) if row else 0
 
 
+def _scalar(con: Any, sql: str) -> Any:
+    row = con.execute(sql).fetchone()
+    return row[0] if row else None
+
+
 def summary(target: str | Path, recent: int = 5) -> dict[str, Any]:
     """Counts, newest article date, last runs and rejected files."""
     with connect(target, read_only=True) as con:
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}  # noqa: S608
-        newest = con.execute("SELECT max(published_date) FROM articles").fetchone()[0]
+        counts = {t: _scalar(con, f"SELECT count(*) FROM {t}") for t in COUNTED}  # table names are ours
+        newest = _scalar(con, "SELECT max(published_date) FROM articles")
         runs = con.execute(
             """SELECT run_id, status, started_at, finished_at, files, loaded, duplicates, rejected, articles, message
                FROM ingest_runs ORDER BY started_at DESC LIMIT ?""", [recent]).df()
