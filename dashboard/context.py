@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flows.settings import Settings
+from warehouse.db import change_stamp
 
 DEFAULT_REFRESH = 3.0
 
@@ -31,11 +31,4 @@ def stamp(target: str) -> tuple[int, ...]:
 
     Cached queries are keyed on it, so a refresh tick touches DuckDB only after new data.
     """
-    out: list[int] = []
-    for path in (Path(target), Path(target + ".wal")):
-        try:
-            st = path.stat()
-            out += [st.st_size, st.st_mtime_ns]
-        except OSError:
-            out += [0, 0]
-    return tuple(out)
+    return change_stamp(target)

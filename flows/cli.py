@@ -22,11 +22,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir",
                    help="folder for inbox, archive, rejected, warehouse (env LAGEBILD_DATA_DIR, default ./data)")
     p.add_argument("--inbox", help="inbox folder (env LAGEBILD_INBOX, default DATA_DIR/inbox)")
-    p.add_argument("--warehouse", help="DuckDB file (env LAGEBILD_WAREHOUSE, default DATA_DIR/lagebild.duckdb)")
+    p.add_argument("--warehouse", help="DuckDB file, or ducklake:sqlite:PATH / ducklake:postgres:CONNINFO "
+                   "(env LAGEBILD_WAREHOUSE, default DATA_DIR/lagebild.duckdb)")
 
 
 def _ingest_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--batch-size", type=int, help="files per flow run (env LAGEBILD_BATCH_SIZE, default 200)")
+    p.add_argument("--batch-size", type=int, help="files per flow run (env LAGEBILD_BATCH_SIZE, default 1000)")
     p.add_argument("--max-file-mb", type=float, help="size limit of .txt files (env LAGEBILD_MAX_FILE_MB, default 5)")
     p.add_argument("--task-runner", help="'dask' or 'dask=ADDRESS' to enrich on a Dask cluster (default: in process)")
 

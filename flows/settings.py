@@ -25,7 +25,7 @@ class Settings:
     max_jsonl_mb: float = 200.0  # .jsonl bulk files above this are rejected
     settle_seconds: float = 0.5  # a file must keep size and mtime this long before it is read
     rescan_seconds: float = 2.0  # periodic full rescan, besides file-system events
-    batch_size: int = 200  # files per flow run
+    batch_size: int = 1000  # files per flow run (fewer runs: less Prefect and checkpoint overhead)
     enrich_workers: int = 1  # processes that enrich a batch (1: in the flow's own process)
     lock_timeout: float = 600.0  # how long a writer waits for a reader holding the warehouse
     spacy_model: str | None = None  # an installed spaCy pipeline for statistical NER (optional)

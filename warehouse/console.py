@@ -41,6 +41,7 @@ def run_query(target: str | Path, sql: str, *, row_limit: int = DEFAULT_ROW_LIMI
     if not sql.strip():
         raise QueryError("empty query")
     with connect(target, read_only=True, timeout=lock_timeout, config=dict(LOCKED_DOWN)) as con:
+        _only_queries(con, sql)
         timer = threading.Timer(timeout, con.interrupt)
         timer.start()
         try:
@@ -57,6 +58,23 @@ def run_query(target: str | Path, sql: str, *, row_limit: int = DEFAULT_ROW_LIMI
             timer.cancel()
     frame = pd.DataFrame(rows[:row_limit], columns=columns)
     return QueryResult(frame, len(rows) > row_limit)
+
+
+ALLOWED_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+
+def _only_queries(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """One reading statement (SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN), nothing else."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(_friendly(exc)) from None
+    if len(statements) != 1:
+        raise QueryError(f"one statement at a time, please (found {len(statements)})")
+    kind = statements[0].type
+    if kind not in ALLOWED_STATEMENTS:
+        raise QueryError(f"not allowed: the SQL console is read-only and runs queries only "
+                         f"(SELECT, WITH, SHOW, DESCRIBE, EXPLAIN), not {kind.name}")
 
 
 def _friendly(exc: duckdb.Error) -> str:

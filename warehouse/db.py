@@ -85,3 +85,23 @@ def initialise(target: str | Path, timeout: float = 30.0) -> list[int]:
         return ducklake.initialise(str(target), timeout=timeout)
     with connect(target, timeout=timeout) as con:
         return migrate(con)
+
+
+def change_stamp(target: str | Path) -> tuple[int, ...]:
+    """Changes whenever a writer commits: size and mtime of the file and its WAL (or of a DuckLake's
+    catalog file; a PostgreSQL catalog gives a 5-second clock). Readers key their caches on it."""
+    from warehouse import ducklake
+
+    if ducklake.is_ducklake(target):
+        catalog = ducklake.parse(str(target)).catalog_file
+        if catalog is None:
+            return (int(time.time() // 5),)
+        target = catalog
+    out: list[int] = []
+    for path in (Path(target), Path(str(target) + ".wal")):
+        try:
+            st = path.stat()
+            out += [st.st_size, st.st_mtime_ns]
+        except OSError:
+            out += [0, 0]
+    return tuple(out)

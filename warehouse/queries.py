@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse.db import connect
+from warehouse.db import change_stamp, connect
 
 READ_TIMEOUT = 15.0
 GRAINS = {
@@ -115,14 +115,7 @@ _FRESH: dict[tuple[str, tuple[int, ...]], bool] = {}
 
 
 def _stat(target: str | Path) -> tuple[int, ...]:
-    out: list[int] = []
-    for path in (Path(target), Path(str(target) + ".wal")):
-        try:
-            st = path.stat()
-            out += [st.st_size, st.st_mtime_ns]
-        except OSError:
-            out += [0, 0]
-    return tuple(out)
+    return change_stamp(target)
 
 
 def fresh(target: str | Path) -> bool:

@@ -11,7 +11,9 @@ COUNTED = ("articles", "actors", "mentions", "themes", "quotes")
 
 
 def article_count(target: str | Path) -> int:
-    if not Path(target).exists():
+    from warehouse.ducklake import is_ducklake
+
+    if not is_ducklake(target) and not Path(target).exists():
         return 0
     with connect(target, read_only=True) as con:
         row = con.execute("SELECT count(*) FROM articles").fetchone()
