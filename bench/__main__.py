@@ -114,8 +114,9 @@ def _reuse(results: dict[str, Any], args: argparse.Namespace) -> None:
     earlier = json.loads(args.reuse.read_text())
     for name in SECTIONS:
         if name not in results and name in earlier:
-            results[name] = {**earlier[name], "from_run": f"{earlier['date']} (commit {earlier['commit'][:12]}, "
-                             f"load average at start {earlier['machine']['load_at_start']})"}
+            origin = f"{earlier['date']} (commit {earlier['commit'][:12]}, load average at start " \
+                     f"{earlier['machine']['load_at_start']})"
+            results[name] = {"from_run": origin, **earlier[name]}  # an older origin is kept
 
 
 def _latency(work: Path, args: argparse.Namespace, results: dict[str, Any], log: Path) -> dict[str, Any]:

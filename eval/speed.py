@@ -60,7 +60,8 @@ def main(rounds: int = 3) -> None:
     print(f"enrich():                       {len(texts) / fw:8.1f} articles/s wall, {len(texts) / fc:8.1f} per CPU-s")
     print(f"ratio enrich/blank: {bw / fw:.0%} wall, {bc / fc:.0%} CPU (target >= 60%)")
     gw, gc = min(b[0] for b in blank_big), min(b[1] for b in blank_big)
-    print(f"ratio enrich/blank with the same tokenizer cache ({TOKENIZER_CACHE}): {gw / fw:.0%} wall, {gc / fc:.0%} CPU")
+    print(f"ratio enrich/blank with the same tokenizer cache ({TOKENIZER_CACHE}): "
+          f"{gw / fw:.0%} wall, {gc / fc:.0%} CPU")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def _sentences(text: str, starts: np.ndarray, offsets: list[int]) -> tuple[Sente
     """Sentence spans from the first-token flags, whitespace trimmed; empty ones dropped."""
     firsts = np.nonzero(starts == 1)[0].tolist() or ([0] if offsets else [])
     bounds = [offsets[i] for i in firsts] + [len(text)]
-    out = []
+    out: list[Sentence] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
         chunk = text[a:b]
         stripped = chunk.strip()
@@ -92,7 +92,8 @@ def _active(matches: list, art: Article, res: Resources) -> set[str]:
 
 
 def _registry_mentions(hits: list[Hit], text: str, art: Article, res: Resources, sent_of: SentenceOf):
-    mentions, actors = [], {}
+    mentions: list[Mention] = []
+    actors: dict[str, Actor] = {}
     for h in hits:
         a = res.by_id[h.actor_id]
         role = role_label(a.roles, art.published_date, art.date_precision) or a.role
@@ -115,7 +116,8 @@ def _discover(doc: Doc, view: TokenView, hits: list[Hit], res: Resources) -> lis
 
 
 def _found_mentions(found: list[Found], tokens, offsets, text: str, sent_of: SentenceOf, res: Resources):
-    mentions, actors = [], {}
+    mentions: list[Mention] = []
+    actors: dict[str, Actor] = {}
     for f in found:
         aid = f"disc-{slug(f.name)}"
         if aid in res.by_id:  # promoted through the overlay under its discovered id

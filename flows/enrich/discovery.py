@@ -3,7 +3,8 @@
 Rules over the tokens, in this order: statistical NER (when a model is loaded),
 given name + capitalised surname, role apposition (Duma-Präsident Wjatscheslaw Wolodin,
 Kreml-Sprecher Peskow), organisation introducers (Nachrichtenagentur RIA), acronyms,
-organisation nouns (Verteidigungsministerium), gazetteer places; then later surname-only
+organisation nouns (Verteidigungsministerium), gazetteer places, listed surnames and given
+names standing alone (Hendrix, Gregor); then later surname-only
 mentions of the persons found. Registry matches always win.
 """
 
@@ -160,11 +161,15 @@ class Scanner:
             return Found(" ".join(t[s:i + 1]), "organisation", s, i + 1, "discovered")
         return None
 
+    def surname_not_place(self, i: int) -> bool:
+        """A gazetteer name that is also a listed surname, with no preposition of place before it."""
+        return bool(self.b[i] & SURNAME) and not (i > 0 and self.b[i - 1] & LOC_PREP)
+
     def place_at(self, i: int) -> Found | None:
         t = self.t
         if self.b[i] & PLACE_HEAD and i + 1 < len(t) and f"{t[i]} {t[i + 1]}" in self.places:
             return Found(f"{t[i]} {t[i + 1]}", "place", i, i + 2, "gazetteer")
-        if self.b[i] & PLACE:
+        if self.b[i] & PLACE and not self.surname_not_place(i):
             return Found(t[i], "place", i, i + 1, "gazetteer")
         return None
 
@@ -180,9 +185,9 @@ class Scanner:
         return Found(" ".join(self.t[i:end]).replace(" - ", "-"), "person", i, end, "discovered")
 
     def lone_person_at(self, i: int) -> Found | None:
-        """A listed surname (Krugman, Hendrix) or a given name standing alone (Gregor), not inside a longer name."""
+        """A listed surname (Hendrix) or a given name standing alone (Gregor), not inside a longer name."""
         b = self.b
-        if not b[i] & (SURNAME | GIVEN) or b[i] & (WORD | PLACE | FW):
+        if not b[i] & (SURNAME | GIVEN) or b[i] & (WORD | FW) or (b[i] & PLACE and not self.surname_not_place(i)):
             return None
         if self.has(i + 1, NAME) or (i > 0 and b[i - 1] & NAME and not b[i - 1] & (FW | WORD)):
             return None

@@ -1,4 +1,4 @@
-"""Word lists from installed packages: German lemma lookup, given names, places.
+"""Word lists from installed packages: German lemma lookup, given names, surnames, places.
 
 Read once per process (functools.cache); nothing is read at import time.
 """

@@ -30,7 +30,7 @@ _PATTERNS: dict[str, Callable[[], dict[str, list[str]]]] = {}
 def split_hyphens(nlp: Language) -> None:
     """Split hyphenated compounds (Nato-Generalsekretär -> Nato - Generalsekretär)."""
     infixes = list(nlp.Defaults.infixes or []) + [_HYPHEN_INFIX]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
 
 
 _ENDS = (".", "!", "?", "…", "...", "!?", "?!")
@@ -68,7 +68,7 @@ class Sentences:
         for i in numpy.nonzero(arr[:, 2])[0].tolist():  # line breaks are space tokens
             if i + 1 < n and "\n" in self.strings[int(orth[i])]:
                 starts[i + 1] = 1
-        doc.from_array([SENT_START], starts.reshape(n, 1).astype("uint64"))
+        doc.from_array([SENT_START], starts.reshape(n, 1).astype("uint64"))  # type: ignore[arg-type]
         return doc
 
 
@@ -121,10 +121,10 @@ def build_pipeline(res: Resources) -> Language:
     _PATTERNS[res.enrich_version] = lambda: actor_patterns(res)
     nlp = _base(res.model)
     split_hyphens(nlp)
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # type: ignore[attr-defined]
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # type: ignore[union-attr]
     if not ({"parser", "senter"} & set(nlp.pipe_names)):
         first = nlp.pipe_names[0] if nlp.pipe_names else None
-        nlp.add_pipe("lagebild_sentences", **({"before": first} if first else {}))
+        nlp.add_pipe("lagebild_sentences", before=first)
     nlp.add_pipe("lagebild_actor_matcher", config={"patterns_key": res.enrich_version})
     return nlp
 

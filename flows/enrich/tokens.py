@@ -110,7 +110,7 @@ class LexTable:
         return b | self._speech(w)
 
     def _surname(self, w: str) -> bool:
-        """A listed surname, or its genitive (Krugmans)."""
+        """A listed surname, or its genitive in -s (Lynchs)."""
         return w in self.surnames or (w[-1:] == "s" and w[:-1] in self.surnames and w not in self.words)
 
     def _speech(self, w: str) -> int:

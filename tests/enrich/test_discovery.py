@@ -84,3 +84,10 @@ def test_lone_listed_surname_is_a_person(run):
 def test_listed_surname_inside_longer_name_is_left_alone(run):
     enr = run("Er besuchte das Jones House in Ohio.")
     assert not [m for m in enr.mentions if m.surface == "Jones"]
+
+
+def test_surname_that_is_also_a_town(run):
+    person = run("Das bestätigte Livingston am Montag.")
+    place = run("Er wohnt seit Jahren in Livingston.")
+    assert [m.kind for m in person.mentions if m.surface == "Livingston"] == ["person"]
+    assert [m.kind for m in place.mentions if m.surface == "Livingston"] == ["place"]
