@@ -44,12 +44,22 @@ def watcher(tmp_path_factory: pytest.TempPathFactory, prefect_api: str):
     proc = start(data, "watch", "--settle", "0.3", "--rescan", "0.5", api_url=prefect_api)
     wait_until(lambda: (data / "lagebild.duckdb").exists(), 120, proc, "the warehouse")
     yield data, proc
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(30)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(90)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def inbox_empty(data: Path) -> bool:
-    return not [p for p in (data / "inbox").rglob("*") if p.is_file() or p.is_symlink()]
+    """No file left in the inbox (folders vanish while we look: the watcher prunes emptied ones)."""
+    for _root, _dirs, files in os.walk(data / "inbox"):
+        if files:
+            return False
+    return True
 
 
 def articles(data: Path) -> int:
