@@ -345,7 +345,7 @@ def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFram
         SELECT x.actor_id AS actor_a, x.name AS name_a, y.actor_id AS actor_b, y.name AS name_b,
                count(*) AS articles
         FROM pa x JOIN pa y ON x.article_id = y.article_id AND x.actor_id <> y.actor_id
-        GROUP BY ALL ORDER BY articles DESC""",
+        GROUP BY ALL ORDER BY articles DESC, actor_a, actor_b""",
         params,
     )
 
@@ -445,7 +445,7 @@ def article_detail(target: str | Path, article_id: str) -> dict[str, Any] | None
         ),
         (
             """SELECT t.theme_id, th.label, t.score, t.evidence FROM article_themes t
-            LEFT JOIN themes th USING (theme_id) WHERE article_id = ? ORDER BY score DESC""",
+            LEFT JOIN themes th USING (theme_id) WHERE article_id = ? ORDER BY score DESC, theme_id""",
             one,
         ),
         (
