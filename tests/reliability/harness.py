@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from helpers import ROOT
+from warehouse.db import connect
 
 PERSONS = ("Olaf Scholz", "Emmanuel Macron", "Joe Biden", "Sergej Lawrow", "Annalena Baerbock")
 
@@ -132,7 +131,7 @@ def assert_invariant(data: Path, corpus: Corpus, *, settled: bool) -> dict:
         assert len(places) == 1, f"{name} found in {places}"
         expected = "rejected" if outcome == "rejected" else "archive"
         assert places[0] in ({expected} if settled else {expected, "inbox"}), f"{name} in {places[0]}"
-    with duckdb.connect(str(data / "lagebild.duckdb"), read_only=True) as con:
+    with connect(data / "lagebild.duckdb", read_only=True, timeout=120) as con:  # a watcher may be writing
         total, distinct = con.execute("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchone()
         assert total == distinct
         per_file = dict(con.execute("SELECT file, count(*) FROM ingest_log WHERE line IS NULL GROUP BY ALL")

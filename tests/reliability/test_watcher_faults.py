@@ -9,11 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from reliability.gallery import write_gallery
 from reliability.harness import article_text, doctor, failed_checks, start, wait_until
+from warehouse.db import connect
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ def inbox_empty(data: Path) -> bool:
 
 
 def articles(data: Path) -> int:
-    with duckdb.connect(str(data / "lagebild.duckdb"), read_only=True) as con:
+    with connect(data / "lagebild.duckdb", read_only=True, timeout=120) as con:  # waits for the writer
         return con.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
@@ -94,7 +94,7 @@ def test_hostile_inputs_get_reasons_and_never_block_the_files_behind_them(watche
         else:
             assert reason in note.read_text(encoding="utf-8"), name
     assert outside.read_text(encoding="utf-8") == article_text(900)
-    with duckdb.connect(str(data / "lagebild.duckdb"), read_only=True) as con:
+    with connect(data / "lagebild.duckdb", read_only=True, timeout=120) as con:  # waits for the writer
         files = {r[0] for r in con.execute("SELECT file FROM ingest_log WHERE status = 'loaded'").fetchall()}
         broken = con.execute("SELECT count(*) FROM ingest_log WHERE file = '100k-zeilen.jsonl' AND line IS NOT NULL")
         assert broken.fetchone()[0] == 100
