@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
-import pyarrow as pa
 
 from flows.article import Article
 from flows.enrich.model import Enrichment
-from warehouse.load import insert_enrichments
+from warehouse.load import insert_enrichments, registered
 
 ENRICHMENT_TABLES = ("sentences", "mentions", "article_themes", "sentence_themes", "quotes")
 
@@ -42,10 +41,6 @@ def replace_enrichments(con: duckdb.DuckDBPyConnection, results: Sequence[Enrich
     for table in ENRICHMENT_TABLES:
         con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])  # noqa: S608
     insert_enrichments(con, results)
-    versions = pa.Table.from_pylist([{"article_id": e.article_id, "v": e.enrich_version} for e in results])
-    con.register("_versions", versions)
-    try:
+    with registered(con, "_versions", [{"article_id": e.article_id, "v": e.enrich_version} for e in results]):
         con.execute("UPDATE articles SET enrich_version = _versions.v FROM _versions "
                     "WHERE articles.article_id = _versions.article_id")
-    finally:
-        con.unregister("_versions")

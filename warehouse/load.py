@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,18 +41,24 @@ class RunRow:
     message: str | None = None
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[dict],
+               schema: pa.Schema | None = None) -> Iterator[str]:
+    """The rows as an Arrow table visible to SQL under `name` for the length of the block."""
+    con.register(name, pa.Table.from_pylist(list(rows), schema=schema))
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict], columns: Sequence[str]) -> int:
     """INSERT the rows (dicts) into `table` through a registered Arrow table; returns the count."""
     if not rows:
         return 0
-    data = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
-    view = f"_batch_{table}"
-    con.register(view, data)
-    try:
-        cols = ", ".join(f'"{c}"' for c in columns)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with registered(con, f"_batch_{table}", [{c: r.get(c) for c in columns} for r in rows]) as view:
         con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {view}')  # names are ours, not input
-    finally:
-        con.unregister(view)
     return len(rows)
 
 
@@ -136,26 +143,19 @@ def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable) -> None:
     rows = [_fields(a, ("actor_id", "name", "kind", "country", "origin", "role")) for a in unique.values()]
     if not rows:
         return
-    data = pa.Table.from_pylist(rows)
-    con.register("_batch_actors", data)
-    try:
+    with registered(con, "_batch_actors", rows):
         replace_rows(con, "actors", "actor_id", "_batch_actors", ("name", "kind", "country", "origin", "role"),
                      "origin = 'registry'")
         con.execute("""INSERT INTO actors SELECT actor_id, name, kind, country, origin, role
                        FROM _batch_actors b WHERE origin <> 'registry'
                        AND NOT EXISTS (SELECT 1 FROM actors x WHERE x.actor_id = b.actor_id)""")
-    finally:
-        con.unregister("_batch_actors")
 
 
 def upsert_themes(con: duckdb.DuckDBPyConnection, themes: Iterable[tuple[str, str]]) -> None:
     rows = [{"theme_id": t, "label": label} for t, label in themes]
     if rows:
-        con.register("_batch_themes", pa.Table.from_pylist(rows))
-        try:
+        with registered(con, "_batch_themes", rows):
             replace_rows(con, "themes", "theme_id", "_batch_themes", ("label",))
-        finally:
-            con.unregister("_batch_themes")
 
 
 def insert_log(con: duckdb.DuckDBPyConnection, rows: Sequence[LogRow], run_id: str, now: datetime) -> None:
@@ -172,11 +172,8 @@ def insert_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetim
                         ("finished_at", pa.timestamp("us")), ("status", pa.string()), ("files", pa.int32()),
                         ("loaded", pa.int32()), ("duplicates", pa.int32()), ("rejected", pa.int32()),
                         ("articles", pa.int32()), ("message", pa.string())])
-    con.register("_batch_run", pa.Table.from_pylist([row], schema=schema))
-    try:
+    with registered(con, "_batch_run", [row], schema):
         replace_rows(con, "ingest_runs", "run_id", "_batch_run", tuple(row)[1:])
-    finally:
-        con.unregister("_batch_run")
 
 
 def record_failed_run(con: duckdb.DuckDBPyConnection, run: RunRow, finished_at: datetime) -> None:
@@ -208,32 +205,31 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, source: s
 MASK63 = (1 << 63) - 1
 
 
+_BAND_SCHEMA = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
+
+
+def _band_rows(bands: dict[str, list[tuple[int, int]]]) -> list[dict]:
+    return [{"article_id": aid, "band": b, "hash": h & MASK63} for aid, bs in bands.items() for b, h in bs]
+
+
 def insert_bands(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int, int]]]) -> None:
-    rows = [{"article_id": aid, "band": b, "hash": h & MASK63} for aid, bs in bands.items() for b, h in bs]
+    rows = _band_rows(bands)
     if rows:
-        schema = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
-        con.register("_batch_bands", pa.Table.from_pylist(rows, schema=schema))
-        try:
+        with registered(con, "_batch_bands", rows, _BAND_SCHEMA):
             con.execute("INSERT INTO article_bands SELECT article_id, band, hash FROM _batch_bands")
-        finally:
-            con.unregister("_batch_bands")
 
 
 def band_candidates(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[int, int]]]) -> dict[str, set[str]]:
     """For each new article, the stored articles sharing at least one LSH band."""
-    rows = [{"article_id": aid, "band": b, "hash": h & MASK63} for aid, bs in bands.items() for b, h in bs]
+    rows = _band_rows(bands)
     if not rows:
         return {}
-    schema = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
-    con.register("_probe_bands", pa.Table.from_pylist(rows, schema=schema))
-    try:
+    with registered(con, "_probe_bands", rows, _BAND_SCHEMA):
         found = con.execute(
             """SELECT DISTINCT p.article_id, b.article_id FROM _probe_bands p
                JOIN article_bands b ON b.band = p.band AND b.hash = p.hash
                WHERE b.article_id <> p.article_id"""
         ).fetchall()
-    finally:
-        con.unregister("_probe_bands")
     out: dict[str, set[str]] = {}
     for new, old in found:
         out.setdefault(new, set()).add(old)
@@ -295,11 +291,8 @@ _PASSAGE_SCHEMA = pa.schema([("article_id", pa.string()), ("hash", pa.uint64())]
 def insert_passages(con: duckdb.DuckDBPyConnection, passages: dict[str, tuple[int, ...]]) -> None:
     rows = [{"article_id": aid, "hash": h} for aid, hs in passages.items() for h in hs]
     if rows:
-        con.register("_batch_passages", pa.Table.from_pylist(rows, schema=_PASSAGE_SCHEMA))
-        try:
+        with registered(con, "_batch_passages", rows, _PASSAGE_SCHEMA):
             con.execute("INSERT INTO article_passages SELECT article_id, hash FROM _batch_passages")
-        finally:
-            con.unregister("_batch_passages")
 
 
 def passage_candidates(con: duckdb.DuckDBPyConnection, ids: Sequence[str], min_shared: int) -> list[tuple]:
