@@ -12,7 +12,9 @@ WORKDIR /app
 COPY requirements.lock pyproject.toml README.md ./
 RUN pip install -r requirements.lock
 
+COPY lagebild ./lagebild
 COPY flows ./flows
+COPY cli ./cli
 COPY warehouse ./warehouse
 COPY dashboard ./dashboard
 COPY seeds ./seeds

@@ -28,8 +28,8 @@ test: install browser  ## the whole test suite
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff and mypy
-	$(BIN)/ruff check flows warehouse dashboard tests
-	$(BIN)/mypy flows warehouse dashboard
+	$(BIN)/ruff check lagebild flows warehouse dashboard cli tests
+	$(BIN)/mypy lagebild flows warehouse dashboard cli
 
 eval: install  ## precision/recall/F1 of the enrichment on the seed gold file and the shared corpora
 	$(BIN)/python -m eval

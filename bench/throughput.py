@@ -9,12 +9,12 @@ from typing import Any
 
 from bench import corpus
 from bench.util import lagebild_cmd, lagebild_env, run_timed, warehouse_bytes
-from flows.article import Article
+from lagebild.article import Article
 
 
 def load_articles(folder: Path) -> list[Article]:
     """The corpus files parsed exactly as the ingest flow parses them (not timed)."""
-    from flows.parse import parse_file
+    from lagebild.parse import parse_file
 
     out: list[Article] = []
     for path in sorted(folder.glob("*.txt")):
@@ -36,8 +36,8 @@ def tokenize_rate(texts: list[str]) -> dict[str, float]:
 
 def enrich_rate(articles: list) -> dict[str, float]:
     """(b) the project's enrichment alone: resources and pipeline set up, then enrich(); no I/O."""
-    from flows.enrich import enrich, load_resources
-    from flows.enrich.pipeline import clear_cache
+    from lagebild.enrich import enrich, load_resources
+    from lagebild.enrich.pipeline import clear_cache
 
     clear_cache()
     started, cpu0 = time.perf_counter(), time.process_time()

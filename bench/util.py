@@ -26,7 +26,7 @@ def lagebild_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def lagebild_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", *args]
+    return [sys.executable, "-m", "cli", *args]
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flows.settings import Settings
+from lagebild.settings import Settings
 from warehouse.db import change_stamp
 
 DEFAULT_REFRESH = 3.0

@@ -11,7 +11,7 @@ import streamlit as st
 def review_available() -> bool:
     """The review overlay API imports cleanly."""
     try:
-        module = importlib.import_module("flows.enrich.review")
+        module = importlib.import_module("lagebild.enrich.review")
     except Exception:  # not there yet or broken: hide the page
         return False
     return all(hasattr(module, name) for name in ("promote", "merge", "ignore"))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # bench/ is not an installed package
-LAGEBILD = [sys.executable, "-m", "flows.cli"]
+LAGEBILD = [sys.executable, "-m", "cli"]
 
 
 def _ingest(folder: Path, data: Path, *extra: str) -> float:

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 
 from eval import germeval, quotes, seeds
-from flows.enrich import load_resources
+from lagebild.enrich import load_resources
 
 
 def main(argv: list[str]) -> None:

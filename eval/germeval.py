@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from eval.metrics import PRF, prf
-from flows.article import Article
-from flows.enrich import enrich, load_resources
+from lagebild.article import Article
+from lagebild.enrich import enrich, load_resources
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "corpora" / "germeval2014" / "NER-de-dev.tsv"

@@ -18,8 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from eval.metrics import PRF
-from flows.enrich import enrich, load_resources
-from flows.parse import parse_text_article
+from lagebild.enrich import enrich, load_resources
+from lagebild.parse import parse_text_article
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpora" / "wikinews-de"

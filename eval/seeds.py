@@ -13,9 +13,9 @@ from pathlib import Path
 import yaml
 
 from eval.metrics import PRF, prf
-from flows.enrich import enrich, load_resources
-from flows.enrich.discovery import slug
-from flows.parse import parse_text_article
+from lagebild.enrich import enrich, load_resources
+from lagebild.enrich.discovery import slug
+from lagebild.parse import parse_text_article
 
 ROOT = Path(__file__).resolve().parents[1]
 BLIND = ROOT / "eval" / "gold" / "seed_actors.yaml"

@@ -13,9 +13,9 @@ import spacy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.article import Article, article_id_for  # noqa: E402
-from flows.enrich import enrich, load_resources  # noqa: E402
-from flows.enrich.pipeline import TOKENIZER_CACHE  # noqa: E402
+from lagebild.article import Article, article_id_for  # noqa: E402
+from lagebild.enrich import enrich, load_resources  # noqa: E402
+from lagebild.enrich.pipeline import TOKENIZER_CACHE  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "gnad10k" / "articles.csv"
 

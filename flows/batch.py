@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from flows import faults
-from flows.article import Article
-from flows.enrich.model import Enrichment
-from flows.inbox import (
+from lagebild import faults
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
+from lagebild.inbox import (
     RawFile,
     choose_destination,
     keep_copy,
@@ -23,8 +23,8 @@ from flows.inbox import (
     write_bad_lines,
     write_reason,
 )
-from flows.parse import ParsedFile, parse_file
-from flows.settings import Settings
+from lagebild.parse import ParsedFile, parse_file
+from lagebild.settings import Settings
 from warehouse.load import LogRow
 
 
@@ -194,7 +194,7 @@ def _canary(enrich_fn) -> None:
     """Every article failed: if a plain known-good text fails too, the engine is broken, not the files."""
     from datetime import date
 
-    from flows.article import article_id_for
+    from lagebild.article import article_id_for
 
     body = "Probe\n\nOlaf Scholz traf Emmanuel Macron in Berlin."
     probe = Article(article_id_for(body), "Probe", body, date(2022, 1, 1), "month", None, "(probe)")
@@ -212,7 +212,7 @@ _worker_settings: list[Settings] = []
 
 def enrich_pooled(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
     """Enrich in this process, or split in order across `settings.enrich_workers` processes."""
-    from flows.resources import enrich_with_defaults
+    from lagebild.resources import enrich_with_defaults
 
     workers = settings.enrich_workers
     if workers <= 1 or len(articles) < workers * MIN_PER_WORKER:
@@ -228,14 +228,14 @@ def enrich_pooled(settings: Settings, articles: Sequence[Article]) -> list[Enric
 
 def _start_worker(settings: Settings) -> None:
     """Load the resources and build the spaCy pipeline once, when the worker starts."""
-    from flows.enrich.pipeline import get_pipeline
-    from flows.resources import resources_for
+    from lagebild.enrich.pipeline import get_pipeline
+    from lagebild.resources import resources_for
 
     _worker_settings.append(settings)
     get_pipeline(resources_for(settings))
 
 
 def _enrich_chunk(articles: list[Article]) -> list[Enrichment]:
-    from flows.resources import enrich_with_defaults
+    from lagebild.resources import enrich_with_defaults
 
     return enrich_with_defaults(_worker_settings[0], articles)

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import duckdb
 
-from flows import faults
-from flows.article import Article
+from lagebild import faults
+from lagebild.article import Article
 from flows.batch import Placement, place_files
-from flows.enrich import dedup, passages
-from flows.enrich.model import Enrichment
-from flows.inbox import RawFile
-from flows.parse import ParsedFile
-from flows.settings import Settings
+from lagebild.enrich import dedup, passages
+from lagebild.enrich.model import Enrichment
+from lagebild.inbox import RawFile
+from lagebild.parse import ParsedFile
+from lagebild.settings import Settings
 from warehouse import load
 from warehouse.load import LogRow, RunRow
 from warehouse.summaries import refresh_summaries

@@ -13,11 +13,11 @@ from prefect.utilities.annotations import quote
 from flows import batch, task_runners
 from flows.batch import BatchReport, Placement
 from flows.commit import Recall, commit_batch, recall
-from flows.enrich.model import Enrichment
-from flows.inbox import RawFile
-from flows.parse import LineError, ParsedFile
-from flows.resources import theme_rows
-from flows.settings import Settings
+from lagebild.enrich.model import Enrichment
+from lagebild.inbox import RawFile
+from lagebild.parse import LineError, ParsedFile
+from lagebild.resources import theme_rows
+from lagebild.settings import Settings
 from warehouse.db import connect
 from warehouse.load import RunRow, record_failed_run
 

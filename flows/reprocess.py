@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.resources import enrich_with_defaults, resources_for, theme_rows
-from flows.settings import Settings
+from lagebild.resources import enrich_with_defaults, resources_for, theme_rows
+from lagebild.settings import Settings
 from warehouse import enrichment_store
 from warehouse.db import connect
 from warehouse.load import upsert_themes

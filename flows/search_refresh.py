@@ -6,7 +6,7 @@ import logging
 import time
 
 from flows.batch import BatchReport
-from flows.settings import Settings
+from lagebild.settings import Settings
 
 log = logging.getLogger("lagebild.search")
 

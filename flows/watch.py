@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flows.batch import BatchReport
-from flows.inbox import StabilityTracker, scan
-from flows.settings import Settings
+from lagebild.inbox import StabilityTracker, scan
+from lagebild.settings import Settings
 
 log = logging.getLogger("lagebild.watch")
 FAILURE_BACKOFF = (2.0, 5.0, 15.0, 60.0)

@@ -25,7 +25,7 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def settings(tmp_path: Path):
-    from flows.settings import Settings
+    from lagebild.settings import Settings
 
     s = Settings.load(env={}, data_dir=str(tmp_path / "data"))
     s = s.with_(settle_seconds=0.2, rescan_seconds=0.5)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not (SHARED / "corpora" / "gnad10k").exists(), r
 
 def test_corpus_is_deterministic_dated_and_parses(tmp_path: Path):
     from bench import corpus
-    from flows.parse import parse_file
+    from lagebild.parse import parse_file
 
     first = list(corpus.articles(50, seed=3))
     assert first == list(corpus.articles(50, seed=3))

@@ -1,4 +1,4 @@
-"""flows/cli.py: every command documents itself; the commands work on real files."""
+"""cli/main.py: every command documents itself; the commands work on real files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import build_parser
+from cli.main import build_parser
 from helpers import ROOT, SEEDS
 
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
@@ -19,7 +19,7 @@ COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type:
 def lagebild(*args: str, data: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
     env.pop("PREFECT_API_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, input=stdin, text=True,
+    proc = subprocess.run([sys.executable, "-m", "cli", *args], env=env, input=stdin, text=True,
                           capture_output=True, cwd=ROOT, timeout=300)
     if check:
         assert proc.returncode == 0, proc.stderr

@@ -1,4 +1,4 @@
-"""flows/inbox.py: which files are ready, safe names, moves."""
+"""lagebild/inbox.py: which files are ready, safe names, moves."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from flows.inbox import StabilityTracker, choose_destination, is_candidate, move_out, read_file, scan
+from lagebild.inbox import StabilityTracker, choose_destination, is_candidate, move_out, read_file, scan
 
 
 def test_scan_includes_subfolders_and_skips_partial_and_hidden(tmp_path: Path):

@@ -1,4 +1,4 @@
-"""flows/parse.py: every article format and every bad input, with its specific reason."""
+"""lagebild/parse.py: every article format and every bad input, with its specific reason."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from flows.parse import parse_file
+from lagebild.parse import parse_file
 from helpers import SEEDS
 
 HEADER = " date 2022-01 Titel des Artikels\n\n"

@@ -8,8 +8,8 @@ from datetime import date
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from flows.article import article_id_for
-from flows.parse import MIN_YEAR, ParsedFile, parse_file
+from lagebild.article import article_id_for
+from lagebild.parse import MIN_YEAR, ParsedFile, parse_file
 
 FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 KNOWN_REASONS = ("unsupported file type", "empty file", "broken UTF-16", "binary file", "no date header",

@@ -16,7 +16,7 @@ def rows(settings, sql, params=None):
 
 
 def test_merging_a_discovered_name_then_reprocessing_moves_its_mentions(settings, seed_files):
-    from flows.enrich.review import merge
+    from lagebild.enrich.review import merge
     from flows.ingest import ingest_files
     from flows.reprocess import reprocess
     from warehouse.db import initialise

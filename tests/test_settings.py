@@ -1,4 +1,4 @@
-"""flows/settings.py: defaults, environment, flags."""
+"""lagebild/settings.py: defaults, environment, flags."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import Settings
+from lagebild.settings import Settings
 
 
 def test_defaults_live_under_data():

@@ -21,7 +21,7 @@ def start_watcher(data: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
     env.pop("PREFECT_API_URL", None)
     log = (data.parent / "watcher.log").open("a")
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", "watch", "--settle", "0.3", "--rescan", "0.5", *extra],
+    return subprocess.Popen([sys.executable, "-m", "cli", "watch", "--settle", "0.3", "--rescan", "0.5", *extra],
                             env=env, stdout=log, stderr=log, start_new_session=True)
 
 

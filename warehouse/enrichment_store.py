@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import duckdb
 
-from flows.article import Article
-from flows.enrich.model import Enrichment
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
 from warehouse.load import insert_enrichments, registered
 
 ENRICHMENT_TABLES = ("sentences", "mentions", "article_themes", "sentence_themes", "quotes")

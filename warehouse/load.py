@@ -10,8 +10,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from flows.article import Article
-from flows.enrich.model import Enrichment
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
 
 
 @dataclass(frozen=True)

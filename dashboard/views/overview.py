@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, context, data, state, widgets
-from flows.inbox import scan
+from lagebild.inbox import scan
 from warehouse.queries import Drill, Filters
 
 

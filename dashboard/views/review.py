@@ -22,7 +22,7 @@ def suggested_id(actor_id: str, name: str) -> str:
 
 def actions(row: pd.Series, registry: pd.DataFrame, overlay: Path) -> None:
     """Promote / merge / ignore forms for one discovered actor."""
-    from flows.enrich import review
+    from lagebild.enrich import review
 
     promote, merge, ignore = st.tabs(["Promote", "Merge into…", "Ignore"])
     with promote, st.form(f"promote_{row.actor_id}"):
@@ -60,7 +60,7 @@ def reprocess_button() -> None:
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("wb") as out:
             subprocess.Popen(
-                [sys.executable, "-m", "flows.cli", "reprocess", "--data-dir", str(s.data_dir)],
+                [sys.executable, "-m", "cli", "reprocess", "--data-dir", str(s.data_dir)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -86,7 +86,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         [
             sys.executable,
             "-m",
-            "flows.cli",
+            "cli.main",
             "up",
             "--data-dir",
             str(data),

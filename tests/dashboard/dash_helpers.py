@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.article import Article, article_id_for
-from flows.enrich.model import Actor, Enrichment, Mention, Quote, Sentence, SentenceTheme, ThemeScore
+from lagebild.article import Article, article_id_for
+from lagebild.enrich.model import Actor, Enrichment, Mention, Quote, Sentence, SentenceTheme, ThemeScore
 from warehouse.db import connect, initialise
 from warehouse.load import (
     ARTICLE_COLUMNS,

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Where the tests look for PostgreSQL (trust auth on these machines); override with LAGEBILD_TEST_PG.
 PG_DSN = os.environ.get("LAGEBILD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-LAGEBILD = [sys.executable, "-m", "flows.cli"]
+LAGEBILD = [sys.executable, "-m", "cli"]
 
 
 @dataclass(frozen=True)

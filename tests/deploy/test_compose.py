@@ -60,7 +60,7 @@ def test_every_dependency_waits_on_a_health_check_that_exists(compose):
 
 
 def test_lagebild_commands_parse_with_the_real_cli(compose):
-    from flows.cli import build_parser
+    from cli.main import build_parser
 
     commands = [s["command"] for s in compose["services"].values() if s.get("command", [""])[0] == "lagebild"]
     commands += [s["healthcheck"]["test"][1:] for s in compose["services"].values()

@@ -72,7 +72,7 @@ def test_two_dask_workers_store_exactly_what_one_process_stores(cluster, prefect
     assert len(on_dask["mentions"]) > 50
     for table in TABLES:
         assert on_dask[table] == single[table], table
-    ran = client.run(lambda: __import__("sys").modules.get("flows.enrich.core") is not None)
+    ran = client.run(lambda: __import__("sys").modules.get("lagebild.enrich.core") is not None)
     assert list(ran.values()) == [True, True], "both workers should have enriched a chunk"
     from warehouse.db import connect
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.article import Article, article_id_for
-from flows.enrich import Resources, enrich, load_resources
+from lagebild.article import Article, article_id_for
+from lagebild.enrich import Resources, enrich, load_resources
 
 HERE = Path(__file__).parent
 FIXTURE_REGISTRY = HERE / "fixture_registry.yaml"

@@ -2,7 +2,7 @@ import copy
 import pickle
 from datetime import date
 
-from flows.enrich import enrich
+from lagebild.enrich import enrich
 from tests.enrich.conftest import make_article
 
 TEXTS = ["Titel eins\n\nUS-Außenminister Antony Blinken traf Sergej Lawrow. „Wir reden“, sagte Blinken.",

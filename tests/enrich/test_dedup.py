@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from flows.enrich.dedup import bands, containment, passage_bands, signature, similarity
-from flows.parse import parse_text_article
+from lagebild.enrich.dedup import bands, containment, passage_bands, signature, similarity
+from lagebild.parse import parse_text_article
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 
@@ -40,7 +40,7 @@ def test_seeds_000_and_004_share_paragraphs():
 
 
 def test_signature_from_tokens_equals_signature_of_text(run):
-    from flows.enrich import dedup
+    from lagebild.enrich import dedup
 
     body = "Titel\n\n10km U.S. z.B. 1.000 foo_bar ΟΔΟΣ. İstanbul  x\n\n Nato-Chef geht's 3,5 % — „Zitat“."
     assert run(body).minhash == dedup.signature(body)

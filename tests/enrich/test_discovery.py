@@ -3,9 +3,9 @@ from pathlib import Path
 import spacy
 from spacy.training import Example
 
-from flows.enrich import enrich, load_resources
-from flows.enrich.discovery import slug
-from flows.enrich.pipeline import split_hyphens
+from lagebild.enrich import enrich, load_resources
+from lagebild.enrich.discovery import slug
+from lagebild.enrich.pipeline import split_hyphens
 from tests.enrich.conftest import FIXTURE_REGISTRY, make_article
 
 SEED_004 = Path(__file__).parents[2] / "seeds" / "004_bc326a752717d21e.txt"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.enrich.registry import RegistryError, load_file, load_registry
+from lagebild.enrich.registry import RegistryError, load_file, load_registry
 
 
 def _write(tmp_path: Path, text: str) -> Path:

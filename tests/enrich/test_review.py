@@ -1,5 +1,5 @@
-from flows.enrich import enrich, load_resources
-from flows.enrich.review import candidates, ignore, load_overlay, merge, promote
+from lagebild.enrich import enrich, load_resources
+from lagebild.enrich.review import candidates, ignore, load_overlay, merge, promote
 from tests.enrich.conftest import FIXTURE_REGISTRY, make_article
 
 TEXT = "Titel\n\nEs sei wichtig, sagte Kreml-Sprecher Dmitri Peskow. Auch Duma-Präsident Wjatscheslaw Wolodin sprach."

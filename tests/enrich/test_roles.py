@@ -1,7 +1,7 @@
 from datetime import date
 
-from flows.enrich.registry import Role
-from flows.enrich.roles import role_label, roles_at
+from lagebild.enrich.registry import Role
+from lagebild.enrich.roles import role_label, roles_at
 
 
 def test_stoltenberg_is_secretary_general_in_2022_not_2025(res):

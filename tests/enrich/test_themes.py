@@ -1,4 +1,4 @@
-from flows.enrich.themes import theme_index
+from lagebild.enrich.themes import theme_index
 
 
 def test_taxonomy_size_and_labels(res):

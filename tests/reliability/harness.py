@@ -31,14 +31,14 @@ def env_for(data: Path, api_url: str | None, **extra: str) -> dict[str, str]:
 def lagebild(data: Path, *args: str, api_url: str | None = None, timeout: float = 300,
              **extra: str) -> subprocess.CompletedProcess:
     """Run one `lagebild` command to completion."""
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env_for(data, api_url, **extra),
+    return subprocess.run([sys.executable, "-m", "cli", *args], env=env_for(data, api_url, **extra),
                           capture_output=True, text=True, cwd=ROOT, timeout=timeout)
 
 
 def start(data: Path, *args: str, api_url: str | None = None, **extra: str) -> subprocess.Popen:
     """Start a long-running `lagebild` command (its own process group), output in DATA/../NAME.log."""
     log = (data.parent / f"{args[0]}.log").open("a")
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], env=env_for(data, api_url, **extra),
+    return subprocess.Popen([sys.executable, "-m", "cli", *args], env=env_for(data, api_url, **extra),
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
 
 
@@ -97,7 +97,7 @@ def doctor(data: Path, max_age: float = 3600) -> tuple[int, dict]:
     import contextlib
     import io
 
-    from flows.cli import main
+    from cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import main
+from cli.main import main
 from reliability.harness import write_corpus
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -27,7 +27,7 @@ def run_doctor(data: Path, *extra: str) -> tuple[int, str]:
 
 @pytest.fixture
 def healthy(settings) -> Path:
-    from flows.inbox import scan
+    from lagebild.inbox import scan
     from flows.ingest import ingest_files
     from warehouse.db import initialise
 

@@ -23,7 +23,7 @@ def ingest(settings, paths):
 
 
 def doctor_ok(settings) -> None:
-    from flows.doctor import diagnose
+    from cli.doctor import diagnose
 
     checks = diagnose(settings, max_age=3600)
     assert all(c.ok for c in checks), failed_checks({"checks": [c.__dict__ for c in checks]})
@@ -85,7 +85,7 @@ def test_a_name_that_is_not_utf8_does_not_block_the_batch(settings):
     with open(raw, "w", encoding="utf-8") as handle:
         handle.write(article_text(3))
     good = write(settings, "gut.txt", 4)
-    from flows.commands import batch_runner
+    from cli.commands import batch_runner
     from warehouse.db import initialise
 
     initialise(settings.warehouse)
@@ -123,7 +123,7 @@ def test_odd_names_load_and_are_recorded_as_dropped(settings, names):
 
 
 def test_symlinks_into_and_out_of_the_inbox_are_rejected_and_targets_untouched(settings, tmp_path):
-    from flows.inbox import scan
+    from lagebild.inbox import scan
 
     outside = tmp_path / "outside.txt"
     outside.write_text(article_text(20), encoding="utf-8")

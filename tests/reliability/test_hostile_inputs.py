@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.inbox import read_file, scan
-from flows.parse import parse_file
+from lagebild.inbox import read_file, scan
+from lagebild.parse import parse_file
 from reliability.gallery import GALLERY, big_jsonl
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.faults import POINTS
+from lagebild.faults import POINTS
 from reliability.harness import assert_invariant, start, write_corpus
 
 pytestmark = pytest.mark.slow

@@ -99,7 +99,7 @@ def test_lagebild_sql_stops_a_runaway_with_a_message_not_a_traceback(filled: Pat
     from helpers import ROOT
 
     env = {**os.environ, "LAGEBILD_WAREHOUSE": str(filled), "LAGEBILD_DATA_DIR": str(filled.parent)}
-    proc = subprocess.run([sys.executable, "-m", "flows.cli", "sql", "--timeout", "1",
+    proc = subprocess.run([sys.executable, "-m", "cli", "sql", "--timeout", "1",
                            "SELECT count(*) FROM range(100000000000) a, articles b"],
                           env=env, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 2 and "time limit" in proc.stderr and "Traceback" not in proc.stderr

@@ -59,6 +59,6 @@ def test_a_long_name_keeps_its_extension(tmp_path: Path):
 
 
 def test_every_accepted_upload_type_is_one_the_pipeline_reads():
-    from flows.parse import SUPPORTED_SUFFIXES
+    from lagebild.parse import SUPPORTED_SUFFIXES
 
     assert set(upload.ALLOWED) <= set(SUPPORTED_SUFFIXES)

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.parse import JSONL_SUFFIXES, LineError
+from lagebild.parse import JSONL_SUFFIXES, LineError
 
 IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".swp", "~")
 

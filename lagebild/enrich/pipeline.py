@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 if TYPE_CHECKING:
-    from flows.enrich.resources import Resources
+    from lagebild.enrich.resources import Resources
 
 _HYPHEN_INFIX = r"(?<=[A-Za-zÄÖÜäöüß0-9])-(?=[A-Za-zÄÖÜäöüß])"
 _CACHE: dict[tuple[str, str | None], Language] = {}
@@ -115,7 +115,7 @@ def _base(model: str | None) -> Language:
 
 def build_pipeline(res: Resources) -> Language:
     """Tokenizer (hyphen split) + sentence splitter + actor matcher [+ the model's components]."""
-    from flows.enrich.matcher import actor_patterns
+    from lagebild.enrich.matcher import actor_patterns
 
     register_components()
     _PATTERNS[res.enrich_version] = lambda: actor_patterns(res)

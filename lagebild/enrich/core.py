@@ -8,17 +8,17 @@ import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
-from flows.article import Article
-from flows.enrich import dedup
-from flows.enrich.discovery import Found, Scanner, from_entities, slug
-from flows.enrich.matcher import Hit, resolve
-from flows.enrich.model import Actor, Enrichment, Mention, Sentence
-from flows.enrich.pipeline import get_pipeline
-from flows.enrich.quotes import find_quotes
-from flows.enrich.resources import Resources
-from flows.enrich.roles import role_label
-from flows.enrich.themes import SentenceOf, ThemeIndex, score, theme_index
-from flows.enrich.tokens import LexTable, TokenView, lex_table
+from lagebild.article import Article
+from lagebild.enrich import dedup
+from lagebild.enrich.discovery import Found, Scanner, from_entities, slug
+from lagebild.enrich.matcher import Hit, resolve
+from lagebild.enrich.model import Actor, Enrichment, Mention, Sentence
+from lagebild.enrich.pipeline import get_pipeline
+from lagebild.enrich.quotes import find_quotes
+from lagebild.enrich.resources import Resources
+from lagebild.enrich.roles import role_label
+from lagebild.enrich.themes import SentenceOf, ThemeIndex, score, theme_index
+from lagebild.enrich.tokens import LexTable, TokenView, lex_table
 
 BATCH = 64
 

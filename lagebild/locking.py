@@ -6,7 +6,7 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flows.settings import Settings
+from lagebild.settings import Settings
 
 
 @contextmanager

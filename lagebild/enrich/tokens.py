@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flows.enrich.lexicon import (
+from lagebild.enrich.lexicon import (
     function_words,
     german_words,
     lemma_table,
@@ -27,8 +27,8 @@ from flows.enrich.lexicon import (
 )
 
 if TYPE_CHECKING:
-    from flows.enrich.resources import Resources
-    from flows.enrich.themes import ThemeIndex
+    from lagebild.enrich.resources import Resources
+    from lagebild.enrich.themes import ThemeIndex
 
 CAP, FW, WORD, GIVEN, PLACE, PLACE_HEAD, ROLE, ORG_INTRO = (1 << k for k in range(8))
 ACRONYM, ORG_NOUN, PARTICLE, NAME, THEME, PUREWORD, LOWWORD, SUFFIX = (1 << k for k in range(8, 16))

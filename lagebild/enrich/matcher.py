@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from flows.enrich.lexicon import role_heads
-from flows.enrich.registry import RegistryActor
-from flows.enrich.variants import adjective_forms, demonym_forms, name_variants, surname
+from lagebild.enrich.lexicon import role_heads
+from lagebild.enrich.registry import RegistryActor
+from lagebild.enrich.variants import adjective_forms, demonym_forms, name_variants, surname
 
 if TYPE_CHECKING:
-    from flows.enrich.resources import Resources
+    from lagebild.enrich.resources import Resources
 
 STRONG = ("alias", "metonym", "demonym", "adjective")
 RANK = {m: i for i, m in enumerate((*STRONG, "surname", "context"))}

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-from flows.enrich.tokens import (
+from lagebild.enrich.tokens import (
     ACRONYM,
     CAP,
     CUE,

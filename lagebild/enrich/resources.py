@@ -11,10 +11,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.enrich.lexicon import given_names, place_names, surnames
-from flows.enrich.registry import DATA_DIR, RegistryActor, load_registry
-from flows.enrich.review import Overlay, apply_overlay, load_overlay
-from flows.enrich.themes import Theme, load_themes
+from lagebild.enrich.lexicon import given_names, place_names, surnames
+from lagebild.enrich.registry import DATA_DIR, RegistryActor, load_registry
+from lagebild.enrich.review import Overlay, apply_overlay, load_overlay
+from lagebild.enrich.themes import Theme, load_themes
 
 CODE_VERSION = "enrich-3"
 

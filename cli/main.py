@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from flows import commands
-from flows.settings import Settings
+from cli import commands
+from lagebild.settings import Settings
 
 EPILOG = (
     "Configuration: LAGEBILD_DATA_DIR (default ./data) holds inbox/, archive/, rejected/, the warehouse "

@@ -1,4 +1,4 @@
-"""What each `lagebild` command does; flows/cli.py only parses arguments."""
+"""What each `lagebild` command does; cli/main.py only parses arguments."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from flows.article import Article
-from flows.inbox import scan, storable_paths
-from flows.locking import inbox_lock
+from lagebild.article import Article
+from lagebild.inbox import scan, storable_paths
+from lagebild.locking import inbox_lock
 from flows.search_refresh import IndexRefresher
-from flows.settings import Settings
+from lagebild.settings import Settings
 from warehouse import status as wh_status
 from warehouse.db import WarehouseBusy, WarehouseMissing, initialise
 
@@ -206,7 +206,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
-    from flows.doctor import diagnose, format_report, to_json
+    from cli.doctor import diagnose, format_report, to_json
 
     try:
         checks = diagnose(settings, max_age=args.max_age)
@@ -220,8 +220,8 @@ def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(settings: Settings, args: argparse.Namespace) -> int:
-    from flows.enrich_json import article_from_input, enrichment_json
-    from flows.resources import enrich_with_defaults
+    from lagebild.enrich_json import article_from_input, enrichment_json
+    from lagebild.resources import enrich_with_defaults
 
     data = sys.stdin.buffer.read() if args.file == "-" else _read(Path(args.file))
     name = args.name if args.file == "-" else Path(args.file).name

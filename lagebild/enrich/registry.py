@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from flows.enrich.model import KINDS
+from lagebild.enrich.model import KINDS
 
 DATA_DIR = Path(__file__).parent / "data"
 _ALPHA2 = re.compile(r"^[A-Z]{2}$")
@@ -137,7 +137,7 @@ def load_file(path: Path) -> list[RegistryActor]:
 
 
 def load_registry(paths: list[Path] | None = None) -> list[RegistryActor]:
-    """Load every `actors*.yaml` (default: flows/enrich/data/) and check ids are unique."""
+    """Load every `actors*.yaml` (default: lagebild/enrich/data/) and check ids are unique."""
     paths = sorted(DATA_DIR.glob("actors*.yaml")) if paths is None else paths
     actors: list[RegistryActor] = []
     seen: dict[str, str] = {}

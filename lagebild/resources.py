@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from flows.article import Article
-from flows.enrich.model import Enrichment
-from flows.settings import Settings
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
+from lagebild.settings import Settings
 
 _lock = threading.Lock()
 _cache: dict[tuple, Any] = {}
@@ -22,8 +22,8 @@ def _key(settings: Settings) -> tuple:
 
 
 def resources_for(settings: Settings) -> Any:
-    """The loaded `flows.enrich.Resources` for these settings (cached per process)."""
-    from flows.enrich import load_resources
+    """The loaded `lagebild.enrich.Resources` for these settings (cached per process)."""
+    from lagebild.enrich import load_resources
 
     key = _key(settings)
     with _lock:
@@ -36,7 +36,7 @@ def resources_for(settings: Settings) -> Any:
 
 
 def enrich_with_defaults(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
-    from flows.enrich import enrich
+    from lagebild.enrich import enrich
 
     if not articles:
         return []

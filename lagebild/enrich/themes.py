@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
-from flows.enrich.lexicon import lemma_table
-from flows.enrich.model import SentenceTheme, ThemeScore
-from flows.enrich.registry import RegistryError
-from flows.enrich.tokens import PHRASE, THEME
+from lagebild.enrich.lexicon import lemma_table
+from lagebild.enrich.model import SentenceTheme, ThemeScore
+from lagebild.enrich.registry import RegistryError
+from lagebild.enrich.tokens import PHRASE, THEME
 
 if TYPE_CHECKING:
-    from flows.enrich.tokens import TokenView
+    from lagebild.enrich.tokens import TokenView
 
 MIN_HEAD = 5  # shortest compound head that counts (Wirtschafts|sanktionen)
 Hit = tuple[str, float]  # (theme_id, weight)

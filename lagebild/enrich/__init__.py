@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["Resources", "enrich", "load_resources"]
 
 if TYPE_CHECKING:
-    from flows.enrich.core import enrich
-    from flows.enrich.resources import Resources, load_resources
+    from lagebild.enrich.core import enrich
+    from lagebild.enrich.resources import Resources, load_resources
 
 
 def __getattr__(name: str) -> Any:
-    """Import lazily so that `import flows.enrich.model` stays light."""
+    """Import lazily so that `import lagebild.enrich.model` stays light."""
     if name == "enrich":
-        from flows.enrich.core import enrich
+        from lagebild.enrich.core import enrich
         return enrich
     if name in ("Resources", "load_resources"):
-        from flows.enrich import resources
+        from lagebild.enrich import resources
         return getattr(resources, name)
     raise AttributeError(name)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from flows.enrich.model import Mention
-from flows.enrich.tokens import CAP, FW, TokenView
+from lagebild.enrich.model import Mention
+from lagebild.enrich.tokens import CAP, FW, TokenView
 
 DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen sein seine seiner ihr ihre ihrer "
                         "dessen deren mehrere einige viele zwei drei beide alle".split())

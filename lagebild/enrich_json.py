@@ -6,9 +6,9 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from flows.article import Article, article_id_for
-from flows.enrich.model import Enrichment
-from flows.parse import ParseError, decode, parse_file
+from lagebild.article import Article, article_id_for
+from lagebild.enrich.model import Enrichment
+from lagebild.parse import ParseError, decode, parse_file
 
 
 def article_from_input(name: str, data: bytes) -> Article:

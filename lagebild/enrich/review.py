@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from flows.enrich.model import Enrichment
-from flows.enrich.registry import RegistryActor, RegistryError, parse_actor
+from lagebild.enrich.model import Enrichment
+from lagebild.enrich.registry import RegistryActor, RegistryError, parse_actor
 
 
 @dataclass(frozen=True)

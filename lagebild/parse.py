@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flows.article import Article, article_id_for
+from lagebild.article import Article, article_id_for
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")  # .ndjson: the other common name of JSON Lines

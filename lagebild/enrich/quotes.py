@@ -16,10 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-from flows.enrich.lexicon import lemma_table, speech_particles, wordlist
-from flows.enrich.model import Mention, Quote, Sentence
-from flows.enrich.speakers import PRONOUNS, Span, Speakers, first_np, np_after, np_before, subject_before
-from flows.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, SUBJ, TokenView
+from lagebild.enrich.lexicon import lemma_table, speech_particles, wordlist
+from lagebild.enrich.model import Mention, Quote, Sentence
+from lagebild.enrich.speakers import PRONOUNS, Span, Speakers, first_np, np_after, np_before, subject_before
+from lagebild.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, SUBJ, TokenView
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
 _OPENERS = frozenset("„“”\"«»")

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
-from flows.inbox import scan
-from flows.settings import Settings
+from lagebild.inbox import scan
+from lagebild.settings import Settings
 from warehouse import integrity
 from warehouse.db import connect
 from warehouse.integrity import Check

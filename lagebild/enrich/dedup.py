@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from flows.enrich.tokens import NOWORD, PUREWORD
+from lagebild.enrich.tokens import NOWORD, PUREWORD
 
 if TYPE_CHECKING:
-    from flows.enrich.tokens import TokenView
+    from lagebild.enrich.tokens import TokenView
 
 NUM_PERM = 64
 SHINGLE = 5

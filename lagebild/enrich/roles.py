@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from flows.enrich.registry import Role
+from lagebild.enrich.registry import Role
 
 _FAR_PAST, _FAR_FUTURE = date(1, 1, 1), date(9999, 12, 31)
 
