@@ -1,20 +1,10 @@
-"""The page list; the Review page appears only when the review overlay API is importable."""
+"""The page list: what the dashboard offers, grouped into analysing and managing."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import streamlit as st
-
-
-def review_available() -> bool:
-    """The review overlay API imports cleanly."""
-    try:
-        module = importlib.import_module("lagebild.enrich.review")
-    except Exception:  # not there yet or broken: hide the page
-        return False
-    return all(hasattr(module, name) for name in ("promote", "merge", "ignore"))
 
 
 def pages() -> Any:
@@ -34,10 +24,7 @@ def pages() -> Any:
     ]
     manage = [
         st.Page("pages/ingest.py", title="Ingest", icon=":material/inbox:", url_path="ingest"),
+        st.Page("pages/review.py", title="Review", icon=":material/rule:", url_path="review"),
         st.Page("pages/sql.py", title="SQL", icon=":material/terminal:", url_path="sql"),
     ]
-    if review_available():
-        manage.insert(
-            1, st.Page("pages/review.py", title="Review", icon=":material/rule:", url_path="review")
-        )
     return st.navigation({"Analyse": analyse, "Manage": manage})

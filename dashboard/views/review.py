@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import context, data, widgets
+from lagebild.enrich import review
 
 KINDS = ("person", "organisation", "country", "place", "group")
 
@@ -22,8 +23,6 @@ def suggested_id(actor_id: str, name: str) -> str:
 
 def actions(row: pd.Series, registry: pd.DataFrame, overlay: Path) -> None:
     """Promote / merge / ignore forms for one discovered actor."""
-    from lagebild.enrich import review
-
     promote, merge, ignore = st.tabs(["Promote", "Merge into…", "Ignore"])
     with promote, st.form(f"promote_{row.actor_id}"):
         new_id = st.text_input("Registry id", suggested_id(row["actor_id"], row["name"]))
