@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from lagebild.files import atomic_write
+
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 FIRST_DAY = date(2024, 1, 1)
 DAYS = 731  # two years
@@ -117,9 +119,7 @@ def write(folder: Path, size: int, seed: int = 7, start: int = 0) -> list[Path]:
     out = []
     for name, text in articles(size, seed, start):
         path = folder / name
-        temp = folder / f".{name}.part"
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
+        atomic_write(path, text)
         out.append(path)
     return out
 

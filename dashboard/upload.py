@@ -8,6 +8,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from lagebild.files import atomic_write, temp_path
+from lagebild.limits import too_large
+
 ALLOWED = (".txt", ".jsonl", ".ndjson")
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
@@ -37,10 +40,6 @@ def safe_name(raw: str) -> str | None:
     return base
 
 
-def limit_for(name: str, max_txt: int, max_jsonl: int) -> int:
-    return max_txt if name.lower().endswith(".txt") else max_jsonl
-
-
 def check(raw: str, size: int, max_txt: int, max_jsonl: int) -> tuple[str | None, str]:
     """(safe name, '') when acceptable, else (None, why it is refused)."""
     name = safe_name(raw)
@@ -48,9 +47,9 @@ def check(raw: str, size: int, max_txt: int, max_jsonl: int) -> tuple[str | None
         return None, f"{raw!r}: refused, the file name is empty or not usable"
     if not name.lower().endswith(ALLOWED):
         return None, f"{raw}: refused, only {', '.join(ALLOWED)} files are accepted"
-    limit = limit_for(name, max_txt, max_jsonl)
-    if size > limit:
-        return None, f"{raw}: refused, {size / 1e6:.1f} MB is over the limit of {limit / 1e6:.1f} MB"
+    refusal = too_large(name, size, max_txt, max_jsonl)
+    if refusal is not None:
+        return None, f"{raw}: refused, {refusal}"
     if size == 0:
         return None, f"{raw}: refused, the file is empty"
     return name, ""
@@ -61,7 +60,7 @@ def free_name(inbox: Path, name: str) -> Path:
     target = inbox / name
     stem, suffix = os.path.splitext(name)
     n = 2
-    while target.exists() or (inbox / f".{target.name}.part").exists():
+    while target.exists() or temp_path(target).exists():
         target = inbox / f"{stem}-{n}{suffix}"
         n += 1
     return target
@@ -76,8 +75,6 @@ def save(inbox: Path, raw: str, data: bytes, max_txt: int, max_jsonl: int) -> Ou
     target = free_name(inbox, name)
     if target.resolve().parent != inbox.resolve():
         return Outcome(raw, None, f"{raw}: refused, the name points outside the inbox")
-    tmp = inbox / f".{target.name}.part"
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    atomic_write(target, data)
     renamed = f" (renamed from {raw})" if target.name != raw else ""
     return Outcome(raw, target.name, f"{target.name}: saved to the inbox{renamed}")

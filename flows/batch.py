@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from lagebild import faults
-from lagebild.article import Article
+from lagebild.article import Article, first_occurrences
 from lagebild.enrich.model import Enrichment
 from lagebild.inbox import (
     RawFile,
@@ -78,16 +78,7 @@ def parse_all(raws: Sequence[RawFile]) -> list[ParsedFile]:
 
 def articles_to_enrich(parsed: Sequence[ParsedFile], skip: set[str], known: set[str]) -> list[Article]:
     """New articles of files not already committed, first occurrence of each id only."""
-    seen = set(known)
-    out = []
-    for p in parsed:
-        if p.file in skip:
-            continue
-        for a in p.articles:
-            if a.article_id not in seen:
-                seen.add(a.article_id)
-                out.append(a)
-    return out
+    return first_occurrences((a for p in parsed if p.file not in skip for a in p.articles), skip=known)
 
 
 def month_folder(articles: Sequence[Article], fallback: datetime) -> str:
@@ -132,13 +123,8 @@ def place_files(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed
 
 def _claimed(p: ParsedFile, new_ids: set[str], first_source: dict[str, str]) -> list[Article]:
     """The new articles this file brought first (a copy later in the same batch claims none)."""
-    seen: set[str] = set()
-    out = []
-    for a in p.articles:
-        if a.article_id in new_ids and first_source.get(a.article_id) == p.file and a.article_id not in seen:
-            seen.add(a.article_id)
-            out.append(a)
-    return out
+    return first_occurrences(a for a in p.articles
+                             if a.article_id in new_ids and first_source.get(a.article_id) == p.file)
 
 
 def finalize(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],

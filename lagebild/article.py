@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -44,3 +45,14 @@ class Article:
     @property
     def word_count(self) -> int:
         return len(self.body.split())
+
+
+def first_occurrences(articles: Iterable[Article], skip: Iterable[str] = ()) -> list[Article]:
+    """The first article of each id, in order; ids in `skip` (already stored or claimed) are left out."""
+    seen = set(skip)
+    out = []
+    for a in articles:
+        if a.article_id not in seen:
+            seen.add(a.article_id)
+            out.append(a)
+    return out

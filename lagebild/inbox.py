@@ -8,7 +8,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lagebild.parse import JSONL_SUFFIXES, LineError
+from lagebild.files import atomic_copy, atomic_write
+from lagebild.limits import too_large
+from lagebild.parse import LineError
 
 IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".swp", "~")
 
@@ -90,11 +92,9 @@ def read_file(inbox: Path, path: Path, max_text_bytes: int, max_jsonl_bytes: int
                            "symbolic link: copy the file itself into the inbox, links are not followed")
         if not path.is_file():
             return RawFile(name, _sha_of_name(name), None, "not a regular file")
-        limit = max_jsonl_bytes if name.lower().endswith(JSONL_SUFFIXES) else max_text_bytes
-        if st.st_size > limit:
-            return RawFile(name, _sha_of_name(name + str(st.st_size)), None,
-                           f"file too large: {st.st_size / 1048576:.1f} MB, the limit is {limit / 1048576:.1f} MB "
-                           "(LAGEBILD_MAX_FILE_MB / LAGEBILD_MAX_JSONL_MB); split it or raise the limit")
+        refusal = too_large(name, st.st_size, max_text_bytes, max_jsonl_bytes)
+        if refusal is not None:
+            return RawFile(name, _sha_of_name(name + str(st.st_size)), None, refusal)
         data = path.read_bytes()
     except PermissionError:
         return RawFile(name, _sha_of_name(name), None, "permission denied: make the file readable")
@@ -176,35 +176,16 @@ def move_out(inbox: Path, file: str, destination: Path) -> bool:
     except OSError as exc:
         if exc.errno != 18:  # EXDEV: inbox and archive on different file systems
             raise
-        _copy_across(source, destination)
+        atomic_copy(source, destination, preserve=True)
         source.unlink()
     _prune_empty_dirs(inbox, source.parent)
     return True
 
 
-def _copy_across(source: Path, destination: Path) -> None:
-    """Copy to a temp name beside the destination, then rename; a failed copy leaves nothing behind."""
-    import shutil
-
-    temp = destination.with_name(f".{destination.name[:200]}.{os.getpid()}.part")
-    try:
-        shutil.copy2(source, temp, follow_symlinks=False)
-        os.replace(temp, destination)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def keep_copy(destination: Path, data: bytes) -> None:
     """Write the bytes that were loaded to `destination` (atomically), when the inbox file changed or went."""
-    if destination.exists():
-        return
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temp = destination.with_name(f".{destination.name[:200]}.{os.getpid()}.part")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, destination)
-    finally:
-        temp.unlink(missing_ok=True)
+    if not destination.exists():
+        atomic_write(destination, data)
 
 
 def unchanged(path: Path, size: int, sha256: str) -> bool:
@@ -228,16 +209,12 @@ def _prune_empty_dirs(inbox: Path, folder: Path) -> None:
 
 def write_reason(destination: Path, reason: str, file: str) -> None:
     """NAME.reason.txt beside a rejected file."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    note = destination.with_name(destination.name + ".reason.txt")
-    note.write_text(f"{file}: {reason}\n", encoding="utf-8")
+    atomic_write(destination.with_name(destination.name + ".reason.txt"), f"{file}: {reason}\n")
 
 
 def write_bad_lines(destination: Path, data: bytes, errors: tuple[LineError, ...]) -> None:
     """The failing lines of a JSONL file, kept in rejected/ with one reason per line."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
     lines = data.decode("utf-8", errors="replace").splitlines()
-    destination.write_text("".join(lines[e.line - 1] + "\n" for e in errors if e.line <= len(lines)),
-                           encoding="utf-8")
-    note = destination.with_name(destination.name + ".reason.txt")
-    note.write_text("".join(f"line {e.line}: {e.reason}\n" for e in errors), encoding="utf-8")
+    atomic_write(destination, "".join(lines[e.line - 1] + "\n" for e in errors if e.line <= len(lines)))
+    atomic_write(destination.with_name(destination.name + ".reason.txt"),
+                 "".join(f"line {e.line}: {e.reason}\n" for e in errors))

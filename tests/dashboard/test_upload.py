@@ -43,3 +43,21 @@ def test_save_stays_in_inbox_and_never_overwrites(tmp_path):
     assert sorted(p.name for p in inbox.iterdir()) == ["a-2.txt", "a.txt"]
     assert (inbox / "a.txt").read_bytes() == b"eins"
     assert not (tmp_path / "a.txt").exists()
+
+
+@pytest.mark.parametrize("name,size", [("a.txt", 101), ("a.txt", 100), ("b.jsonl", 101), ("b.jsonl", 1001),
+                                       ("c.NDJSON", 1001), ("c.ndjson", 1000), ("d.TXT", 5 * 1024 * 1024 + 1)])
+def test_upload_and_inbox_give_the_same_size_verdict_and_reason(tmp_path, name, size):
+    from lagebild.inbox import read_file
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with (inbox / name).open("wb") as h:
+        h.truncate(size)  # sparse: cheap to make
+    raw = read_file(inbox, inbox / name, 100, 1000)
+    saved, why = check(name, size, 100, 1000)
+    assert (saved is None) == (raw.error is not None)
+    if raw.error is not None:
+        assert raw.error.startswith("file too large: ") and why == f"{name}: refused, {raw.error}"
+    else:
+        assert saved == name and why == "" and raw.data == b"\0" * size
