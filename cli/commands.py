@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lagebild.article import Article
+from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
 from lagebild.locking import inbox_lock
 from flows.search_refresh import IndexRefresher
@@ -141,9 +141,7 @@ def _copy_in(source: Path, target: Path) -> Path:
     while final.exists():
         final = target.with_name(f"{target.stem}.{n}{target.suffix}")
         n += 1
-    temp = final.with_name(f".{final.name}.part")
-    shutil.copyfile(source, temp)
-    temp.replace(final)
+    atomic_copy(source, final)
     return final
 
 
