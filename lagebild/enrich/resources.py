@@ -7,7 +7,6 @@ lazily per process from it (see pipeline.py).
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,10 +51,10 @@ def load_resources(
 ) -> Resources:
     """Read registry (every data/actors*.yaml), theme lexicon and review overlay.
 
-    `model` (or LAGEBILD_SPACY_MODEL) names an installed spaCy pipeline whose NER
-    is used for discovery; without it the rules alone run.
+    `model` names an installed spaCy pipeline whose NER is used for discovery
+    (`Settings.spacy_model`, passed in by lagebild/resources.py); without it the rules alone run.
     """
-    model = model or os.environ.get("LAGEBILD_SPACY_MODEL") or None
+    model = model or None
     reg_paths = sorted(DATA_DIR.glob("actors*.yaml")) if registry_paths is None else registry_paths
     overlay = load_overlay(overlay_path)
     actors = tuple(apply_overlay(load_registry(reg_paths), overlay))
