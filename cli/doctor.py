@@ -9,8 +9,7 @@ from pathlib import Path
 
 from lagebild.inbox import scan
 from lagebild.settings import Settings
-from warehouse import integrity
-from warehouse.db import connect
+from warehouse import Warehouse, integrity
 from warehouse.integrity import Check
 
 REASON = ".reason.txt"
@@ -19,7 +18,7 @@ DEFAULT_MAX_AGE = 600.0  # seconds an inbox file may wait before the doctor call
 
 def diagnose(settings: Settings, max_age: float = DEFAULT_MAX_AGE, lock_timeout: float = 30.0) -> list[Check]:
     """Every check; the warehouse is opened read-only, once, for as short as possible."""
-    with connect(settings.warehouse, read_only=True, timeout=lock_timeout) as con:
+    with Warehouse(settings.warehouse, lock_timeout).connect(read_only=True) as con:
         checks = integrity.run_all(con)
         rows = integrity.recorded_files(con)
     return checks + [archive_check(settings, rows), rejected_check(settings, rows),

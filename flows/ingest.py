@@ -10,7 +10,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows import batch, task_runners
+from flows import batch, enrich_executor
 from flows.batch import BatchReport, Placement
 from flows.commit import Recall, commit_batch, recall
 from lagebild.enrich.model import Enrichment
@@ -18,8 +18,8 @@ from lagebild.inbox import RawFile
 from lagebild.parse import LineError, ParsedFile
 from lagebild.resources import theme_rows
 from lagebild.settings import Settings
-from warehouse.db import connect
-from warehouse.load import RunRow, record_failed_run
+from warehouse import Warehouse
+from warehouse.load import RunRow
 
 
 @task(name="read files", retries=3, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -34,20 +34,20 @@ def parse_task(raws: Sequence[RawFile]) -> list[ParsedFile]:
 
 @task(name="recall", retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def recall_task(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFile]) -> Recall:
-    with connect(settings.warehouse, timeout=settings.lock_timeout) as con:
-        return recall(con, raws, parsed)
+    return recall(Warehouse.of(settings), raws, parsed)
 
 
 @task(name="enrich", cache_policy=NO_CACHE)
 def enrich_task(settings: Settings, articles: Sequence) -> tuple[list[Enrichment], dict[str, str]]:
-    return batch.enrich_safely(articles, lambda arts: batch.enrich_pooled(settings, arts))
+    """In process, or in chunks on the process pool or Dask cluster (flows/enrich_executor.py)."""
+    return batch.enrich_safely(articles, lambda arts: enrich_executor.enrich_in_order(settings, arts))
 
 
 @task(name="load", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
 def load_task(settings: Settings, run: RunRow, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
-              enrichments: Sequence[Enrichment]) -> list[Placement]:
-    with connect(settings.warehouse, timeout=settings.lock_timeout) as con:
-        return commit_batch(con, settings, run, raws, parsed, enrichments, theme_rows(settings))
+              enrichments: Sequence[Enrichment], known_sources: dict[str, str]) -> list[Placement]:
+    return commit_batch(Warehouse.of(settings), settings, run, raws, parsed, enrichments, theme_rows(settings),
+                        known_sources)
 
 
 @task(name="move files", retries=3, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -68,10 +68,10 @@ def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
         known = recall_task(settings, quote(raws), quote(parsed))
         todo = [(r, p) for r, p in zip(raws, parsed, strict=True) if r.file not in known.recorded]
         articles = batch.articles_to_enrich([p for _, p in todo], set(), known.known_ids)
-        enrichments, failed = enrich_batches(settings, articles)
+        enrichments, failed = enrich_task(settings, quote(articles))
         todo = [(r, apply_failures(p, failed)) for r, p in todo]
         placements = load_task(settings, run, quote([r for r, _ in todo]), quote([p for _, p in todo]),
-                               quote(enrichments))
+                               quote(enrichments), quote(known.known_sources))
         recovered = list(known.recorded.values())
         move_task(settings, quote(raws), quote(parsed), quote(placements + recovered))
     except Exception as exc:
@@ -81,23 +81,6 @@ def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
     get_run_logger().info("run %s: %s loaded, %s duplicate, %s rejected, %s recovered", run.run_id,
                           report.loaded, report.duplicates, report.rejected, report.recovered)
     return report
-
-
-def enrich_batches(settings: Settings, articles: list) -> tuple[list[Enrichment], dict[str, str]]:
-    """One enrich task in process; on a Dask task runner, two chunks per worker thread, results in order."""
-    slots = task_runners.parallel_slots()
-    if slots <= 1 or len(articles) < 2:
-        return enrich_task(settings, quote(articles))
-    remote = settings.with_(enrich_workers=1)  # Dask workers are the processes: no pool inside them
-    # no quote() here: the Dask runner passes annotations through unresolved
-    futures = [enrich_task.submit(remote, chunk) for chunk in task_runners.split(articles, 2 * slots)]
-    enrichments: list[Enrichment] = []
-    failed: dict[str, str] = {}
-    for future in futures:
-        done, errors = future.result()
-        enrichments += done
-        failed.update(errors)
-    return enrichments, failed
 
 
 def apply_failures(parsed: ParsedFile, failed: dict[str, str]) -> ParsedFile:
@@ -125,7 +108,6 @@ def _record_failure(settings: Settings, run: RunRow, exc: BaseException) -> None
     failed = RunRow(run.run_id, run.flow_run_id, run.started_at, "failed",
                     message=f"{type(exc).__name__}: {exc}"[:2000])
     try:
-        with connect(settings.warehouse, timeout=10) as con:
-            record_failed_run(con, failed, datetime.now())
+        Warehouse.of(settings).record_failed_run(failed, timeout=10)
     except Exception:  # noqa: BLE001 - the original error matters more
         pass

@@ -55,6 +55,21 @@ def connect(
         con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN; COMMIT when the block ends; ROLLBACK on any exception (the only place a transaction is written)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # already ended (a failed COMMIT rolls back by itself); the original error matters
+        raise
+
+
 def open_with_retry(
     path: Path, *, read_only: bool, timeout: float, config: dict
 ) -> duckdb.DuckDBPyConnection:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from warehouse.data_checks import check_by_name
 from warehouse.schema import current_version, latest_version
 
 EXAMPLES = 20  # problems listed per check; the count is always exact
@@ -53,8 +54,8 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
 
 def run_all(con: duckdb.DuckDBPyConnection) -> list[Check]:
     """Every SQL check, in the order a reader should see them."""
-    return [schema_version(con), storage(con), unique_articles(con), orphans(con), offsets(con),
-            log_matches_articles(con), destinations_unique(con)]
+    return [schema_version(con), storage(con), unique_articles(con), *dates_and_themes(con), orphans(con),
+            offsets(con), log_matches_articles(con), destinations_unique(con)]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> Check:
@@ -85,10 +86,15 @@ def storage(con: duckdb.DuckDBPyConnection) -> Check:
 
 
 def unique_articles(con: duckdb.DuckDBPyConnection) -> Check:
-    rows = con.execute("SELECT article_id, count(*) FROM articles GROUP BY ALL HAVING count(*) > 1").fetchall()
-    problems = [f"article {aid} stored {n} times" for aid, n in rows]
     total = _one(con, "SELECT count(*) FROM articles")[0]
-    return Check.of("articles once", problems, len(rows), f"{total} articles, each once", "{n} article(s) twice")
+    return declared(con, "articles once", f"{total} articles, each once", "{n} article(s) twice")
+
+
+def declared(con: duckdb.DuckDBPyConnection, name: str, ok_summary: str, fail_summary: str) -> Check:
+    """A declared data check (warehouse/data_checks.py) over the whole warehouse."""
+    check = check_by_name(name)
+    rows = check.failures(con)
+    return Check.of(name, [check.describe(r) for r in rows[:EXAMPLES]], len(rows), ok_summary, fail_summary)
 
 
 def orphans(con: duckdb.DuckDBPyConnection) -> Check:
@@ -106,22 +112,12 @@ def orphans(con: duckdb.DuckDBPyConnection) -> Check:
 
 def offsets(con: duckdb.DuckDBPyConnection) -> Check:
     """Mention, quote and sentence offsets lie inside the body; mention offsets point at the surface."""
-    queries = {
-        "mentions": """SELECT m.article_id, m.start_char, m.end_char FROM mentions m JOIN articles a USING (article_id)
-                       WHERE m.start_char < 0 OR m.end_char <= m.start_char OR m.end_char > length(a.body)
-                          OR substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface""",
-        "quotes": """SELECT q.article_id, q.start_char, q.end_char FROM quotes q JOIN articles a USING (article_id)
-                     WHERE q.start_char < 0 OR q.end_char < q.start_char OR q.end_char > length(a.body)""",
-        "sentences": """SELECT s.article_id, s.start_char, s.end_char
-                        FROM sentences s JOIN articles a USING (article_id)
-                        WHERE s.start_char < 0 OR s.end_char < s.start_char OR s.end_char > length(a.body)""",
-    }
-    problems, total = [], 0
-    for table, sql in queries.items():
-        rows = con.execute(sql).fetchall()
-        total += len(rows)
-        problems += [f"{table} of article {aid}: offsets {s}–{e} do not fit the text" for aid, s, e in rows]
-    return Check.of("offsets", problems, total, "all offsets point into the stored text", "{n} bad offset(s)")
+    return declared(con, "offsets", "all offsets point into the stored text", "{n} bad offset(s)")
+
+
+def dates_and_themes(con: duckdb.DuckDBPyConnection) -> list[Check]:
+    return [declared(con, "published dates", "every article has its date", "{n} article(s) without a date"),
+            declared(con, "known themes", "every theme of an article is in themes", "{n} unknown theme row(s)")]
 
 
 def log_matches_articles(con: duckdb.DuckDBPyConnection) -> Check:

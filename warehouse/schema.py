@@ -9,6 +9,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.db import transaction
+
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -44,8 +46,9 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None = None) -> list[int]:
-    """Apply every pending migration, each in its own transaction; return the versions applied.
+def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None = None,
+            upto: int | None = None) -> list[int]:
+    """Apply pending migrations (up to version `upto`), each in its own transaction; return the versions applied.
 
     `adapt` rewrites each statement first (DuckLake: no PRIMARY KEY/UNIQUE/CHECK constraints).
     """
@@ -57,17 +60,12 @@ def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None =
     done = current_version(con)
     applied = []
     for mig in migrations():
-        if mig.version <= done:
+        if mig.version <= done or (upto is not None and mig.version > upto):
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(adapt(mig.sql))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [mig.version, mig.name]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(mig.version)
     return applied

@@ -1,0 +1,87 @@
+"""Data checks declared once: each is a named SQL query selecting the rows that break a rule.
+
+The load step runs them for the batch's articles inside its transaction (a failure rolls the batch
+back); `lagebild doctor` and the tests run them over the whole warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+IN_BATCH = "article_id IN (SELECT unnest($ids))"
+
+
+class DataCheckFailed(RuntimeError):
+    """A declared data check found rows that break its rule."""
+
+    def __init__(self, check: str, example: str, count: int) -> None:
+        super().__init__(f"data check '{check}' failed: {count} row(s), e.g. {example}")
+        self.check = check
+        self.example = example
+        self.count = count
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """`sql` selects the offending rows; its `{scope}` is `true` or a filter on `article_id`."""
+
+    name: str
+    sql: str
+    describe: Callable[[tuple], str]
+
+    def failures(self, con: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None) -> list[tuple]:
+        """The offending rows, of the whole warehouse or of these articles only."""
+        if article_ids is None:
+            return con.execute(self.sql.format(scope="true")).fetchall()
+        if not article_ids:
+            return []
+        return con.execute(self.sql.format(scope=IN_BATCH), {"ids": list(article_ids)}).fetchall()
+
+
+_BAD_OFFSETS = """
+    SELECT 'mentions', article_id, m.start_char, m.end_char FROM mentions m JOIN articles a USING (article_id)
+    WHERE {scope} AND (m.start_char < 0 OR m.end_char <= m.start_char OR m.end_char > length(a.body)
+                       OR substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface)
+    UNION ALL
+    SELECT 'quotes', article_id, q.start_char, q.end_char FROM quotes q JOIN articles a USING (article_id)
+    WHERE {scope} AND (q.start_char < 0 OR q.end_char < q.start_char OR q.end_char > length(a.body))
+    UNION ALL
+    SELECT 'sentences', article_id, s.start_char, s.end_char FROM sentences s JOIN articles a USING (article_id)
+    WHERE {scope} AND (s.start_char < 0 OR s.end_char < s.start_char OR s.end_char > length(a.body))
+    ORDER BY 1, 2, 3"""
+
+_UNKNOWN_THEMES = """
+    SELECT 'article_themes', article_id, theme_id FROM article_themes t
+    WHERE {scope} AND NOT EXISTS (SELECT 1 FROM themes x WHERE x.theme_id = t.theme_id)
+    UNION ALL
+    SELECT 'sentence_themes', article_id, theme_id FROM sentence_themes t
+    WHERE {scope} AND NOT EXISTS (SELECT 1 FROM themes x WHERE x.theme_id = t.theme_id)
+    ORDER BY 1, 2, 3"""
+
+DATA_CHECKS: tuple[DataCheck, ...] = (
+    DataCheck("articles once",
+              "SELECT article_id, count(*) FROM articles WHERE {scope} GROUP BY ALL HAVING count(*) > 1 ORDER BY 1",
+              lambda r: f"article {r[0]} stored {r[1]} times"),
+    DataCheck("published dates",
+              "SELECT article_id, source_file FROM articles WHERE {scope} AND published_date IS NULL ORDER BY 1",
+              lambda r: f"article {r[0]} (from {r[1]!r}) has no published_date"),
+    DataCheck("known themes", _UNKNOWN_THEMES,
+              lambda r: f"{r[0]} of article {r[1]}: theme {r[2]!r} is not in themes"),
+    DataCheck("offsets", _BAD_OFFSETS,
+              lambda r: f"{r[0]} of article {r[1]}: offsets {r[2]}–{r[3]} do not fit the text"),
+)
+
+
+def check_by_name(name: str) -> DataCheck:
+    return next(c for c in DATA_CHECKS if c.name == name)
+
+
+def enforce(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None) -> None:
+    """Run every data check (for these articles, or all); raise DataCheckFailed at the first failing one."""
+    for check in DATA_CHECKS:
+        rows = check.failures(con, article_ids)
+        if rows:
+            raise DataCheckFailed(check.name, check.describe(rows[0]), len(rows))

@@ -1,0 +1,92 @@
+"""`Warehouse`: the one owner of the database — connections, transactions, migrations, and every write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
+from lagebild.settings import Settings
+from warehouse import batch_commit, db, enrichment_store, load
+from warehouse.batch_commit import BatchRows, Known
+from warehouse.data_checks import enforce
+from warehouse.load import RunRow
+from warehouse.summaries import refresh_summaries
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """A DuckDB file or a `ducklake:…` target, and how long a writer waits for another process's lock."""
+
+    target: str | Path
+    lock_timeout: float = 30.0
+
+    @classmethod
+    def of(cls, settings: Settings) -> Warehouse:
+        return cls(settings.warehouse, settings.lock_timeout)
+
+    def connect(self, *, read_only: bool = False,
+                timeout: float | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A short connection, retried with backoff while another process holds the lock."""
+        return db.connect(self.target, read_only=read_only, timeout=self._timeout(timeout))
+
+    @contextmanager
+    def transaction(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection inside BEGIN … COMMIT; any exception rolls everything back."""
+        with self.connect(timeout=timeout) as con, db.transaction(con):
+            yield con
+
+    def initialise(self) -> list[int]:
+        """Create the warehouse if needed and apply pending migrations; return the versions applied."""
+        return db.initialise(self.target, timeout=self.lock_timeout)
+
+    def recall(self, files: Iterable[tuple[str, str]], article_ids: Iterable[str]) -> Known:
+        """Committed outcomes of these (file, sha256) pairs, and which of these articles are stored."""
+        with self.connect() as con:
+            return batch_commit.recall(con, files, article_ids)
+
+    def commit_batch(self, batch: BatchRows) -> int:
+        """Load one batch in one transaction (rows, log, run, data checks); returns the articles added."""
+        with self.transaction() as con:
+            return batch_commit.commit_batch(con, batch)
+
+    def record_failed_run(self, run: RunRow, timeout: float | None = None) -> None:
+        """Mark a run failed; a run whose rows were committed keeps its counts."""
+        with self.transaction(timeout) as con:
+            load.record_failed_run(con, run, datetime.now())
+
+    def count_articles(self) -> int:
+        with self.connect() as con:
+            return enrichment_store.count_articles(con)
+
+    def outdated_ids(self, version: str | None) -> list[str]:
+        """Ids whose enrich_version differs from `version` (all ids when version is None)."""
+        with self.connect() as con:
+            return enrichment_store.outdated_ids(con, version)
+
+    def load_articles(self, ids: Sequence[str]) -> list[Article]:
+        with self.connect() as con:
+            return enrichment_store.load_articles(con, ids)
+
+    def replace_enrichments(self, results: Sequence[Enrichment], themes: Sequence[tuple[str, str]]) -> None:
+        """Swap in new enrichment rows for these articles (themes, summaries, data checks) in one transaction."""
+        ids = [r.article_id for r in results]
+        with self.transaction() as con:
+            load.upsert_themes(con, themes)
+            enrichment_store.replace_enrichments(con, results)
+            refresh_summaries(con, ids)
+            enforce(con, ids)
+
+    def check(self, article_ids: Sequence[str] | None = None) -> None:
+        """Run the declared data checks (for these articles, or all); raises DataCheckFailed."""
+        with self.connect(read_only=True) as con:
+            enforce(con, article_ids)
+
+    def _timeout(self, timeout: float | None) -> float:
+        return self.lock_timeout if timeout is None else timeout
