@@ -151,31 +151,33 @@ def query_cases(target: Path) -> dict[str, object]:
     """The dashboard's queries with representative arguments."""
     from datetime import date
 
-    from warehouse import queries as q
+    from warehouse.queries import drill, listings, pairs, series
+    from warehouse.queries.filters import Drill, Filters
     from warehouse.search import search
+    from warehouse.status import build_status
 
-    f, top = q.Filters(), "actor-0"
-    month = q.Drill(actor_id=top, start=date(2023, 3, 1), grain="month")
+    f, top = Filters(), "actor-0"
+    month = Drill(actor_id=top, start=date(2023, 3, 1), grain="month")
     return {
-        "overview": lambda: q.overview(target),
-        "filter_options": lambda: q.filter_options(target),
-        "article_totals week": lambda: q.article_totals(target, "week", f),
-        "top_actors": lambda: q.top_actors(target, f, 10),
-        "actor_series week top5": lambda: q.actor_series(target, "week", f, 5),
-        "actor_series day top5": lambda: q.actor_series(target, "day", f, 5),
-        "actor_series month kind+theme": lambda: q.actor_series(
-            target, "month", q.Filters(kinds=("person",), themes=("theme-1",)), 5
+        "overview": lambda: build_status(target, runs=1, rejected=20),
+        "filter_options": lambda: series.filter_options(target),
+        "article_totals week": lambda: series.article_totals(target, "week", f),
+        "top_actors": lambda: series.top_actors(target, f, 10),
+        "actor_series week top5": lambda: series.actor_series(target, "week", f, 5),
+        "actor_series day top5": lambda: series.actor_series(target, "day", f, 5),
+        "actor_series month kind+theme": lambda: series.actor_series(
+            target, "month", Filters(kinds=("person",), themes=("theme-1",)), 5
         ),
-        "theme_series week": lambda: q.theme_series(target, "week", f),
-        "actor_theme_matrix": lambda: q.actor_theme_matrix(target, f, 12),
-        "cooccurrence": lambda: q.cooccurrence(target, f, 12),
-        "drill_sentences month": lambda: q.drill_sentences(target, month, f, 100),
-        "articles_in_period": lambda: q.articles_in_period(
-            target, q.Drill(start=date(2023, 3, 6), grain="week"), f
+        "theme_series week": lambda: series.theme_series(target, "week", f),
+        "actor_theme_matrix": lambda: pairs.actor_theme_matrix(target, f, 12),
+        "cooccurrence": lambda: pairs.cooccurrence(target, f, 12),
+        "drill_sentences month": lambda: drill.drill_sentences(target, month, f, 100),
+        "articles_in_period": lambda: drill.articles_in_period(
+            target, Drill(start=date(2023, 3, 6), grain="week"), f
         ),
-        "article_detail": lambda: q.article_detail(target, "0000000000000010"),
-        "ingest_files": lambda: q.ingest_files(target, None, 500),
-        "discovered_actors": lambda: q.discovered_actors(target),
+        "article_detail": lambda: drill.article_detail(target, "0000000000000010"),
+        "ingest_files": lambda: listings.ingest_files(target, None, 500),
+        "discovered_actors": lambda: listings.discovered_actors(target),
         "search": lambda: search(target, "Lage angespannt", 50),
     }
 

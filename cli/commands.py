@@ -192,14 +192,14 @@ def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        info = wh_status.summary(settings.warehouse)
+        info = wh_status.build_status(settings.warehouse).as_dict()
     except (WarehouseMissing, WarehouseBusy) as exc:
         raise UserError(str(exc)) from None
     info["backlog"] = len(scan(settings.inbox)) if settings.inbox.exists() else 0
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
         return 0
-    print(wh_status.format_summary(info))
+    print(wh_status.format_status(info))
     return 0
 
 

@@ -1,15 +1,16 @@
-"""Optional password for the dashboard: env LAGEBILD_DASHBOARD_PASSWORD or secrets `dashboard_password`."""
+"""Optional password for the dashboard: Settings.dashboard_password or the Streamlit secret `dashboard_password`."""
 
 from __future__ import annotations
 
 import hmac
-import os
 
 import streamlit as st
 
+from dashboard import context
+
 
 def expected_password() -> str | None:
-    value = os.environ.get("LAGEBILD_DASHBOARD_PASSWORD")
+    value = context.settings().dashboard_password
     if value:
         return value
     try:

@@ -1,17 +1,26 @@
-"""Where the dashboard finds its data: settings from LAGEBILD_* variables, read on each run."""
+"""Where the dashboard finds its data: one `Settings`, built from the LAGEBILD_* variables once.
+
+`lagebild dashboard` starts Streamlit with those variables set, so the settings are built on the
+first run and reused; they are built anew only when the variables change (as between tests).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 
-from lagebild.settings import Settings
+from lagebild.settings import ENV_PREFIX, Settings
 from warehouse.db import change_stamp
 
-DEFAULT_REFRESH = 3.0
+
+@functools.lru_cache(maxsize=4)
+def _load(env: tuple[tuple[str, str], ...]) -> Settings:
+    return Settings.load(dict(env))
 
 
 def settings() -> Settings:
-    return Settings.load()
+    """The dashboard's settings (Settings.load of the current LAGEBILD_* variables)."""
+    return _load(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX))))
 
 
 def warehouse() -> str:
@@ -19,11 +28,8 @@ def warehouse() -> str:
 
 
 def refresh_seconds() -> float:
-    """Seconds between live refreshes (env LAGEBILD_DASHBOARD_REFRESH, 0 turns it off)."""
-    try:
-        return max(0.0, float(os.environ.get("LAGEBILD_DASHBOARD_REFRESH", DEFAULT_REFRESH)))
-    except ValueError:
-        return DEFAULT_REFRESH
+    """Seconds between live refreshes (Settings.dashboard_refresh; 0 turns them off)."""
+    return max(0.0, settings().dashboard_refresh)
 
 
 def stamp(target: str) -> tuple[int, ...]:

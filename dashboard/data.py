@@ -1,25 +1,126 @@
-"""Cached access to warehouse.queries: keyed on the warehouse file's stamp, short TTL as a backstop."""
+"""The dashboard's only cache: one `st.cache_data` per warehouse query, keyed on the warehouse's change stamp.
+
+Each function here answers one question for the warehouse in the settings. Its result is kept until
+a writer commits (the stamp changes) and at most TTL_SECONDS, as a backstop.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import context
-from warehouse import queries, search
+from warehouse import search as wh_search
+from warehouse.queries import drill, listings, pairs, series
+from warehouse.queries.filters import Drill, Filters
+from warehouse.status import Status, build_status
 
 TTL_SECONDS = 60
+ENTRIES = 64  # per query
+Stamp = tuple[int, ...]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=512)
-def _cached(name: str, target: str, stamp: tuple[int, ...], *args: Any) -> Any:
-    if name == "search":
-        return search.search(target, *args)
-    return getattr(queries, name)(target, *args)
+def _per_stamp(query: Callable[Concatenate[str, Stamp, P], R]) -> Callable[P, R]:
+    """Cache `query(warehouse, stamp, …)` and call it for the current warehouse and its stamp."""
+    cached = st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=ENTRIES)(query)
+
+    @functools.wraps(query)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        target = context.warehouse()
+        return cached(target, context.stamp(target), *args, **kwargs)
+
+    return call
 
 
-def get(name: str, *args: Any) -> Any:
-    """queries.<name>(warehouse, *args), cached until the warehouse changes."""
-    target = context.warehouse()
-    return _cached(name, target, context.stamp(target), *args)
+@_per_stamp
+def status(target: str, stamp: Stamp) -> Status:
+    """Counts, the last run and the 20 newest rejected files."""
+    return build_status(target, runs=1, rejected=20, timeout=15.0)
+
+
+@_per_stamp
+def filter_options(target: str, stamp: Stamp) -> dict[str, Any]:
+    return series.filter_options(target)
+
+
+@_per_stamp
+def article_totals(target: str, stamp: Stamp, grain: str, f: Filters) -> pd.DataFrame:
+    return series.article_totals(target, grain, f)
+
+
+@_per_stamp
+def month_only(target: str, stamp: Stamp, f: Filters) -> int:
+    return series.month_only(target, f)
+
+
+@_per_stamp
+def top_actors(target: str, stamp: Stamp, f: Filters, n: int) -> pd.DataFrame:
+    return series.top_actors(target, f, n)
+
+
+@_per_stamp
+def actor_series(target: str, stamp: Stamp, grain: str, f: Filters, top_n: int) -> pd.DataFrame:
+    return series.actor_series(target, grain, f, top_n)
+
+
+@_per_stamp
+def theme_series(target: str, stamp: Stamp, grain: str, f: Filters) -> pd.DataFrame:
+    return series.theme_series(target, grain, f)
+
+
+@_per_stamp
+def actor_theme_matrix(target: str, stamp: Stamp, f: Filters, top_n: int) -> pd.DataFrame:
+    return pairs.actor_theme_matrix(target, f, top_n)
+
+
+@_per_stamp
+def cooccurrence(target: str, stamp: Stamp, f: Filters, top_n: int) -> pd.DataFrame:
+    return pairs.cooccurrence(target, f, top_n)
+
+
+@_per_stamp
+def drill_sentences(target: str, stamp: Stamp, d: Drill, f: Filters, limit: int) -> pd.DataFrame:
+    return drill.drill_sentences(target, d, f, limit)
+
+
+@_per_stamp
+def articles_in_period(target: str, stamp: Stamp, d: Drill, f: Filters) -> pd.DataFrame:
+    return drill.articles_in_period(target, d, f)
+
+
+@_per_stamp
+def article_detail(target: str, stamp: Stamp, article_id: str) -> dict[str, Any] | None:
+    return drill.article_detail(target, article_id)
+
+
+@_per_stamp
+def recent_articles(target: str, stamp: Stamp, limit: int) -> pd.DataFrame:
+    return listings.recent_articles(target, limit)
+
+
+@_per_stamp
+def ingest_runs(target: str, stamp: Stamp, limit: int) -> pd.DataFrame:
+    return listings.ingest_runs(target, limit)
+
+
+@_per_stamp
+def ingest_files(target: str, stamp: Stamp, status: str | None, limit: int) -> pd.DataFrame:
+    return listings.ingest_files(target, status, limit)
+
+
+@_per_stamp
+def discovered_actors(target: str, stamp: Stamp) -> pd.DataFrame:
+    return listings.discovered_actors(target)
+
+
+@_per_stamp
+def search(target: str, stamp: Stamp, text: str, limit: int, duplicates: bool) -> tuple[pd.DataFrame, str]:
+    """Articles matching `text`, best first, and the method used ('fts' or 'ilike')."""
+    return wh_search.search(target, text, limit, duplicates)
+

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import MEASURES
-from warehouse.queries import Filters
+from warehouse.queries.filters import Filters
 
 GRAINS = ("day", "week", "month")
 

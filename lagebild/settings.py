@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ ENV_PREFIX = "LAGEBILD_"
 
 @dataclass(frozen=True)
 class Settings:
-    """Where Lagebild keeps its files and how the inbox is handled."""
+    """Where Lagebild keeps its files, how the inbox is handled and how the dashboard behaves."""
 
     data_dir: Path = Path("data")
     inbox: Path = Path("data/inbox")
@@ -30,6 +30,8 @@ class Settings:
     lock_timeout: float = 600.0  # how long a writer waits for a reader holding the warehouse
     spacy_model: str | None = None  # an installed spaCy pipeline for statistical NER (optional)
     task_runner: str | None = None  # None (in-process) or 'dask' / 'dask=ADDRESS'
+    dashboard_refresh: float = 3.0  # seconds between the dashboard's live refreshes (0 turns them off)
+    dashboard_password: str | None = field(default=None, repr=False)  # asked for when set (else none)
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, **flags: Any) -> Settings:

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.db import connect
-from warehouse.queries import READ_TIMEOUT
+from warehouse.queries.read import READ_TIMEOUT
 
 log = logging.getLogger(__name__)
 INDEX_SCHEMA = "fts_main_articles"

@@ -1,13 +1,40 @@
-"""Read-side summary for `lagebild status` and the dashboard overview."""
+"""The warehouse's status, built in one place for `lagebild status` and the dashboard overview."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from warehouse.db import connect
 
 COUNTED = ("articles", "actors", "mentions", "themes", "quotes")
+
+
+@dataclass(frozen=True)
+class Status:
+    """Counts, newest article, the latest runs and rejected files, read on one connection."""
+
+    counts: dict[str, int]  # rows of each table in COUNTED
+    duplicates: int  # articles that are syndicated copies (duplicate_of set)
+    rejected_total: int  # ingest_log rows with status 'rejected' (files and JSONL lines)
+    newest_article: date | None
+    runs: pd.DataFrame  # newest first
+    rejected: pd.DataFrame  # newest first: file, reason, line, at, destination
+    files: dict[str, int]  # file outcomes (status → files; JSONL lines not counted)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What `lagebild status --json` prints (without the inbox backlog)."""
+        return {
+            "counts": self.counts,
+            "newest_article": self.newest_article,
+            "runs": self.runs.to_dict("records"),
+            "rejected": self.rejected.to_dict("records"),
+            "files": self.files,
+        }
 
 
 def article_count(target: str | Path) -> int:
@@ -25,24 +52,26 @@ def _scalar(con: Any, sql: str) -> Any:
     return row[0] if row else None
 
 
-def summary(target: str | Path, recent: int = 5) -> dict[str, Any]:
-    """Counts, newest article date, last runs and rejected files."""
-    with connect(target, read_only=True) as con:
-        counts = {t: _scalar(con, f"SELECT count(*) FROM {t}") for t in COUNTED}  # table names are ours
+def build_status(target: str | Path, runs: int = 5, rejected: int = 50, timeout: float = 30.0) -> Status:
+    """The status of the warehouse: the `runs` latest runs and `rejected` latest rejected files."""
+    with connect(target, read_only=True, timeout=timeout) as con:
+        counts = {t: int(_scalar(con, f"SELECT count(*) FROM {t}")) for t in COUNTED}  # table names are ours
+        duplicates = _scalar(con, "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        rejected_total = _scalar(con, "SELECT count(*) FROM ingest_log WHERE status = 'rejected'")
         newest = _scalar(con, "SELECT max(published_date) FROM articles")
-        runs = con.execute(
+        run_rows = con.execute(
             """SELECT run_id, status, started_at, finished_at, files, loaded, duplicates, rejected, articles, message
-               FROM ingest_runs ORDER BY started_at DESC LIMIT ?""", [recent]).df()
-        rejected = con.execute(
+               FROM ingest_runs ORDER BY started_at DESC LIMIT ?""", [runs]).df()
+        rejected_rows = con.execute(
             """SELECT file, reason, line, "at", destination FROM ingest_log
-               WHERE status = 'rejected' ORDER BY "at" DESC LIMIT 50""").df()
+               WHERE status = 'rejected' ORDER BY "at" DESC LIMIT ?""", [rejected]).df()
         outcomes = dict(
             con.execute("SELECT status, count(*) FROM ingest_log WHERE line IS NULL GROUP BY ALL").fetchall())
-    return {"counts": counts, "newest_article": newest, "runs": runs.to_dict("records"),
-            "rejected": rejected.to_dict("records"), "files": outcomes}
+    return Status(counts, int(duplicates), int(rejected_total), newest, run_rows, rejected_rows, outcomes)
 
 
-def format_summary(info: dict[str, Any]) -> str:
+def format_status(info: dict[str, Any]) -> str:
+    """The text `lagebild status` prints, from `Status.as_dict()` plus `backlog`."""
     c = info["counts"]
     lines = [
         f"articles {c['articles']}, actors {c['actors']}, mentions {c['mentions']}, themes {c['themes']}, "

@@ -7,13 +7,13 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, data, state, widgets
-from warehouse.queries import Drill, Filters
+from warehouse.queries.filters import Drill, Filters
 
 DRILL_LIMIT = 100
 
 
 def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
-    series = data.get("actor_series", grain, f, top_n)
+    series = data.actor_series(grain, f, top_n)
     if series.empty:
         st.info("No mentions match these filters.")
         state.publish(url)
@@ -21,7 +21,7 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
     points = widgets.show_chart(
         charts.actor_lines(series, grain, measure), series, "actors_chart", f"actors_{grain}_{measure}"
     )
-    if grain != "month" and (n := data.get("month_only", f)):
+    if grain != "month" and (n := data.month_only(f)):
         st.caption(
             f"{n} articles dated only to their month are not drawn at {grain} granularity "
             "(never as if on the 1st); switch to month to include them."
@@ -33,7 +33,7 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
     if pick and pick.get("actor_id"):
         start = date.fromisoformat(pick["key"]) if pick.get("key") else None
         drill = Drill(actor_id=pick["actor_id"], start=start, grain=grain)
-        df = data.get("drill_sentences", drill, f, DRILL_LIMIT)
+        df = data.drill_sentences(drill, f, DRILL_LIMIT)
         name = series.loc[series["actor_id"] == pick["actor_id"], "name"]
         label = name.iloc[0] if len(name) else pick["actor_id"]
         when = " " + widgets.period_label(start, grain) if start else ""
@@ -50,7 +50,7 @@ def render() -> None:
     widgets.live_toggle()
     if not widgets.guard():
         return
-    opts = data.get("filter_options")
+    opts = data.filter_options()
     f = state.filters(opts)
     grain, measure = state.grain_and_measure()
     with st.sidebar:

@@ -61,7 +61,7 @@ def sidebar_tables(detail: dict[str, Any]) -> None:
 
 
 def reader(article_id: str) -> None:
-    detail = data.get("article_detail", article_id)
+    detail = data.article_detail(article_id)
     if detail is None:
         st.warning(f"No article with id {article_id!r}.")
         return
@@ -93,7 +93,7 @@ def render() -> None:
         return
     article_id = state.param("id")
     if not article_id:
-        recent = data.get("recent_articles", 50)
+        recent = data.recent_articles(50)
         if recent.empty:
             st.info("No articles yet.")
             return

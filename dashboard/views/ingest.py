@@ -13,18 +13,18 @@ STATUSES = ("all", "loaded", "duplicate", "rejected")
 def tables(status: str) -> None:
     st.metric("Inbox backlog", f"{backlog():,} files waiting")
     st.subheader("Recent runs")
-    runs = data.get("ingest_runs", 20)
+    runs = data.ingest_runs(20)
     if runs.empty:
         st.caption("No runs yet.")
     else:
         st.dataframe(runs, hide_index=True, width="stretch")
     st.subheader("Files")
-    files = data.get("ingest_files", None if status == "all" else status, 500)
+    files = data.ingest_files(None if status == "all" else status, 500)
     if files.empty:
         st.caption("No files recorded.")
     else:
         st.dataframe(files, hide_index=True, width="stretch")
-    rejected = data.get("ingest_files", "rejected", 200)
+    rejected = data.ingest_files("rejected", 200)
     st.subheader(f"Rejected ({len(rejected)})")
     if rejected.empty:
         st.caption("No rejected files.")

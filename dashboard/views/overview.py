@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, context, data, state, widgets
 from lagebild.inbox import scan
-from warehouse.queries import Drill, Filters
+from warehouse.queries.filters import Drill, Filters
+from warehouse.status import Status
+
+REJECTED_COLUMNS = ["file", "line", "reason", "at", "destination"]
 
 
 def backlog() -> int:
@@ -18,21 +20,21 @@ def backlog() -> int:
     return len(scan(inbox)) if inbox.exists() else 0
 
 
-def metrics(info: dict[str, Any]) -> None:
-    stories = int(info["articles"]) - int(info["duplicates"])
+def metrics(info: Status) -> None:
+    articles, duplicates = info.counts["articles"], info.duplicates
     row = st.columns(4)
     row[0].metric(
         "Articles",
-        f"{int(info['articles']):,}",
-        help=f"{stories:,} stories; {int(info['duplicates']):,} syndicated copies",
+        f"{articles:,}",
+        help=f"{articles - duplicates:,} stories; {duplicates:,} syndicated copies",
     )
-    row[1].metric("Actors", f"{int(info['actors']):,}")
-    row[2].metric("Mentions", f"{int(info['mentions']):,}")
-    row[3].metric("Themes", f"{int(info['themes']):,}")
+    row[1].metric("Actors", f"{info.counts['actors']:,}")
+    row[2].metric("Mentions", f"{info.counts['mentions']:,}")
+    row[3].metric("Themes", f"{info.counts['themes']:,}")
     row = st.columns(4)
-    newest = info["newest"]
+    newest = info.newest_article
     row[0].metric("Newest article", "–" if pd.isna(newest) else pd.Timestamp(newest).strftime("%d.%m.%Y"))
-    run = info["last_run"]
+    run = info.runs.iloc[0].to_dict() if not info.runs.empty else None
     status = run["status"] if run else "none yet"
     row[1].metric(
         "Last ingest run",
@@ -43,23 +45,22 @@ def metrics(info: dict[str, Any]) -> None:
         f"{run['duplicates']} duplicate, {run['rejected']} rejected",
     )
     row[2].metric("Inbox backlog", f"{backlog():,} files")
-    row[3].metric("Rejected files", f"{int(info['rejected']):,}")
+    row[3].metric("Rejected files", f"{info.rejected_total:,}")
 
 
-def rejected(info: dict[str, Any]) -> None:
-    frame = info["rejected_files"]
-    if frame.empty:
+def rejected(info: Status) -> None:
+    if info.rejected.empty:
         return
-    with st.expander(f"Rejected files ({int(info['rejected'])})", expanded=False):
-        st.dataframe(frame, hide_index=True, width="stretch")
+    with st.expander(f"Rejected files ({info.rejected_total})", expanded=False):
+        st.dataframe(info.rejected[REJECTED_COLUMNS], hide_index=True, width="stretch")
         st.page_link("pages/ingest.py", label="All outcomes on the Ingest page", icon=":material/inbox:")
 
 
 def body(grain: str) -> None:
-    info = data.get("overview")
+    info = data.status()
     metrics(info)
     rejected(info)
-    if int(info["articles"]) == 0:
+    if info.counts["articles"] == 0:
         st.info(
             "The warehouse is empty. Drop .txt or .jsonl articles into the inbox "
             "(or upload them on the Ingest page); they appear here within seconds."
@@ -68,17 +69,17 @@ def body(grain: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Articles over time")
-        totals = data.get("article_totals", grain, Filters())
+        totals = data.article_totals(grain, Filters())
         points = widgets.show_chart(charts.articles_bars(totals, grain), totals, "ov_articles", "articles")
-        if grain != "month" and (n := data.get("month_only", Filters())):
+        if grain != "month" and (n := data.month_only(Filters())):
             st.caption(f"{n} articles dated only to their month are counted at month granularity only.")
     with right:
         st.subheader("Most mentioned actors")
-        top = data.get("top_actors", Filters(), 10)
+        top = data.top_actors(Filters(), 10)
         actor_points = widgets.show_chart(charts.top_actor_bars(top), top, "ov_actors", "top_actors")
     drill(points, actor_points, grain)
     st.subheader("Newest articles")
-    recent = data.get("recent_articles", 10)
+    recent = data.recent_articles(10)
     widgets.table(recent)
     widgets.reader_picker(recent, "ov_recent")
 
@@ -86,13 +87,13 @@ def body(grain: str) -> None:
 def drill(points: list[dict], actor_points: list[dict], grain: str) -> None:
     if points:
         start = date.fromisoformat(points[0]["key"])
-        found = data.get("articles_in_period", Drill(start=start, grain=grain), Filters())
+        found = data.articles_in_period(Drill(start=start, grain=grain), Filters())
         st.markdown(f"#### Drill-down: articles {widgets.period_label(start, grain)}")
         widgets.table(found)
         widgets.reader_picker(found, "ov_drill_articles")
     if actor_points:
         aid = actor_points[0]["actor_id"]
-        df = data.get("drill_sentences", Drill(actor_id=aid), Filters(), 60)
+        df = data.drill_sentences(Drill(actor_id=aid), Filters(), 60)
         widgets.show_sentences(df, f"mentions of {aid}", 60)
 
 

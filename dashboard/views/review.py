@@ -78,7 +78,7 @@ def render() -> None:
     )
     if not widgets.guard():
         return
-    found = data.get("discovered_actors")
+    found = data.discovered_actors()
     reprocess_button()
     if found.empty:
         st.info("No discovered actors.")
@@ -86,6 +86,6 @@ def render() -> None:
     st.dataframe(found, hide_index=True, width="stretch")
     labels = dict(zip(found["actor_id"], found["name"], strict=False))
     pick = st.selectbox("Actor to review", list(labels), format_func=lambda a: labels[a])
-    opts = data.get("filter_options")["actors"]
+    opts = data.filter_options()["actors"]
     registry = opts[opts["origin"] == "registry"]
     actions(found[found["actor_id"] == pick].iloc[0], registry, context.settings().overlay)

@@ -12,7 +12,7 @@ LIMIT = 50
 
 
 def results(query: str, dups: bool) -> None:
-    found, method = data.get("search", query, LIMIT, dups)
+    found, method = data.search(query, LIMIT, dups)
     how = (
         "full-text index, German stemming"
         if method == "fts"

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import charts, data, state, widgets
-from warehouse.queries import Drill, Filters
+from warehouse.queries.filters import Drill, Filters
 
 MODES = {"absolute": "Stacked (articles)", "share": "Share", "stream": "Streamgraph"}
 DRILL_LIMIT = 80
@@ -19,21 +19,20 @@ def label(series, theme_id: str) -> str:
 
 
 def timeline(f: Filters, grain: str, mode: str) -> None:
-    series = data.get("theme_series", grain, f)
+    series = data.theme_series(grain, f)
     if series.empty:
         st.info("No themes match these filters.")
         return
     points = widgets.show_chart(
         charts.theme_areas(series, grain, mode), series, "themes_chart", f"themes_{grain}_{mode}"
     )
-    if grain != "month" and (n := data.get("month_only", f)):
+    if grain != "month" and (n := data.month_only(f)):
         st.caption(f"{n} articles dated only to their month appear at month granularity only.")
     pick = widgets.remember_pick("themes", points, None)
     if pick and pick.get("theme_id"):
         start = date.fromisoformat(pick["key"])
-        df = data.get(
-            "drill_sentences", Drill(theme_id=pick["theme_id"], start=start, grain=grain), f, DRILL_LIMIT
-        )
+        drill = Drill(theme_id=pick["theme_id"], start=start, grain=grain)
+        df = data.drill_sentences(drill, f, DRILL_LIMIT)
         widgets.show_sentences(
             df, f"{label(series, pick['theme_id'])} {widgets.period_label(start, grain)}", DRILL_LIMIT
         )
@@ -43,7 +42,7 @@ def matrices(f: Filters, top_n: int) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Actor × theme")
-        at = data.get("actor_theme_matrix", f, top_n)
+        at = data.actor_theme_matrix(f, top_n)
         p1 = (
             widgets.show_chart(charts.actor_theme_heatmap(at), at, "actor_theme", "actor_theme")
             if not at.empty
@@ -51,7 +50,7 @@ def matrices(f: Filters, top_n: int) -> None:
         )
     with right:
         st.subheader("Co-occurrence")
-        co = data.get("cooccurrence", f, top_n)
+        co = data.cooccurrence(f, top_n)
         p2 = (
             widgets.show_chart(charts.cooccurrence_heatmap(co), co, "cooc", "cooccurrence")
             if not co.empty
@@ -60,15 +59,13 @@ def matrices(f: Filters, top_n: int) -> None:
     st.caption("Counts are articles in the selected period; click a cell for the sentences behind it.")
     pick = widgets.remember_pick("actor_theme", p1, None)
     if pick and pick.get("actor_id"):
-        df = data.get(
-            "drill_sentences", Drill(actor_id=pick["actor_id"], theme_id=pick["theme_id"]), f, DRILL_LIMIT
-        )
+        drill = Drill(actor_id=pick["actor_id"], theme_id=pick["theme_id"])
+        df = data.drill_sentences(drill, f, DRILL_LIMIT)
         widgets.show_sentences(df, f"{pick['actor_id']} × {pick['theme_id']}", DRILL_LIMIT)
     pair = widgets.remember_pick("cooc", p2, None)
     if pair and pair.get("actor_a"):
-        df = data.get(
-            "drill_sentences", Drill(actor_id=pair["actor_a"], other_id=pair["actor_b"]), f, DRILL_LIMIT
-        )
+        drill = Drill(actor_id=pair["actor_a"], other_id=pair["actor_b"])
+        df = data.drill_sentences(drill, f, DRILL_LIMIT)
         widgets.show_sentences(df, f"{pair['actor_a']} with {pair['actor_b']}", DRILL_LIMIT)
 
 
@@ -83,7 +80,7 @@ def render() -> None:
     widgets.live_toggle()
     if not widgets.guard():
         return
-    opts = data.get("filter_options")
+    opts = data.filter_options()
     f = state.filters(opts)
     cols = st.columns(2)
     with cols[0]:

@@ -22,6 +22,7 @@ from warehouse.load import (
     insert_run,
     upsert_themes,
 )
+from warehouse.summaries import refresh_summaries
 
 ACTORS = {
     "Russland": Actor("country-ru", "Russland", "country", "RU"),
@@ -129,6 +130,7 @@ def build_warehouse(path: Path) -> Path:
         rows = article_rows([a for a, _ in pairs], {dup.article_id: copy.article_id}, "run-1", {}, now)
         insert_rows(con, "articles", rows, ARTICLE_COLUMNS)
         insert_enrichments(con, [_enrich(a, t) for a, t in pairs])
+        refresh_summaries(con)  # as the load step does in its transaction
         insert_run(
             con, RunRow("run-1", None, now, "completed", files=14, loaded=13, rejected=1, articles=13), now
         )

@@ -1,0 +1,56 @@
+"""Cross tables of the top actors: actor × theme and actor × actor (co-occurrence), from the raw tables."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from warehouse.queries.filters import Filters, mention_from
+from warehouse.queries.read import frame
+from warehouse.queries.series import top_actors
+
+
+def _top_pairs(target: str | Path, f: Filters, top_n: int) -> tuple[str, list[Any]]:
+    """CTE `pa`: distinct (article, actor) pairs of the chosen or top actors under the filters."""
+    chosen = f.actors or tuple(top_actors(target, f, top_n)["actor_id"])
+    if not chosen:
+        return (
+            "pa AS (SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS actor_id, NULL::VARCHAR AS name "
+            "WHERE false)",
+            [],
+        )
+    base, params = mention_from(replace(f, actors=tuple(chosen)), None)
+    return f"pa AS (SELECT DISTINCT m.article_id, m.actor_id, a.name {base})", params
+
+
+def actor_theme_matrix(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFrame:
+    """Articles per (actor, theme) for the top actors: actor_id, name, theme_id, label, articles."""
+    cte, params = _top_pairs(target, f, top_n)
+    theme_sql, tp = ("", [])
+    if f.themes:
+        theme_sql, tp = "WHERE list_contains(?, t.theme_id)", [list(f.themes)]
+    return frame(
+        target,
+        f"""WITH {cte}
+        SELECT pa.actor_id, pa.name, t.theme_id, th.label, count(*) AS articles
+        FROM pa JOIN article_themes t USING (article_id) JOIN themes th USING (theme_id) {theme_sql}
+        GROUP BY ALL ORDER BY name, label""",
+        params + tp,
+    )
+
+
+def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFrame:
+    """Articles in which two of the top actors both appear: actor_a, name_a, actor_b, name_b, articles."""
+    cte, params = _top_pairs(target, f, top_n)
+    return frame(
+        target,
+        f"""WITH {cte}
+        SELECT x.actor_id AS actor_a, x.name AS name_a, y.actor_id AS actor_b, y.name AS name_b,
+               count(*) AS articles
+        FROM pa x JOIN pa y ON x.article_id = y.article_id AND x.actor_id <> y.actor_id
+        GROUP BY ALL ORDER BY articles DESC, actor_a, actor_b""",
+        params,
+    )

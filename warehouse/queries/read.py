@@ -1,0 +1,23 @@
+"""Short read-only connections: open, run the statements, close, so a writer waits one query at most."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from warehouse.db import connect
+
+READ_TIMEOUT = 15.0
+
+
+def frames(target: str | Path, *statements: tuple[str, Sequence[Any]]) -> list[pd.DataFrame]:
+    """Run several statements on one short read-only connection."""
+    with connect(target, read_only=True, timeout=READ_TIMEOUT) as con:
+        return [con.execute(sql, list(params)).df() for sql, params in statements]
+
+
+def frame(target: str | Path, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    return frames(target, (sql, params))[0]

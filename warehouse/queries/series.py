@@ -1,0 +1,155 @@
+"""Counts over time and the most mentioned actors.
+
+Each question is answered from one place. The daily summary tables (`actor_day`, `article_day`,
+migration 003, kept by the load step and by reprocessing in their transactions) answer the filter
+options, the stories per bucket and, when no role or theme filter is set, the top actors and their
+series. Role and theme filters concern single mentions and articles, which only the raw tables
+hold, so those questions, the month-only count and the theme series read the raw tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from warehouse.queries.filters import (
+    Filters,
+    actor_day_where,
+    bucket,
+    day_where,
+    mention_from,
+    mention_where,
+    story_where,
+)
+from warehouse.queries.read import frame, frames
+
+SERIES_COLUMNS = ["bucket", "actor_id", "name", "mentions", "articles", "total", "share", "per_1000"]
+
+
+def filter_options(target: str | Path) -> dict[str, Any]:
+    """Values the filter widgets offer: kinds, countries, roles, themes, actors, date range."""
+    actors, themes, roles, span = frames(
+        target,
+        (
+            """SELECT a.actor_id, a.name, a.kind, a.country, a.origin, coalesce(c.n, 0) AS mentions
+            FROM actors a LEFT JOIN (SELECT actor_id, sum(mentions) AS n FROM actor_day GROUP BY ALL) c
+            USING (actor_id) ORDER BY mentions DESC, name""",
+            [],
+        ),
+        ("SELECT theme_id, label FROM themes ORDER BY label", []),
+        ("SELECT DISTINCT role FROM mentions WHERE role IS NOT NULL ORDER BY role", []),
+        ("SELECT min(published_date) AS first, max(published_date) AS last FROM articles", []),
+    )
+    return {
+        "actors": actors,
+        "themes": themes,
+        "roles": roles["role"].tolist(),
+        "kinds": sorted(actors["kind"].dropna().unique().tolist()),
+        "countries": sorted(actors["country"].dropna().unique().tolist()),
+        "first": span["first"].iloc[0],
+        "last": span["last"].iloc[0],
+    }
+
+
+def article_totals(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
+    """Stories per bucket (the denominator for shares), ignoring actor and theme filters."""
+    dw, dp = day_where(f, grain)
+    return frame(
+        target,
+        f"SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total "
+        f"FROM article_day d WHERE {dw} GROUP BY ALL ORDER BY bucket",
+        dp,
+    )
+
+
+def month_only(target: str | Path, f: Filters) -> int:
+    """Stories in range (and of the chosen themes) known only to their month: left out at day/week."""
+    sw, sp = story_where(f)
+    df = frame(
+        target, f"SELECT count(*) AS n FROM articles ar WHERE {sw} AND ar.date_precision = 'month'", sp
+    )
+    return int(df["n"].iloc[0])
+
+
+def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
+    """The most mentioned actors under the filters: actor_id, name, kind, mentions, articles."""
+    if f.needs_mentions:
+        base, params = mention_from(f, None)
+        sql = f"""SELECT m.actor_id, a.name, a.kind, count(*) AS mentions,
+                         count(DISTINCT m.article_id) AS articles {base}
+                  GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
+        return frame(target, sql, [*params, n])
+    dw, dp = day_where(f)
+    aw, ap = actor_day_where(f)
+    sql = f"""SELECT d.actor_id, a.name, a.kind, sum(d.mentions)::BIGINT AS mentions,
+                     sum(d.articles)::BIGINT AS articles FROM actor_day d JOIN actors a USING (actor_id)
+              WHERE {dw} AND {aw} GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
+    return frame(target, sql, [*dp, *ap, n])
+
+
+def actor_series(target: str | Path, grain: str, f: Filters, top_n: int = 5) -> pd.DataFrame:
+    """Per bucket and actor: mentions, articles, share of articles, mentions per 1,000 articles.
+
+    The chosen actors (`f.actors`) or else the `top_n` most mentioned under the filters.
+    """
+    if not f.actors:
+        chosen = tuple(top_actors(target, f, top_n)["actor_id"])
+        if not chosen:
+            return pd.DataFrame(columns=SERIES_COLUMNS)
+        f = replace(f, actors=chosen)
+    if f.needs_mentions:
+        return _mention_series(target, grain, f)
+    return _daily_series(target, grain, f)
+
+
+def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
+    """actor_series from the daily summaries (no role or theme filter)."""
+    dw, dp = day_where(f, grain)
+    aw, ap = actor_day_where(f)
+    sql = f"""WITH s AS (SELECT {bucket(grain, 'd')} AS bucket, d.actor_id, a.name,
+                                sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+                         FROM actor_day d JOIN actors a USING (actor_id) WHERE {dw} AND {aw} GROUP BY ALL),
+                   t AS (SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total
+                         FROM article_day d WHERE {dw} GROUP BY ALL)
+              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
+              FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
+    return frame(target, sql, dp + ap + dp)
+
+
+def _mention_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
+    """actor_series from the mention rows (a role or theme filter is set)."""
+    base, params = mention_from(f, grain)
+    sw, sp = story_where(f, grain, themes=False)
+    sql = f"""WITH s AS (SELECT {bucket(grain)} AS bucket, m.actor_id, a.name, count(*) AS mentions,
+                                count(DISTINCT m.article_id) AS articles {base} GROUP BY ALL),
+                   t AS (SELECT {bucket(grain)} AS bucket, count(*) AS total FROM articles ar WHERE {sw}
+                         GROUP BY ALL)
+              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
+              FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
+    return frame(target, sql, params + sp)
+
+
+def theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
+    """Per bucket and theme: articles carrying the theme and their share of the bucket's stories."""
+    sw, sp = story_where(f, grain, themes=False)
+    extra, ep = "", []
+    if f.themes:
+        extra, ep = " AND list_contains(?, t.theme_id)", [list(f.themes)]
+    if f.actors or f.kinds or f.countries or f.roles:
+        mw, mp = mention_where(f)
+        extra += (
+            f" AND ar.article_id IN (SELECT m.article_id FROM mentions m JOIN actors a USING (actor_id)"
+            f" WHERE {mw})"
+        )
+        ep += mp
+    sql = f"""WITH s AS (SELECT {bucket(grain)} AS bucket, t.theme_id, th.label, count(*) AS articles
+        FROM article_themes t JOIN articles ar USING (article_id) JOIN themes th USING (theme_id)
+                         WHERE {sw}{extra} GROUP BY ALL),
+                   n AS (SELECT {bucket(grain)} AS bucket, count(*) AS total FROM articles ar WHERE {sw}
+                         GROUP BY ALL)
+              SELECT s.*, n.total, s.articles / n.total AS share FROM s JOIN n USING (bucket)
+              ORDER BY bucket, label"""
+    return frame(target, sql, sp + ep + sp)
