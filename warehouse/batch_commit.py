@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 
 from lagebild import faults
-from lagebild.article import Article
+from lagebild.article import Article, first_occurrences
 from lagebild.enrich.model import Enrichment
 from warehouse import load
 from warehouse.data_checks import enforce
@@ -83,7 +83,7 @@ def commit_batch(con: duckdb.DuckDBPyConnection, batch: BatchRows) -> int:
     """
     by_id = {e.article_id: e for e in batch.enrichments}
     existing = load.existing_articles(con, [a.article_id for a in batch.articles])
-    fresh = [a for a in first_occurrences(batch.articles, set(existing)) if a.article_id in by_id]
+    fresh = [a for a in first_occurrences(batch.articles, skip=existing) if a.article_id in by_id]
     found = {a.article_id for a in fresh}
     if found != batch.new_ids:
         raise BatchPlanOutdated(
@@ -102,16 +102,6 @@ def commit_batch(con: duckdb.DuckDBPyConnection, batch: BatchRows) -> int:
     enforce(con, [a.article_id for a in fresh])
     faults.point("in_transaction")
     return len(fresh)
-
-
-def first_occurrences(articles: Sequence[Article], existing: set[str]) -> list[Article]:
-    """The first article of each id not already stored, in order."""
-    seen, out = set(existing), []
-    for a in articles:
-        if a.article_id not in seen:
-            seen.add(a.article_id)
-            out.append(a)
-    return out
 
 
 def finished(run: RunRow, log: Sequence[LogRow], articles: int) -> RunRow:

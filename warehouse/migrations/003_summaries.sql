@@ -18,3 +18,13 @@ CREATE TABLE article_day (
     articles       BIGINT NOT NULL,
     mentions       BIGINT NOT NULL
 );
+
+-- a warehouse migrated from an earlier version already holds articles: fill the tables for them
+INSERT INTO actor_day
+SELECT ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL, m.actor_id, count(*), count(DISTINCT m.article_id)
+FROM mentions m JOIN articles ar USING (article_id) GROUP BY ALL;
+
+INSERT INTO article_day
+SELECT ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL, count(*),
+       sum((SELECT count(*) FROM mentions m WHERE m.article_id = ar.article_id))
+FROM articles ar GROUP BY ALL;

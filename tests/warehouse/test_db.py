@@ -1,0 +1,85 @@
+"""warehouse/db.py: connections that wait for another process's lock, and the one transaction block."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.db import WarehouseBusy, WarehouseMissing, connect, initialise, transaction
+
+HOLD = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
+        "time.sleep(float(sys.argv[2])); c.close(); print('released', flush=True); time.sleep(30)")
+
+
+def hold_read_write(path: Path, seconds: float) -> subprocess.Popen:
+    """A real second process holding the file open read-write for `seconds`."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    path = tmp_path / "lagebild.duckdb"
+    initialise(path)
+    return path
+
+
+def test_a_reader_waits_for_a_writer_process_and_reads_after_it_lets_go(db_file: Path):
+    holder = hold_read_write(db_file, 2.0)
+    try:
+        started = time.monotonic()
+        with connect(db_file, read_only=True, timeout=30) as con:
+            waited = time.monotonic() - started
+            assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "released"
+        assert waited >= 1.0
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_with_a_short_timeout_the_reader_gets_warehouse_busy(db_file: Path):
+    holder = hold_read_write(db_file, 30.0)
+    try:
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusy, match="locked by another process"), connect(db_file, read_only=True,
+                                                                                    timeout=0.5):
+            pass
+        assert 0.5 <= time.monotonic() - started < 5
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_reading_a_missing_warehouse_says_how_to_create_it(tmp_path: Path):
+    with pytest.raises(WarehouseMissing, match="lagebild ingest"), connect(tmp_path / "none.duckdb", read_only=True):
+        pass
+
+
+@pytest.mark.parametrize("error", [ValueError("bad row"), KeyboardInterrupt()])
+def test_an_exception_inside_a_transaction_leaves_nothing(db_file: Path, error: BaseException):
+    with connect(db_file) as con:
+        with pytest.raises(type(error)), transaction(con):
+            con.execute("INSERT INTO themes VALUES ('t', 'T')")
+            con.execute("INSERT INTO actors VALUES ('a', 'A', 'person', NULL, 'registry', NULL)")
+            raise error
+        assert con.execute("SELECT count(*) FROM themes").fetchone() == (0,)
+        with transaction(con):  # the connection is usable again
+            con.execute("INSERT INTO themes VALUES ('t', 'T')")
+    with duckdb.connect(str(db_file), read_only=True) as con:
+        assert con.execute("SELECT * FROM themes").fetchall() == [("t", "T")]
+        assert con.execute("SELECT count(*) FROM actors").fetchone() == (0,)
+
+
+def test_a_failing_statement_rolls_back_the_statements_before_it(db_file: Path):
+    with connect(db_file) as con:
+        with pytest.raises(duckdb.ConstraintException), transaction(con):
+            con.execute("INSERT INTO themes VALUES ('t', 'T')")
+            con.execute("INSERT INTO themes VALUES ('t', 'again')")
+        assert con.execute("SELECT count(*) FROM themes").fetchone() == (0,)

@@ -1,0 +1,67 @@
+"""warehouse/schema.py: a warehouse left at any earlier schema version migrates to the latest with its data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse.schema import current_version, latest_version, migrate, migrations
+
+VERSIONS = [m.version for m in migrations()]
+
+
+def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """A run, a logged file, an article with an actor, a mention, a sentence and a theme (all in 001);
+    later tables get a row of their own once they exist."""
+    con.execute("""INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file,
+                   word_count, ingested_at, run_id, enrich_version)
+                   VALUES ('a1', DATE '2022-01-19', 'day', 'Titel', 'Titel\n\nScholz traf Macron.', 'a.txt',
+                           4, TIMESTAMP '2022-01-20 10:00', 'r1', 'v1')""")
+    con.execute("INSERT INTO actors VALUES ('scholz', 'Olaf Scholz', 'person', 'DE', 'registry', NULL)")
+    con.execute("INSERT INTO mentions VALUES ('a1', 'scholz', 'Scholz', 0, 7, 13, 'surname', NULL, false)")
+    con.execute("INSERT INTO sentences VALUES ('a1', 0, 7, 27)")
+    con.execute("INSERT INTO themes VALUES ('diplomatie', 'Diplomatie')")
+    con.execute("INSERT INTO article_themes VALUES ('a1', 'diplomatie', 1.5, ['traf'])")
+    con.execute("INSERT INTO ingest_runs (run_id, started_at, status, files, loaded, articles) "
+                "VALUES ('r1', TIMESTAMP '2022-01-20 10:00', 'completed', 1, 1, 1)")
+    con.execute("""INSERT INTO ingest_log (file, sha256, status, "at", run_id, article_id, destination)
+                   VALUES ('a.txt', 'ff', 'loaded', TIMESTAMP '2022-01-20 10:00', 'r1', 'a1', '/archive/a.txt')""")
+    if version >= 3:
+        con.execute("INSERT INTO actor_day VALUES (DATE '2022-01-19', 'day', false, 'scholz', 1, 1)")
+        con.execute("INSERT INTO article_day VALUES (DATE '2022-01-19', 'day', false, 1, 1)")
+    if version >= 4:
+        con.execute("INSERT INTO article_signatures VALUES ('a1', 'v1', [1, 2, 3])")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its_rows(tmp_path: Path,
+                                                                                      version: int):
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        assert migrate(con, upto=version) == VERSIONS[:VERSIONS.index(version) + 1]
+        assert current_version(con) == version
+        rows_valid_at(con, version)
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        assert migrate(con) == [v for v in VERSIONS if v > version]
+        assert current_version(con) == latest_version()
+        assert migrate(con) == []
+        assert con.execute("SELECT name, surface, sentence_text FROM mention_sentences").fetchall() == [
+            ("Olaf Scholz", "Scholz", "Scholz traf Macron.")]
+        assert con.execute("SELECT theme_id, articles FROM themes_per_day").fetchall() == [("diplomatie", 1)]
+        assert con.execute("SELECT status, loaded FROM ingest_runs").fetchall() == [("completed", 1)]
+        assert con.execute("SELECT file, destination FROM ingest_log").fetchall() == [("a.txt", "/archive/a.txt")]
+        # the summary tables hold the stored rows, whether they were kept since 003 or filled by it
+        assert con.execute("SELECT actor_id, mentions, articles FROM actor_day").fetchall() == [("scholz", 1, 1)]
+        assert con.execute("SELECT articles, mentions FROM article_day").fetchall() == [(1, 1)]
+
+
+def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        migrate(con, upto=1)
+        con.execute("CREATE TABLE actor_day (x INTEGER)")  # migration 003 cannot create it now
+        with pytest.raises(duckdb.CatalogException):
+            migrate(con)
+        assert current_version(con) == 2
+        assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'article_day'"
+                           ).fetchone()[0] == 0
