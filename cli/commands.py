@@ -38,20 +38,20 @@ def _prepare(settings: Settings) -> None:
 def batch_runner(settings: Settings, refresher: IndexRefresher | None = None):
     """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock.
 
-    The flow's task runner is chosen here, at run time: in process, or Dask (`--task-runner dask[=ADDRESS]`).
+    Enrichment runs in process, on a process pool (`--enrich-workers N`) or on Dask (`--task-runner
+    dask[=ADDRESS]`); a wrong --task-runner or an unreachable scheduler fails here, before any batch.
     """
+    from flows import enrich_executor
     from flows.ingest import ingest_files
-    from flows.task_runners import TaskRunnerError, task_runner_for
 
     try:
-        runner = task_runner_for(settings.task_runner)
-    except TaskRunnerError as exc:
+        enrich_executor.start(settings)
+    except enrich_executor.TaskRunnerError as exc:
         raise UserError(str(exc)) from None
-    flow = ingest_files.with_options(task_runner=runner) if runner is not None else ingest_files
 
     def run(paths: list[str]):
         with inbox_lock(settings):
-            report = flow(storable_paths(settings.inbox, paths), settings)
+            report = ingest_files(storable_paths(settings.inbox, paths), settings)
         return refresher.note(report) if refresher is not None else report
 
     return run

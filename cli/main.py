@@ -28,7 +28,10 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _ingest_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, help="files per flow run (env LAGEBILD_BATCH_SIZE, default 1000)")
     p.add_argument("--max-file-mb", type=float, help="size limit of .txt files (env LAGEBILD_MAX_FILE_MB, default 5)")
-    p.add_argument("--task-runner", help="'dask' or 'dask=ADDRESS' to enrich on a Dask cluster (default: in process)")
+    p.add_argument("--enrich-workers", type=int, help="worker processes that enrich each batch, kept while the "
+                   "command runs (env LAGEBILD_ENRICH_WORKERS, default 1: in process)")
+    p.add_argument("--task-runner", help="'dask' (a local cluster) or 'dask=ADDRESS' to enrich on a Dask cluster "
+                   "instead of --enrich-workers (default: in process)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     flags = {k: getattr(args, k, None) for k in ("data_dir", "inbox", "warehouse", "batch_size", "max_file_mb",
-                                                   "task_runner")}
+                                                   "enrich_workers", "task_runner")}
     flags["settle_seconds"] = getattr(args, "settle", None)
     flags["rescan_seconds"] = getattr(args, "rescan", None)
     return Settings.load(**flags)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -189,39 +187,3 @@ def _canary(enrich_fn) -> None:
     except Exception as exc:
         raise RuntimeError(f"enrichment fails for every article, even a plain probe text ({type(exc).__name__}: "
                            f"{exc}); the files stay in the inbox") from exc
-
-
-MIN_PER_WORKER = 8  # below this many articles per worker a batch is enriched in this process
-_pools: dict[tuple[Settings, int], ProcessPoolExecutor] = {}
-_worker_settings: list[Settings] = []
-
-
-def enrich_pooled(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
-    """Enrich in this process, or split in order across `settings.enrich_workers` processes."""
-    from lagebild.resources import enrich_with_defaults
-
-    workers = settings.enrich_workers
-    if workers <= 1 or len(articles) < workers * MIN_PER_WORKER:
-        return enrich_with_defaults(settings, articles)
-    key = (settings, workers)
-    if key not in _pools:
-        _pools[key] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=_start_worker, initargs=(settings,))
-    step = -(-len(articles) // (workers * 2))  # two chunks per worker even out uneven texts
-    chunks = [list(articles[i : i + step]) for i in range(0, len(articles), step)]
-    return [e for part in _pools[key].map(_enrich_chunk, chunks) for e in part]
-
-
-def _start_worker(settings: Settings) -> None:
-    """Load the resources and build the spaCy pipeline once, when the worker starts."""
-    from lagebild.enrich.pipeline import get_pipeline
-    from lagebild.resources import resources_for
-
-    _worker_settings.append(settings)
-    get_pipeline(resources_for(settings))
-
-
-def _enrich_chunk(articles: list[Article]) -> list[Enrichment]:
-    from lagebild.resources import enrich_with_defaults
-
-    return enrich_with_defaults(_worker_settings[0], articles)

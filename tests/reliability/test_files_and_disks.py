@@ -205,31 +205,31 @@ def test_two_identical_files_in_one_batch_are_one_loaded_and_one_duplicate(setti
 
 def test_enrichment_broken_for_every_article_keeps_the_files_waiting(settings, monkeypatch):
     """A broken model or registry is not the files' fault: the run fails, nothing is rejected."""
-    from flows import batch
+    from flows import enrich_executor
 
     paths = [write(settings, f"e{i}.txt", 60 + i) for i in range(3)]
 
     def broken(_settings, _articles):
         raise RuntimeError("registry missing")
 
-    monkeypatch.setattr(batch, "enrich_pooled", broken)
+    monkeypatch.setattr(enrich_executor, "enrich_in_order", broken)
     with pytest.raises(RuntimeError, match="every article"):
         ingest(settings, paths)
     assert all(p.exists() for p in paths) and not list(settings.rejected.iterdir())
 
 
 def test_enrichment_failing_for_one_article_rejects_only_that_file(settings, monkeypatch):
-    from flows import batch
+    from flows import enrich_executor
 
     paths = [write(settings, f"f{i}.txt", 70 + i) for i in range(3)]
-    original = batch.enrich_pooled
+    original = enrich_executor.enrich_in_order
 
     def picky(s, articles):
         if any("Nummer 71" in a.body for a in articles):
             raise ValueError("text the model cannot take")
         return original(s, articles)
 
-    monkeypatch.setattr(batch, "enrich_pooled", picky)
+    monkeypatch.setattr(enrich_executor, "enrich_in_order", picky)
     report = ingest(settings, paths)
     assert (report.loaded, report.rejected) == (2, 1)
     assert "enrichment failed: ValueError" in (settings.rejected / "f1.txt.reason.txt").read_text(encoding="utf-8")

@@ -1,0 +1,169 @@
+"""Parallel enrichment: one executor enriches a batch in chunks, and the results come back in order.
+
+Two backends share this code path (both are `concurrent.futures` executors: split → map → results in order):
+- `enrich_workers` > 1 (LAGEBILD_ENRICH_WORKERS, `--enrich-workers`): a pool of spawned worker processes kept
+  for the life of this process (the watcher); each loads the resources and builds the spaCy pipeline once,
+  when it starts;
+- `--task-runner dask`: a local Dask cluster started once per process and kept (one single-threaded worker
+  process per core: spaCy holds the GIL); `--task-runner dask=tcp://HOST:8786` uses a running scheduler.
+  Dask workers need this project installed and the same data folder paths (registry overlay); each loads
+  the resources once (lagebild/resources.py caches them per process).
+A batch is cut into two chunks per worker, which evens out uneven texts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
+from lagebild.resources import enrich_with_defaults, resources_for
+from lagebild.settings import Settings
+
+T = TypeVar("T")
+SPEC_HELP = "'dask' (a local cluster) or 'dask=ADDRESS' (e.g. dask=tcp://scheduler:8786)"
+MIN_PER_WORKER = 8  # a local pool leaves smaller batches to this process: pickling would cost more
+_lock = threading.Lock()
+_pools: dict[int, ProcessPoolExecutor] = {}
+_clients: dict[str, Any] = {}  # scheduler address (or 'local') -> dask.distributed Client
+_cluster: Any = None
+
+
+class TaskRunnerError(ValueError):
+    """An unusable --task-runner value or a missing package; the message says what to do."""
+
+
+def parse_spec(spec: str | None) -> tuple[str, str | None] | None:
+    """None for in-process, else ('dask', address or None)."""
+    if spec is None or not spec.strip() or spec.strip() in ("process", "default"):
+        return None
+    kind, sep, address = spec.strip().partition("=")
+    if kind != "dask" or (sep and not address):
+        raise TaskRunnerError(f"unknown task runner {spec!r}: use {SPEC_HELP}, or leave it out to run in process")
+    return "dask", address or None
+
+
+def split(items: Sequence[T], parts: int) -> list[list[T]]:
+    """At most `parts` contiguous, nearly equal, non-empty chunks in order."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (i < extra)
+        out.append(list(items[start:end]))
+        start = end
+    return [c for c in out if c]
+
+
+def enrich_in_order(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
+    """Enrich in this process, or in chunks on the executor (two per worker), results in the articles' order."""
+    backend = executor_for(settings)
+    if backend is None:
+        return enrich_chunk(settings, list(articles))
+    executor, slots, smallest = backend
+    if slots <= 1 or len(articles) < smallest:
+        return enrich_chunk(settings, list(articles))
+    chunks = split(articles, 2 * slots)
+    try:
+        parts = list(executor.map(enrich_chunk, [settings] * len(chunks), chunks))
+    except BrokenExecutor:
+        _drop_pool(executor)  # a worker died (killed, out of memory): the next batch starts a new pool
+        raise
+    return [e for part in parts for e in part]
+
+
+def enrich_chunk(settings: Settings, articles: list[Article]) -> list[Enrichment]:
+    """One chunk, in whichever process runs it."""
+    return enrich_with_defaults(settings, articles)
+
+
+def executor_for(settings: Settings) -> tuple[Executor, int, int] | None:
+    """(executor, worker slots, smallest batch worth sending) for these settings; None: enrich in process."""
+    spec = parse_spec(settings.task_runner)
+    if spec is not None:
+        client = _dask_client(spec[1])
+        return client.get_executor(pure=False), max(1, sum(client.nthreads().values())), 2
+    if settings.enrich_workers <= 1:
+        return None
+    return _local_pool(settings), settings.enrich_workers, settings.enrich_workers * MIN_PER_WORKER
+
+
+def start(settings: Settings) -> None:
+    """Check --task-runner and connect to (or start) the Dask cluster now, before the first batch."""
+    if parse_spec(settings.task_runner) is not None:
+        executor_for(settings)
+
+
+def _local_pool(settings: Settings) -> ProcessPoolExecutor:
+    with _lock:
+        workers = settings.enrich_workers
+        if workers not in _pools:
+            _pools[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                                  initializer=_start_worker, initargs=(settings,))
+        return _pools[workers]
+
+
+def _drop_pool(executor: Executor) -> None:
+    with _lock:
+        for workers, pool in list(_pools.items()):
+            if pool is executor:
+                del _pools[workers]
+                pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_worker(settings: Settings) -> None:
+    """Load the resources and build the spaCy pipeline once, when a pool worker starts."""
+    from lagebild.enrich.pipeline import get_pipeline
+
+    get_pipeline(resources_for(settings))
+
+
+def _dask_client(address: str | None) -> Any:
+    """This process's client of the cluster at `address` (None: a local cluster, started on first use)."""
+    with _lock:
+        key = address or "local"
+        if key not in _clients:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise TaskRunnerError("--task-runner dask needs dask.distributed: pip install distributed") from None
+            logging.getLogger("distributed").setLevel(logging.WARNING)
+            try:
+                _clients[key] = Client(address or _local_cluster(), set_as_default=False)
+            except OSError as exc:
+                raise TaskRunnerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+            if len(_clients) == 1:
+                atexit.register(close)
+        return _clients[key]
+
+
+def _local_cluster() -> Any:
+    global _cluster
+    if _cluster is None:
+        from distributed import LocalCluster
+
+        _cluster = LocalCluster(n_workers=max(1, os.cpu_count() or 1), threads_per_worker=1, processes=True,
+                                dashboard_address=None)
+    return _cluster
+
+
+def close() -> None:
+    """Close this process's Dask clients and local cluster, and shut the process pools down."""
+    global _cluster
+    with _lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
+        if _cluster is not None:
+            _cluster.close()
+            _cluster = None
+        for pool in _pools.values():
+            pool.shutdown(wait=True)
+        _pools.clear()
