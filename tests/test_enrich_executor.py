@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from helpers import SEEDS
 
 from flows import enrich_executor
 from flows.enrich_executor import split
+from helpers import SEEDS
 from lagebild.article import Article
 from lagebild.parse import parse_file
 
