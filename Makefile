@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install browser lint eval bench clean help
+.PHONY: run test install browser screenshots lint eval bench clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -26,6 +26,13 @@ browser:  ## install Debian's chromium + chromium-driver for the browser test (i
 
 test: install browser  ## the whole test suite
 	$(BIN)/python -m pytest
+
+SHOTS := test-artifacts/screenshots
+
+screenshots: install browser  ## run the browser test and copy its screenshots into docs/screenshots/ (README)
+	rm -rf $(SHOTS)
+	BROWSER_ARTIFACTS=$(CURDIR)/$(SHOTS) $(BIN)/python -m pytest tests/browser
+	cp $(SHOTS)/*.png docs/screenshots/
 
 lint: install  ## ruff and mypy
 	$(BIN)/ruff check lagebild flows warehouse dashboard cli tests

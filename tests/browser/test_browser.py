@@ -1,8 +1,10 @@
-"""The running dashboard in headless Chromium: live update, drill-down, screenshots for the README.
+"""The running dashboard in headless Chromium: live update, drill-down, screenshots.
 
 Starts `lagebild up` (watcher + dashboard) on a temp data folder with four of the five seed
 articles, waits for a rendered Vega chart, drops the fifth seed into the inbox and waits for the
 article count to rise without a reload, then clicks a chart point and waits for the drill-down.
+Screenshots go to test-artifacts/browser/ (or the folder in BROWSER_ARTIFACTS); `make screenshots`
+copies them into docs/screenshots/ for the README.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
-README_SHOTS = ROOT / "docs" / "screenshots"
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS") or ROOT / "test-artifacts" / "browser")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -147,13 +148,9 @@ def wait_for_articles(pg, at_least: int, timeout: float) -> float:
     raise AssertionError(f"Articles stayed at {articles(pg)} (wanted {at_least}) for {timeout} s")
 
 
-def shot(pg, name: str, readme: bool = True) -> None:
+def shot(pg, name: str) -> None:
     pg.wait_for_timeout(400)
-    path = ARTIFACTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)
-    if readme:
-        README_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, README_SHOTS / f"{name}.png")
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def open_page(pg, url: str) -> None:
