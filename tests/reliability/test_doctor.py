@@ -27,8 +27,8 @@ def run_doctor(data: Path, *extra: str) -> tuple[int, str]:
 
 @pytest.fixture
 def healthy(settings) -> Path:
-    from lagebild.inbox import scan
     from flows.ingest import ingest_files
+    from lagebild.inbox import scan
     from warehouse.db import initialise
 
     write_corpus(settings.inbox)
@@ -44,12 +44,12 @@ def sql(data: Path, statement: str) -> None:
 
 def test_a_healthy_installation_passes(healthy: Path):
     code, text = run_doctor(healthy)
-    assert code == 0 and "all 10 checks passed" in text and "FAIL" not in text
+    assert code == 0 and "all 12 checks passed" in text and "FAIL" not in text
     code, out = run_doctor(healthy, "--json")
     report = json.loads(out)
     assert code == 0 and report["ok"] and {c["name"] for c in report["checks"]} >= {
-        "schema version", "storage", "articles once", "orphan rows", "offsets", "log ↔ articles",
-        "archive ↔ log", "rejected ↔ reasons", "inbox"}
+        "schema version", "storage", "articles once", "published dates", "known themes", "orphan rows", "offsets",
+        "log ↔ articles", "archive ↔ log", "rejected ↔ reasons", "inbox"}
 
 
 DAMAGE = {
@@ -58,6 +58,10 @@ DAMAGE = {
     "inbox": lambda d: os.utime(_touch(d / "inbox" / "alt.txt"), (time.time() - 7200,) * 2),
     "orphan rows": lambda d: sql(d, "INSERT INTO mentions VALUES ('fehlt', 'x', 's', 0, 0, 1, 'm', NULL, false)"),
     "offsets": lambda d: sql(d, "UPDATE mentions SET end_char = end_char + 1000000 WHERE rowid = 0"),
+    "known themes": lambda d: sql(d, "INSERT INTO article_themes SELECT article_id, 'erfunden', 1.0, [] "
+                                     "FROM articles LIMIT 1"),
+    "published dates": lambda d: sql(d, "ALTER TABLE articles ALTER published_date DROP NOT NULL; "
+                                        "UPDATE articles SET published_date = NULL WHERE rowid = 0"),
     "log ↔ articles": lambda d: sql(d, "DELETE FROM ingest_log WHERE file = 'artikel-001.txt'"),
     "schema version": lambda d: sql(d, "DELETE FROM schema_migrations WHERE version = (SELECT max(version) "
                                        "FROM schema_migrations)"),
