@@ -12,14 +12,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from flows.search_refresh import IndexRefresher
 from lagebild.article import Article
 from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
 from lagebild.locking import inbox_lock
-from flows.search_refresh import IndexRefresher
 from lagebild.settings import Settings
+from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 from warehouse import status as wh_status
-from warehouse.db import WarehouseBusy, WarehouseMissing, initialise
 
 
 class UserError(RuntimeError):
@@ -29,7 +29,7 @@ class UserError(RuntimeError):
 def _prepare(settings: Settings) -> None:
     settings.ensure_folders()
     try:
-        initialise(settings.warehouse, timeout=settings.lock_timeout)
+        Warehouse.of(settings).initialise()
     except WarehouseBusy as exc:
         raise UserError(str(exc)) from None
     settings.apply_prefect_env()
@@ -185,7 +185,7 @@ def dashboard_env(settings: Settings) -> dict[str, str]:
 
 def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
     settings.ensure_folders()
-    initialise(settings.warehouse)
+    Warehouse(settings.warehouse).initialise()
     print(f"dashboard: http://{args.address}:{args.port}", flush=True)
     return subprocess.call(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings))
 
