@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 @pytest.fixture(scope="session")
 def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings.load(env={}, data_dir=str(tmp_path_factory.mktemp("seed-data")))
+    """Rules-only enrichment: these tests are about the warehouse, not the statistical model."""
+    return Settings.load(env={}, data_dir=str(tmp_path_factory.mktemp("seed-data"))).with_(spacy_model="none")
 
 
 @pytest.fixture(scope="session")
