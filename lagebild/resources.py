@@ -23,16 +23,21 @@ def _key(settings: Settings) -> tuple:
 
 def resources_for(settings: Settings) -> Any:
     """The loaded `lagebild.enrich.Resources` for these settings (cached per process)."""
-    from lagebild.enrich import load_resources
+    from lagebild.resource_cache import load_cached
 
     key = _key(settings)
     with _lock:
         if key not in _cache:
             _cache.clear()
             overlay = Path(settings.overlay)
-            _cache[key] = load_resources(overlay_path=overlay if overlay.exists() else None,
-                                         model=settings.spacy_model)
+            _cache[key] = load_cached(overlay if overlay.exists() else None, settings.spacy_model,
+                                      cache_dir(settings))
         return _cache[key]
+
+
+def cache_dir(settings: Settings) -> Path:
+    """Where the compiled resources are kept between processes (see lagebild/resource_cache.py)."""
+    return Path(settings.data_dir) / "cache"
 
 
 def enrich_with_defaults(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:

