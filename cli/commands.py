@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flows.search_refresh import IndexRefresher
+from cli.prefect_server import ServerError, local_server, use_running_server
 from lagebild.article import Article
 from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
@@ -20,6 +22,9 @@ from lagebild.locking import inbox_lock
 from lagebild.settings import Settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 from warehouse import status as wh_status
+
+if TYPE_CHECKING:
+    from flows.search_refresh import IndexRefresher
 
 
 class UserError(RuntimeError):
@@ -33,6 +38,7 @@ def _prepare(settings: Settings) -> None:
     except WarehouseBusy as exc:
         raise UserError(str(exc)) from None
     settings.apply_prefect_env()
+    use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
 
 
 def batch_runner(settings: Settings, refresher: IndexRefresher | None = None):
@@ -58,6 +64,7 @@ def batch_runner(settings: Settings, refresher: IndexRefresher | None = None):
 
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.search_refresh import IndexRefresher
     from flows.watch import run_watch
 
     _prepare(settings)
@@ -90,6 +97,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     if not files:
         print("nothing to ingest")
         return 0
+    from flows.search_refresh import IndexRefresher
+
     refresher = IndexRefresher(settings)
     run = batch_runner(settings, refresher)
     from tqdm import tqdm
@@ -265,13 +274,27 @@ def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
-    from flows.watch import run_watch
-
     _prepare(settings)
     _log_to_stderr()
     seeded = _seed_if_empty(settings, Path(args.seeds))
     if seeded:
         print(f"warehouse empty: dropped {seeded} seed articles into {settings.inbox}", flush=True)
+    if os.environ.get("PREFECT_API_URL"):
+        print(f"prefect: {os.environ['PREFECT_API_URL']}", flush=True)
+        return _run_up(settings, args)
+    try:
+        with local_server(settings) as server:
+            print(f"prefect: {server.ui} (flow runs: {server.ui}/runs)", flush=True)
+            return _run_up(settings, args)
+    except ServerError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _run_up(settings: Settings, args: argparse.Namespace) -> int:
+    """The dashboard as a child process and the watcher in this one, until Ctrl-C or SIGTERM."""
+    from flows.search_refresh import IndexRefresher
+    from flows.watch import run_watch
+
     dash = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings),
                             stdout=subprocess.DEVNULL)
     print(f"dashboard: http://{args.address}:{args.port}\nwatching {settings.inbox.resolve()} (Ctrl-C stops both)",

@@ -115,10 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("up", help="set up, load the seeds if empty, run watcher and dashboard together",
                        description="Initialise the warehouse, drop the seed articles into the inbox when the "
-                       "warehouse is empty, then run the watcher and the dashboard until Ctrl-C.", epilog=EPILOG)
+                       "warehouse is empty, start a local Prefect server with its UI (http://127.0.0.1:4200), "
+                       "then run the watcher and the dashboard until Ctrl-C. Other commands report their flow "
+                       "runs to that server while it runs.", epilog=EPILOG)
     p.add_argument("--seeds", default="seeds", help="folder of seed articles (default ./seeds)")
     p.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
     p.add_argument("--address", default="127.0.0.1", help="dashboard address (default 127.0.0.1)")
+    p.add_argument("--prefect-port", type=int, help="port of the Prefect server (API and UI) started alongside "
+                   "unless PREFECT_API_URL names one (env LAGEBILD_PREFECT_PORT, default 4200)")
     _common(p)
     _ingest_options(p)
     return parser
@@ -126,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     flags = {k: getattr(args, k, None) for k in ("data_dir", "inbox", "warehouse", "batch_size", "max_file_mb",
-                                                   "enrich_workers", "task_runner")}
+                                                   "enrich_workers", "task_runner", "prefect_port")}
     flags["settle_seconds"] = getattr(args, "settle", None)
     flags["rescan_seconds"] = getattr(args, "rescan", None)
     return Settings.load(**flags)

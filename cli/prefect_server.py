@@ -1,0 +1,176 @@
+"""The local Prefect server that `lagebild up` runs (API and UI), and how other commands find it.
+
+`lagebild up` starts `prefect server start` as a child with its SQLite database in the Prefect home
+under the data folder, and writes a state file there with the server's URL and PID. Every other
+command reads that file: while the server runs they report to it, otherwise Prefect falls back to
+its ephemeral mode. A state file whose process is gone is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from lagebild.files import atomic_write
+from lagebild.settings import Settings
+
+STATE_NAME = "lagebild-server.json"
+HOST = "127.0.0.1"
+START_TIMEOUT = 120.0
+
+
+class ServerError(RuntimeError):
+    """The local Prefect server could not be started."""
+
+
+@dataclass(frozen=True)
+class ServerState:
+    url: str  # the API, e.g. http://127.0.0.1:4200/api
+    pid: int
+
+    @property
+    def ui(self) -> str:
+        return self.url.removesuffix("/api")
+
+
+def state_path(settings: Settings) -> Path:
+    return Path(settings.prefect_home) / STATE_NAME
+
+
+def healthy(api_url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(api_url + "/health", timeout=timeout) as r:  # noqa: S310 - local http URL
+            return r.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` is a live Prefect server process (a reused PID of another program is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust the PID
+    return b"prefect\x00server\x00start" in cmdline and _proc_state(pid) != b"Z"
+
+
+def _proc_state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return b"?"
+
+
+def running_server(settings: Settings) -> ServerState | None:
+    """The server `lagebild up` runs for this data folder, if it runs; a stale state file is removed."""
+    path = state_path(settings)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        state = ServerState(str(raw["url"]), int(raw["pid"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)
+        return None
+    if not _alive(state.pid):
+        path.unlink(missing_ok=True)
+        return None
+    return state if healthy(state.url) else None
+
+
+def use_running_server(settings: Settings) -> str | None:
+    """Point this process's Prefect client at the running local server; None: ephemeral mode.
+
+    A PREFECT_API_URL set by the user (a shared server, docker-compose) always wins.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    state = running_server(settings)
+    if state is None:
+        return None
+    os.environ["PREFECT_API_URL"] = state.url
+    return state.url
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(settings.prefect_env())
+    env["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    return env
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when `lagebild up` dies, even by SIGKILL (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@contextmanager
+def local_server(settings: Settings) -> Iterator[ServerState]:
+    """Run `prefect server start` for the life of the block (or reuse the one already running)."""
+    existing = running_server(settings)
+    if existing is not None:
+        os.environ.setdefault("PREFECT_API_URL", existing.url)
+        yield existing
+        return
+    home = Path(settings.prefect_home)
+    home.mkdir(parents=True, exist_ok=True)
+    port = settings.prefect_port
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
+    with (home / "server.log").open("ab") as log:
+        proc = subprocess.Popen(command, env=server_env(settings), stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
+    state = ServerState(f"http://{HOST}:{port}/api", proc.pid)
+    try:
+        _wait_healthy(proc, state.url, home / "server.log")
+        atomic_write(state_path(settings), json.dumps({"url": state.url, "pid": proc.pid}))
+        os.environ["PREFECT_API_URL"] = state.url
+        yield state
+    finally:
+        state_path(settings).unlink(missing_ok=True)
+        stop(proc)
+
+
+def _wait_healthy(proc: subprocess.Popen, api_url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not healthy(api_url, timeout=1.0):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            stop(proc)
+            raise ServerError(f"the Prefect server did not start at {api_url} (log {log}):\n{tail}")
+        time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it does not end within `timeout`."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    proc.poll()

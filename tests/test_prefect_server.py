@@ -1,0 +1,188 @@
+"""The local Prefect server of `lagebild up` (cli/prefect_server.py), with real processes.
+
+One `lagebild up` runs for the module: its server answers and serves the UI, a dropped file and a
+separate `lagebild ingest` both show up as flow runs in its API, SIGTERM leaves no process behind.
+Without a server a command falls back to Prefect's ephemeral mode and removes a stale state file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cli.prefect_server import STATE_NAME, healthy, running_server
+from helpers import ROOT, SEEDS
+from lagebild.settings import Settings
+
+pytestmark = pytest.mark.slow
+LAGEBILD = [sys.executable, "-m", "cli"]
+ARTICLE = " date 2022-03 Treffen in Berlin\n\nBundeskanzler Olaf Scholz traf am Montag in Berlin {who}.\n"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LAGEBILD_"))}
+    env.update(PREFECT_SERVER_ANALYTICS_ENABLED="false", LAGEBILD_SETTLE_SECONDS="0.2",
+               LAGEBILD_RESCAN_SECONDS="0.5", **extra)
+    return env
+
+
+def wait_until(check: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.3)
+
+
+def flow_runs(api_url: str) -> dict[str, str]:
+    """Flow run id -> state type, read through the Prefect API."""
+    request = urllib.request.Request(api_url + "/flow_runs/filter", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return {run["id"]: run["state_type"] for run in json.load(r)}
+
+
+def recorded_runs(data: Path) -> list[str]:
+    """The flow run ids the warehouse recorded for its ingest runs."""
+    from warehouse.db import connect
+
+    with connect(data / "lagebild.duckdb", read_only=True) as con:
+        return [r[0] for r in con.execute("SELECT flow_run_id FROM ingest_runs ORDER BY started_at").fetchall()]
+
+
+def completed_in_api(api_url: str, data: Path, count: int) -> bool:
+    ids = recorded_runs(data)
+    runs = flow_runs(api_url)
+    return len(ids) >= count and all(runs.get(i) == "COMPLETED" for i in ids)
+
+
+def group_members(pgid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+@dataclass
+class Up:
+    proc: subprocess.Popen
+    data: Path
+    api_url: str
+    server_pid: int
+    log: Path
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    """`lagebild up` on a fresh data folder with one seed article, on free ports."""
+    root = tmp_path_factory.mktemp("up")
+    data, seeds = root / "data", root / "seeds"
+    seeds.mkdir()
+    shutil.copyfile(sorted(SEEDS.glob("*.txt"))[0], seeds / "seed.txt")
+    port = free_port()
+    log = root / "up.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([*LAGEBILD, "up", "--data-dir", str(data), "--seeds", str(seeds), "--port",
+                                 str(free_port()), "--prefect-port", str(port)], cwd=ROOT, env=clean_env(),
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    state = data / "prefect" / STATE_NAME
+    try:
+        wait_until(lambda: state.exists() or proc.poll() is not None, 150, "the Prefect server")
+        assert proc.poll() is None, log.read_text()[-3000:]
+        info = json.loads(state.read_text())
+        assert info["url"] == f"http://127.0.0.1:{port}/api"
+        yield Up(proc, data, info["url"], int(info["pid"]), log)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+def test_up_runs_a_prefect_server_with_its_ui(up: Up):
+    assert healthy(up.api_url)
+    with urllib.request.urlopen(up.api_url.removesuffix("/api") + "/", timeout=10) as r:
+        assert r.status == 200 and b"<html" in r.read(4000).lower()
+    settings = Settings.load(env={}, data_dir=str(up.data))
+    assert running_server(settings) is not None and running_server(settings).pid == up.server_pid
+    wait_until(lambda: "prefect: http://127.0.0.1:" in up.log.read_text(), 30, "up to print the UI address")
+
+
+def test_a_dropped_file_becomes_a_flow_run_in_the_server(up: Up):
+    wait_until(lambda: completed_in_api(up.api_url, up.data, 1), 120, "the seed's flow run")
+    before = len(recorded_runs(up.data))
+    (up.data / "inbox" / "dropped.txt").write_text(ARTICLE.format(who="Emmanuel Macron"), encoding="utf-8")
+    wait_until(lambda: completed_in_api(up.api_url, up.data, before + 1), 120, "the dropped file's flow run")
+
+
+def test_ingest_while_up_runs_reports_to_the_same_server(up: Up, tmp_path: Path):
+    article = tmp_path / "extra.txt"
+    article.write_text(ARTICLE.format(who="Annalena Baerbock"), encoding="utf-8")
+    wait_until(lambda: completed_in_api(up.api_url, up.data, 1), 120, "the seed's flow run")
+    before = set(flow_runs(up.api_url))
+    done = subprocess.run([*LAGEBILD, "ingest", "--data-dir", str(up.data), "--no-progress", str(article)],
+                          cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "1 files:" in done.stdout
+    assert len(set(flow_runs(up.api_url)) - before) >= 1
+    # every run the warehouse recorded, the ingest command's included, is a completed run of this server
+    wait_until(lambda: completed_in_api(up.api_url, up.data, len(before) + 1), 60, "the runs to complete")
+
+
+def test_sigterm_stops_up_and_its_server_and_leaves_no_process(up: Up):
+    up.proc.send_signal(signal.SIGTERM)
+    assert up.proc.wait(60) == 0, up.log.read_text()[-3000:]
+    wait_until(lambda: not group_members(up.proc.pid) and not group_members(up.server_pid), 30,
+               "every child to exit")
+    with pytest.raises(ProcessLookupError):
+        os.kill(up.server_pid, 0)
+    assert not (up.data / "prefect" / STATE_NAME).exists()
+    assert not healthy(up.api_url, timeout=1)
+
+
+def test_without_a_server_a_command_falls_back_to_ephemeral_mode(tmp_path: Path):
+    data = tmp_path / "data"
+    state = data / "prefect" / STATE_NAME
+    state.parent.mkdir(parents=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    state.write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}/api", "pid": dead.pid}))
+    article = tmp_path / "one.txt"
+    article.write_text(ARTICLE.format(who="Emmanuel Macron"), encoding="utf-8")
+    done = subprocess.run([*LAGEBILD, "ingest", "--data-dir", str(data), "--no-progress", str(article)],
+                          cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "1 loaded" in done.stdout
+    assert not state.exists(), "the stale state file was not removed"
+    assert (data / "prefect" / "prefect.db").exists(), "the ephemeral server keeps its database in PREFECT_HOME"
+
+
+def test_a_state_file_of_a_process_that_is_no_prefect_server_is_stale(tmp_path: Path):
+    settings = Settings.load(env={}, data_dir=str(tmp_path / "data"))
+    settings.ensure_folders()
+    path = settings.prefect_home / STATE_NAME
+    path.write_text(json.dumps({"url": "http://127.0.0.1:9/api", "pid": os.getpid()}))
+    assert running_server(settings) is None and not path.exists()
+    path.write_text("not json")
+    assert running_server(settings) is None and not path.exists()
