@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import tempfile
 import time
 import traceback
@@ -55,15 +56,61 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+class Stopped(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGTERM); handled like Ctrl-C."""
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, frame: object) -> None:
+        raise Stopped("SIGTERM")
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def mark_partial(results: dict[str, Any], reason: str) -> None:
+    """Record why the results are incomplete; BENCHMARKS.md shows it above every figure."""
+    results.setdefault("partial", [])
+    results["partial"].append(reason)
+
+
+def _stop_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM that a library turned into another error (DuckDB: 'Query interrupted')."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _stopped(results: dict[str, Any], name: str, stop: KeyboardInterrupt, started: float,
+             save: Callable[[], None]) -> None:
+    """Save what the run has, marked partial with the reason."""
+    how = "SIGTERM" if isinstance(stop, Stopped) else "Ctrl-C (KeyboardInterrupt)"
+    elapsed = time.perf_counter() - started
+    results[name] = {"error": f"stopped by {how}", "section_s": elapsed}
+    mark_partial(results, f"stopped by {how} during the {name} section after {elapsed:.0f} s; "
+                 "later sections did not run")
+    save()
+
+
 def section(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]], save: Callable[[], None]) -> None:
-    """Run one benchmark; a failure is recorded and the others still run."""
+    """Run one benchmark; a failure is recorded and the others still run; a stop is saved, then raised."""
     started = time.perf_counter()
     print(f"[bench] {name} …", flush=True)
     try:
         results[name] = fn()
-    except Exception as exc:  # noqa: BLE001 - report and go on
+    except Exception as exc:  # noqa: BLE001 - report and go on (unless it hides a stop)
+        stop = _stop_behind(exc)
+        if stop is not None:
+            _stopped(results, name, stop, started, save)
+            raise stop from exc
         traceback.print_exc()
         results[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        mark_partial(results, f"the {name} section failed: {results[name]['error']}")
+    except KeyboardInterrupt as stop:
+        _stopped(results, name, stop, started, save)
+        raise
     results[name]["section_s"] = time.perf_counter() - started
     print(f"[bench] {name} done in {results[name]['section_s']:.0f} s", flush=True)
     save()
@@ -87,6 +134,22 @@ def main(argv: list[str] | None = None) -> int:
         if str(args.markdown) != "-":
             report.write(results, args.markdown)
 
+    _stop_on_sigterm()
+    try:
+        _run_sections(args, work, log, results, save)
+    except KeyboardInterrupt:
+        print(f"[bench] stopped: partial results in {args.results}", flush=True)
+        return 130
+    _reuse(results, args)
+    save()
+    if not (args.keep or args.workdir):
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"[bench] wrote {args.results}" + ("" if str(args.markdown) == "-" else f" and {args.markdown}"))
+    return 0
+
+
+def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict[str, Any],
+                  save: Callable[[], None]) -> None:
     size, seed = args.compare_size, args.seed
     if "throughput" in args.only:
         section(results, "throughput", lambda: throughput.run(work, size, seed, args.workers, log,
@@ -99,12 +162,6 @@ def main(argv: list[str] | None = None) -> int:
                 save)
     if "growth" in args.only:
         section(results, "growth", lambda: growth.run(work, args.sizes, seed, log), save)
-    _reuse(results, args)
-    save()
-    if not (args.keep or args.workdir):
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"[bench] wrote {args.results}" + ("" if str(args.markdown) == "-" else f" and {args.markdown}"))
-    return 0
 
 
 def _reuse(results: dict[str, Any], args: argparse.Namespace) -> None:

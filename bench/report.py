@@ -153,8 +153,16 @@ def growth_lines(g: dict[str, Any]) -> list[str]:
     return rows + [""]
 
 
+def partial_lines(r: dict[str, Any]) -> list[str]:
+    """A partial run (stopped, or a section failed) says so above every figure, with the reasons."""
+    reasons = r.get("partial") or []
+    if not reasons:
+        return []
+    return ["> **Partial run.** " + " ".join(f"{reason.rstrip('.')}." for reason in reasons), ""]
+
+
 def render(r: dict[str, Any]) -> str:
-    lines = HEADER.splitlines() + [""] + machine_lines(r)
+    lines = HEADER.splitlines() + [""] + partial_lines(r) + machine_lines(r)
     for key, fn in (("throughput", throughput_lines), ("latency", latency_lines),
                     ("dashboard", dashboard_lines), ("growth", growth_lines), ("growth_large", growth_lines)):
         if key not in r:

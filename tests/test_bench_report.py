@@ -1,0 +1,84 @@
+"""bench/report.py and the run loop of bench/__main__.py: BENCHMARKS.md is generated, partial runs say so."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import report
+from bench.__main__ import Stopped, section
+from helpers import ROOT
+
+
+def test_benchmarks_md_is_exactly_what_report_renders_from_results_json():
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    rendered = report.render(results)
+    assert (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8") == rendered, (
+        "BENCHMARKS.md differs from bench/results.json: run `python -m bench.report bench/results.json`")
+
+
+def _results() -> dict[str, Any]:
+    return json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_a_failing_section_is_recorded_and_marks_the_run_partial():
+    results = _results()
+    saved: list[dict[str, Any]] = []
+
+    def boom() -> dict[str, Any]:
+        raise RuntimeError("disk full")
+
+    section(results, "latency", boom, lambda: saved.append(json.loads(json.dumps(results, default=str))))
+    assert results["latency"]["error"] == "RuntimeError: disk full"
+    assert results["partial"] == ["the latency section failed: RuntimeError: disk full"]
+    assert saved and saved[-1]["partial"] == results["partial"]
+    text = report.render(results)
+    assert "> **Partial run.** the latency section failed: RuntimeError: disk full." in text
+    assert text.index("Partial run") < text.index("## ")
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), Stopped("SIGTERM")])
+def test_a_stopped_section_saves_what_it_has_with_the_reason_then_stops(stop: KeyboardInterrupt):
+    results = _results()
+    saved: list[dict[str, Any]] = []
+
+    def interrupted() -> dict[str, Any]:
+        raise stop
+
+    with pytest.raises(KeyboardInterrupt):
+        section(results, "growth", interrupted, lambda: saved.append(json.loads(json.dumps(results, default=str))))
+    how = "SIGTERM" if isinstance(stop, Stopped) else "Ctrl-C (KeyboardInterrupt)"
+    assert saved[-1]["growth"]["error"] == f"stopped by {how}"
+    [reason] = saved[-1]["partial"]
+    assert reason.startswith(f"stopped by {how} during the growth section") and "did not run" in reason
+    assert "**Partial run.** stopped by" in report.render(saved[-1])
+    assert "throughput" in saved[-1]  # what was measured before stays
+
+
+def test_sigterm_stops_a_bench_run_with_partial_results(tmp_path: Path):
+    import subprocess
+    import sys
+    import time
+
+    results, markdown = tmp_path / "results.json", tmp_path / "BENCHMARKS.md"
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "--quick", "--only", "dashboard", "--workdir",
+                             str(tmp_path / "work"), "--results", str(results), "--markdown", str(markdown)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "[bench] dashboard" in line:
+            break
+    time.sleep(1.0)
+    os.kill(proc.pid, signal.SIGTERM)
+    out = proc.stdout.read()
+    assert proc.wait(60) == 130, out[-2000:]
+    data = json.loads(results.read_text(encoding="utf-8"))
+    assert data["dashboard"]["error"] == "stopped by SIGTERM"
+    assert data["partial"][0].startswith("stopped by SIGTERM during the dashboard section")
+    assert markdown.read_text(encoding="utf-8") == report.render(data)
+    assert "**Partial run.**" in markdown.read_text(encoding="utf-8")
