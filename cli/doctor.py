@@ -10,7 +10,7 @@ from pathlib import Path
 from lagebild.inbox import scan
 from lagebild.settings import Settings
 from warehouse import Warehouse, integrity
-from warehouse.integrity import Check
+from warehouse.integrity import Check, LogFile
 
 REASON = ".reason.txt"
 DEFAULT_MAX_AGE = 600.0  # seconds an inbox file may wait before the doctor calls it stuck
@@ -55,7 +55,7 @@ def _pending_note(n: int) -> str:
     return f"; {n} committed, still in the inbox, moved by the next run" if n > 0 else ""
 
 
-def archive_check(settings: Settings, rows: Iterable[tuple]) -> Check:
+def archive_check(settings: Settings, rows: Iterable[LogFile]) -> Check:
     """Every loaded/duplicate file is in archive/ where the log says; every archived file is logged."""
     recorded = {_key(d): f for f, status, d, line in rows if line is None and status in ("loaded", "duplicate") and d}
     missing = [(d, f) for d, f in recorded.items() if not (d.exists() or d.is_symlink())]
@@ -69,7 +69,7 @@ def archive_check(settings: Settings, rows: Iterable[tuple]) -> Check:
     return Check.of("archive ↔ log", problems, len(problems), summary, "{n} mismatch(es)")
 
 
-def rejected_check(settings: Settings, rows: Iterable[tuple]) -> Check:
+def rejected_check(settings: Settings, rows: Iterable[LogFile]) -> Check:
     """Every rejected file (and bad-lines file) is in rejected/ with its reason, and logged."""
     recorded = {_key(d): f for f, status, d, line in rows if status == "rejected" and d}
     problems = []
@@ -107,7 +107,7 @@ def inbox_check(settings: Settings, max_age: float) -> Check:
                     "{n} file(s) waiting longer than " + f"{max_age:.0f} s: is `lagebild watch` running?")
 
 
-def to_json(checks: list[Check]) -> dict:
+def to_json(checks: list[Check]) -> dict[str, object]:
     return {"ok": all(c.ok for c in checks), "failed": sum(not c.ok for c in checks),
             "checks": [asdict(c) for c in checks]}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 STYLE = """<style>
 .lb-text { white-space: pre-wrap; line-height: 1.6; font-size: 0.95rem; }
@@ -17,6 +18,9 @@ STYLE = """<style>
 .lb-sent { margin: 0.3rem 0 0.6rem 0; }
 .lb-meta { color: #666; font-size: 0.8rem; }
 </style>"""
+
+
+Row = dict[str, Any]  # a data-frame record or a picked chart point: column -> value
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ def mark(text: str, spans: Iterable[Span]) -> str:
     return "".join(out)
 
 
-def sentence_html(text: str, marks: Sequence[dict]) -> str:
+def sentence_html(text: str, marks: Sequence[Row]) -> str:
     """One drill-down sentence with its mentions (dicts with start, end, name) highlighted."""
     spans = [Span(int(m["start"]), int(m["end"]), "m", str(m.get("name") or "")) for m in marks]
     return f'<div class="lb-text lb-sent">{mark(text, spans)}</div>'
@@ -51,9 +55,9 @@ def sentence_html(text: str, marks: Sequence[dict]) -> str:
 
 def article_html(
     body: str,
-    mentions: Iterable[dict],
-    quotes: Iterable[dict],
-    sentences: Iterable[dict],
+    mentions: Iterable[Row],
+    quotes: Iterable[Row],
+    sentences: Iterable[Row],
     sentence_themes: dict[int, list[str]],
 ) -> str:
     """The whole article: mentions highlighted, quotes underlined, themed sentences with badges."""

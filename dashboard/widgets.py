@@ -6,6 +6,7 @@ import html
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -13,12 +14,14 @@ import streamlit as st
 
 from dashboard import context, marking
 from dashboard.charts import PICK
+from dashboard.marking import Row as Point
 from warehouse.db import WarehouseBusy, WarehouseMissing
 
+vl_convert: ModuleType | None
 try:
     import vl_convert
 except ImportError:  # exports then come from Streamlit's own chart toolbar (PNG) only
-    vl_convert = None  # type: ignore[assignment]
+    vl_convert = None
 
 
 def guard() -> bool:
@@ -63,7 +66,7 @@ def live_toggle() -> None:
     )
 
 
-def show_chart(chart: Any, data: pd.DataFrame, key: str, name: str) -> list[dict]:
+def show_chart(chart: Any, data: pd.DataFrame, key: str, name: str) -> list[Point]:
     """Render a clickable chart with CSV/SVG/PNG downloads; return the picked points."""
     event = st.altair_chart(chart, on_select="rerun", key=key, width="stretch")
     row = st.container(horizontal=True)
@@ -98,7 +101,7 @@ def show_chart(chart: Any, data: pd.DataFrame, key: str, name: str) -> list[dict
     return picked(event)
 
 
-def picked(event: Any) -> list[dict]:
+def picked(event: Any) -> list[Point]:
     """The selected points of an altair_chart event (empty when nothing is selected)."""
     try:
         return list(event.selection.get(PICK) or [])
@@ -106,7 +109,7 @@ def picked(event: Any) -> list[dict]:
         return []
 
 
-def remember_pick(key: str, points: list[dict], from_url: dict | None) -> dict | None:
+def remember_pick(key: str, points: list[Point], from_url: Point | None) -> Point | None:
     """The current drill-down: the clicked point, else the one from the URL until a click clears it."""
     state = f"pick_{key}"
     if state not in st.session_state:

@@ -31,7 +31,7 @@ def offset_map(raw: str, body: str) -> dict[int, int]:
     start = raw.index(" ", start)
     raw_pos = [i for i in range(start, len(raw)) if not raw[i].isspace()]
     body_pos = [i for i, c in enumerate(body) if not c.isspace()]
-    return dict(zip(raw_pos, body_pos))
+    return dict(zip(raw_pos, body_pos, strict=False))
 
 
 def _span(spans, omap) -> tuple[int, int] | None:
@@ -68,7 +68,7 @@ def evaluate(res=None) -> dict[str, PRF]:
         maps.append(offset_map(raw, art.body))
     out = enrich(arts, res or load_resources())
     counts = {k: [0, 0, 0] for k in ("all", "half A (tuning)", "half B (held out)")}
-    for f, omap, enr in zip(files, maps, out):
+    for f, omap, enr in zip(files, maps, out, strict=False):
         golds = [(_span(q["quote"]["spans"], omap), _span(q["speaker"]["spans"], omap)) for q in gold[f]]
         preds = [((q.start_char, q.end_char), (q.speaker_start, q.speaker_end)) for q in enr.quotes
                  if q.speaker_start is not None]
@@ -76,7 +76,10 @@ def evaluate(res=None) -> dict[str, PRF]:
         tp_p = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for gq, gs in golds) for pq, ps in preds)
         for key in ("all", "half A (tuning)" if half(f) == "A" else "half B (held out)"):
             c = counts[key]
-            c[0] += tp_p; c[1] += len(preds); c[2] += tp_r; c.append(len(golds))
+            c[0] += tp_p
+            c[1] += len(preds)
+            c[2] += tp_r
+            c.append(len(golds))
     return {f"Wikinews quote speakers {k}": _prf(c) for k, c in counts.items()}
 
 
@@ -90,8 +93,8 @@ def _prf(c: list[int]) -> PRF:
 
 class _Score(PRF):
     def __init__(self, tp, fp, fn, p, r):
-        object.__setattr__(self, "tp", tp); object.__setattr__(self, "fp", fp); object.__setattr__(self, "fn", fn)
-        object.__setattr__(self, "_p", p); object.__setattr__(self, "_r", r)
+        for name, value in (("tp", tp), ("fp", fp), ("fn", fn), ("_p", p), ("_r", r)):
+            object.__setattr__(self, name, value)
 
     @property
     def precision(self) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,8 @@ from lagebild.inbox import (
 from lagebild.parse import ParsedFile, parse_file
 from lagebild.settings import Settings
 from warehouse.load import LogRow
+
+EnrichFn = Callable[[Sequence[Article]], Iterable[Enrichment]]
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def report_of(run_id: str, placements: Sequence[Placement], recovered: int) -> B
     return rep
 
 
-def enrich_safely(articles: Sequence[Article], enrich_fn) -> tuple[list[Enrichment], dict[str, str]]:
+def enrich_safely(articles: Sequence[Article], enrich_fn: EnrichFn) -> tuple[list[Enrichment], dict[str, str]]:
     """Enrich the batch; if it fails, article by article, so one bad text cannot block the rest."""
     try:
         results = list(enrich_fn(articles))
@@ -174,7 +176,7 @@ def enrich_safely(articles: Sequence[Article], enrich_fn) -> tuple[list[Enrichme
         return results, failed
 
 
-def _canary(enrich_fn) -> None:
+def _canary(enrich_fn: EnrichFn) -> None:
     """Every article failed: if a plain known-good text fails too, the engine is broken, not the files."""
     from datetime import date
 

@@ -13,6 +13,7 @@ from prefect.utilities.annotations import quote
 from flows import batch, enrich_executor
 from flows.batch import BatchReport, Placement
 from flows.commit import Recall, commit_batch, recall
+from lagebild.article import Article
 from lagebild.enrich.model import Enrichment
 from lagebild.inbox import RawFile
 from lagebild.parse import LineError, ParsedFile
@@ -38,7 +39,7 @@ def recall_task(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[Pa
 
 
 @task(name="enrich", cache_policy=NO_CACHE)
-def enrich_task(settings: Settings, articles: Sequence) -> tuple[list[Enrichment], dict[str, str]]:
+def enrich_task(settings: Settings, articles: Sequence[Article]) -> tuple[list[Enrichment], dict[str, str]]:
     """In process, or in chunks on the process pool or Dask cluster (flows/enrich_executor.py)."""
     return batch.enrich_safely(articles, lambda arts: enrich_executor.enrich_in_order(settings, arts))
 
@@ -70,8 +71,9 @@ def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
         articles = batch.articles_to_enrich([p for _, p in todo], set(), known.known_ids)
         enrichments, failed = enrich_task(settings, quote(articles))
         todo = [(r, apply_failures(p, failed)) for r, p in todo]
-        placements = load_task(settings, run, quote([r for r, _ in todo]), quote([p for _, p in todo]),
-                               quote(enrichments), quote(known.known_sources))
+        # Prefect unwraps quote() before the call, but its Task.__call__ typing does not know that.
+        placements = load_task(settings, run, quote([r for r, _ in todo]),  # type: ignore[call-overload]
+                               quote([p for _, p in todo]), quote(enrichments), quote(known.known_sources))
         recovered = list(known.recorded.values())
         move_task(settings, quote(raws), quote(parsed), quote(placements + recovered))
     except Exception as exc:

@@ -132,7 +132,9 @@ def parse_text_article(file: str, text: str) -> Article:
         raise ParseError("empty file: it has only whitespace")
     header = parse_header(lines[first])
     rest = lines[first + 1 :]
-    title = _HEADER.match(lines[first]).group(2).strip()  # type: ignore[union-attr]
+    match = _HEADER.match(lines[first])
+    assert match is not None  # parse_header accepted the line
+    title = match.group(2).strip()
     if not title:
         title_at = next((i for i, line in enumerate(rest) if line.strip()), None)
         if title_at is None:

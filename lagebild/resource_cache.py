@@ -29,7 +29,7 @@ def fingerprint(overlay: Path | None, model: str | None) -> str:
     """Hash of the sources of `load_resources(overlay, model)`."""
     from lagebild.enrich.resources import resolve_model
 
-    h = hashlib.sha256(pickle.format_version.encode())
+    h = hashlib.sha256(pickle.format_version.encode())  # type: ignore[attr-defined]  # in pickle, not in typeshed
     sources = sorted(ENRICH_DIR.glob("*.py")) + sorted(p for p in (ENRICH_DIR / "data").rglob("*") if p.is_file())
     for path in sources:
         h.update(str(path.relative_to(ENRICH_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")

@@ -5,23 +5,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lagebild.article import Article
 from lagebild.enrich.model import Enrichment
 from lagebild.settings import Settings
 
+if TYPE_CHECKING:
+    from lagebild.enrich.resources import Resources
+
+CacheKey = tuple[str, int, str | None]  # overlay path, its mtime (ns), the spaCy model setting
+
 _lock = threading.Lock()
-_cache: dict[tuple, Any] = {}
+_cache: dict[CacheKey, Resources] = {}
 
 
-def _key(settings: Settings) -> tuple:
+def _key(settings: Settings) -> CacheKey:
     overlay = Path(settings.overlay)
     stamp = overlay.stat().st_mtime_ns if overlay.exists() else 0
     return (str(overlay.resolve()), stamp, settings.spacy_model)
 
 
-def resources_for(settings: Settings) -> Any:
+def resources_for(settings: Settings) -> Resources:
     """The loaded `lagebild.enrich.Resources` for these settings (cached per process)."""
     from lagebild.resource_cache import load_cached
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from lagebild.parse import parse_file
 from helpers import SEEDS
+from lagebild.parse import parse_file
 
 HEADER = " date 2022-01 Titel des Artikels\n\n"
 BODY = "Der erste Absatz des Artikels hat genug Text.\n\nZweiter Absatz mit mehr Text."

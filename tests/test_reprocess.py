@@ -16,9 +16,9 @@ def rows(settings, sql, params=None):
 
 
 def test_merging_a_discovered_name_then_reprocessing_moves_its_mentions(settings, seed_files):
-    from lagebild.enrich.review import merge
     from flows.ingest import ingest_files
     from flows.reprocess import reprocess
+    from lagebild.enrich.review import merge
     from warehouse.db import initialise
 
     initialise(settings.warehouse)

@@ -64,7 +64,8 @@ def recall(con: duckdb.DuckDBPyConnection, files: Iterable[tuple[str, str]], art
     return Known(recorded, load.existing_articles(con, article_ids))
 
 
-def _bad_lines_destinations(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]]) -> dict:
+def _bad_lines_destinations(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]]
+                            ) -> dict[tuple[str, str], str | None]:
     """(file, sha256) -> where the file's bad JSONL lines were recorded to go."""
     if not pairs:
         return {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -24,15 +25,18 @@ class DataCheckFailed(RuntimeError):
         self.count = count
 
 
+Row = tuple[Any, ...]  # one offending row, as DuckDB returns it
+
+
 @dataclass(frozen=True)
 class DataCheck:
     """`sql` selects the offending rows; its `{scope}` is `true` or a filter on `article_id`."""
 
     name: str
     sql: str
-    describe: Callable[[tuple], str]
+    describe: Callable[[Row], str]
 
-    def failures(self, con: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None) -> list[tuple]:
+    def failures(self, con: duckdb.DuckDBPyConnection, article_ids: Sequence[str] | None = None) -> list[Row]:
         """The offending rows, of the whole warehouse or of these articles only."""
         if article_ids is None:
             return con.execute(self.sql.format(scope="true")).fetchall()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+Config = dict[str, str | bool | int | float | list[str]]  # DuckDB settings, as duckdb.connect takes them
+
 LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 
 
@@ -27,7 +29,7 @@ def is_lock_error(exc: BaseException) -> bool:
 
 @contextmanager
 def connect(
-    target: str | Path, *, read_only: bool = False, timeout: float = 30.0, config: dict | None = None
+    target: str | Path, *, read_only: bool = False, timeout: float = 30.0, config: Config | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, retrying with backoff while another process holds the lock.
 
@@ -71,7 +73,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def open_with_retry(
-    path: Path, *, read_only: bool, timeout: float, config: dict
+    path: Path, *, read_only: bool, timeout: float, config: Config
 ) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retried with jittered exponential backoff on lock conflicts."""
     deadline = time.monotonic() + timeout

@@ -19,9 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from warehouse.db import Config
 
 PREFIX = "ducklake:"
 ALIAS = "lake"
@@ -108,7 +111,7 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"LOAD {name}")
 
 
-def open_lake(target: str, *, read_only: bool, config: dict[str, Any] | None = None,
+def open_lake(target: str, *, read_only: bool, config: Config | None = None,
               timeout: float = 30.0) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as the default catalog; `config` applied after."""
     lake = parse(target)
@@ -159,7 +162,7 @@ def _attach(con: duckdb.DuckDBPyConnection, lake: LakeTarget, read_only: bool) -
     con.execute(f"USE {ALIAS}")
 
 
-def _apply(con: duckdb.DuckDBPyConnection, lake: LakeTarget, config: dict[str, Any]) -> None:
+def _apply(con: duckdb.DuckDBPyConnection, lake: LakeTarget, config: Config) -> None:
     """Settings after the attach: reads of the lake's own files stay allowed when file access is off."""
     if str(config.get("enable_external_access", "true")).lower() == "false" and lake.data_path:
         con.execute(f"SET allowed_directories = [{_quote(lake.data_path)}]")
@@ -202,7 +205,7 @@ def _explain(lake: LakeTarget, exc: duckdb.Error, read_only: bool) -> Exception:
 
 @contextmanager
 def connect(target: str, *, read_only: bool = False, timeout: float = 30.0,
-            config: dict | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+            config: Config | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     con = open_lake(target, read_only=read_only, config=config, timeout=timeout)
     try:
         yield con

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
 from warehouse.data_checks import check_by_name
 from warehouse.schema import current_version, latest_version
+
+LogFile = tuple[str, str, str | None, int | None]  # file, status, destination, line of an ingest_log row
 
 EXAMPLES = 20  # problems listed per check; the count is always exact
 
@@ -46,7 +49,7 @@ class Check:
                    problems[:EXAMPLES], count)
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
     row = con.execute(sql).fetchone()
     assert row is not None, sql
     return row
@@ -147,7 +150,7 @@ def destinations_unique(con: duckdb.DuckDBPyConnection) -> Check:
                     "{n} destination(s) shared")
 
 
-def recorded_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None, int | None]]:
+def recorded_files(con: duckdb.DuckDBPyConnection) -> list[LogFile]:
     """(file, status, destination, line) of every ingest_log row, for the file-system checks."""
-    return [tuple(r) for r in con.execute(  # type: ignore[misc]
+    return [(r[0], r[1], r[2], r[3]) for r in con.execute(
         "SELECT file, status, destination, line FROM ingest_log ORDER BY \"at\", file").fetchall()]

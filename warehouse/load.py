@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from lagebild.article import Article
-from lagebild.enrich.model import Enrichment
+from lagebild.enrich.model import Actor, Enrichment
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class RunRow:
 
 
 @contextmanager
-def registered(con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[dict],
+def registered(con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[Mapping[str, object]],
                schema: pa.Schema | None = None) -> Iterator[str]:
     """The rows as an Arrow table visible to SQL under `name` for the length of the block."""
     con.register(name, pa.Table.from_pylist(list(rows), schema=schema))
@@ -52,7 +53,9 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[dict],
         con.unregister(name)
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict], columns: Sequence[str]) -> int:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, object]], columns: Sequence[str]
+) -> int:
     """INSERT the rows (dicts) into `table` through a registered Arrow table; returns the count."""
     if not rows:
         return 0
@@ -62,15 +65,19 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[dict]
     return len(rows)
 
 
-def existing_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str]:
-    """article_id -> source_file for the ids already in the warehouse."""
+def stored_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str], columns: str) -> list[tuple[Any, ...]]:
+    """(article_id, *columns) of the stored articles among `ids`; `columns` is SQL of ours, never input."""
     wanted = sorted(set(ids))
     if not wanted:
-        return {}
-    rows = con.execute(
-        "SELECT article_id, source_file FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
+        return []
+    return con.execute(
+        f"SELECT article_id, {columns} FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
     ).fetchall()
-    return dict(rows)
+
+
+def existing_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str]:
+    """article_id -> source_file for the ids already in the warehouse."""
+    return dict(stored_articles(con, ids, "source_file"))
 
 
 def recorded_files(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LogRow]:
@@ -88,7 +95,7 @@ def recorded_files(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, st
 
 
 def article_rows(articles: Sequence[Article], duplicate_of: dict[str, str], run_id: str,
-                 versions: dict[str, str], now: datetime) -> list[dict]:
+                 versions: dict[str, str], now: datetime) -> list[dict[str, object]]:
     return [
         {
             "article_id": a.article_id, "published_date": a.published_date, "date_precision": a.date_precision,
@@ -133,11 +140,11 @@ MENTION_COLUMNS = ("article_id", "actor_id", "surface", "sentence", "start_char"
 QUOTE_COLUMNS = ("article_id", "actor_id", "speaker_text", "cue", "quote", "start_char", "end_char", "kind")
 
 
-def _fields(obj: object, names: Sequence[str]) -> dict:
+def _fields(obj: object, names: Sequence[str]) -> dict[str, object]:
     return {n: getattr(obj, n) for n in names}
 
 
-def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable) -> None:
+def upsert_actors(con: duckdb.DuckDBPyConnection, actors: Iterable[Actor]) -> None:
     """Registry actors replace their row; discovered actors are added only when new."""
     unique = {a.actor_id: a for a in actors}
     rows = [_fields(a, ("actor_id", "name", "kind", "country", "origin", "role")) for a in unique.values()]

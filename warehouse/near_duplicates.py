@@ -14,7 +14,7 @@ import pyarrow as pa
 from lagebild.article import Article
 from lagebild.enrich import dedup, passages
 from lagebild.enrich.model import Enrichment
-from warehouse.load import insert_rows, registered
+from warehouse.load import insert_rows, registered, stored_articles
 
 DUPLICATE_SIMILARITY = 0.8  # estimated Jaccard at or above which a text is a copy (duplicate_of)
 OVERLAP_SIMILARITY = 0.1  # share of the shorter text in shared passages, to record an overlap
@@ -81,7 +81,7 @@ MASK63 = (1 << 63) - 1
 _BAND_SCHEMA = pa.schema([("article_id", pa.string()), ("band", pa.int32()), ("hash", pa.uint64())])
 
 
-def _band_rows(bands: dict[str, list[tuple[int, int]]]) -> list[dict]:
+def _band_rows(bands: dict[str, list[tuple[int, int]]]) -> list[dict[str, object]]:
     return [{"article_id": aid, "band": b, "hash": h & MASK63} for aid, bs in bands.items() for b, h in bs]
 
 
@@ -111,24 +111,12 @@ def band_candidates(con: duckdb.DuckDBPyConnection, bands: dict[str, list[tuple[
 
 def bodies(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
     """article_id -> (body, duplicate_of) for stored articles."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = con.execute(
-        "SELECT article_id, body, duplicate_of FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
-    ).fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return {r[0]: (r[1], r[2]) for r in stored_articles(con, ids, "body, duplicate_of")}
 
 
 def duplicate_links(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, str | None]:
     """article_id -> duplicate_of for stored articles (bodies are not read)."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = con.execute(
-        "SELECT article_id, duplicate_of FROM articles WHERE article_id IN (SELECT unnest(?))", [wanted]
-    ).fetchall()
-    return dict(rows)
+    return dict(stored_articles(con, ids, "duplicate_of"))
 
 
 SIGNATURE_COLUMNS = ("article_id", "enrich_version", "signature")
@@ -168,7 +156,8 @@ def insert_passages(con: duckdb.DuckDBPyConnection, passages: dict[str, tuple[in
             con.execute("INSERT INTO article_passages SELECT article_id, hash FROM _batch_passages")
 
 
-def passage_candidates(con: duckdb.DuckDBPyConnection, ids: Sequence[str], min_shared: int) -> list[tuple]:
+def passage_candidates(con: duckdb.DuckDBPyConnection, ids: Sequence[str], min_shared: int
+                       ) -> list[tuple[str, str, int, int, int]]:
     """(new id, other id, shared, passages of new, passages of other) for pairs sharing passages."""
     if not ids:
         return []

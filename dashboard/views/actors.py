@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -12,7 +13,7 @@ from warehouse.queries.filters import Drill, Filters
 DRILL_LIMIT = 100
 
 
-def body(f: Filters, grain: str, measure: str, top_n: int, url: dict) -> None:
+def body(f: Filters, grain: str, measure: str, top_n: int, url: dict[str, Any]) -> None:
     series = data.actor_series(grain, f, top_n)
     if series.empty:
         st.info("No mentions match these filters.")

@@ -84,7 +84,7 @@ def body(grain: str) -> None:
     widgets.reader_picker(recent, "ov_recent")
 
 
-def drill(points: list[dict], actor_points: list[dict], grain: str) -> None:
+def drill(points: list[widgets.Point], actor_points: list[widgets.Point], grain: str) -> None:
     if points:
         start = date.fromisoformat(points[0]["key"])
         found = data.articles_in_period(Drill(start=start, grain=grain), Filters())

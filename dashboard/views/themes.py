@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, state, widgets
@@ -13,7 +17,7 @@ MODES = {"absolute": "Stacked (articles)", "share": "Share", "stream": "Streamgr
 DRILL_LIMIT = 80
 
 
-def label(series, theme_id: str) -> str:
+def label(series: pd.DataFrame, theme_id: str) -> str:
     found = series.loc[series["theme_id"] == theme_id, "label"]
     return str(found.iloc[0]) if len(found) else theme_id
 
@@ -38,24 +42,22 @@ def timeline(f: Filters, grain: str, mode: str) -> None:
         )
 
 
+def heatmap(title: str, load: Callable[[], pd.DataFrame], chart: Callable[[pd.DataFrame], alt.Chart], key: str,
+            name: str) -> list[widgets.Point]:
+    """A titled clickable heatmap (nothing drawn for an empty frame); returns the picked cells."""
+    st.subheader(title)
+    frame = load()
+    return widgets.show_chart(chart(frame), frame, key, name) if not frame.empty else []
+
+
 def matrices(f: Filters, top_n: int) -> None:
     left, right = st.columns(2)
     with left:
-        st.subheader("Actor × theme")
-        at = data.actor_theme_matrix(f, top_n)
-        p1 = (
-            widgets.show_chart(charts.actor_theme_heatmap(at), at, "actor_theme", "actor_theme")
-            if not at.empty
-            else []
-        )
+        p1 = heatmap("Actor × theme", lambda: data.actor_theme_matrix(f, top_n), charts.actor_theme_heatmap,
+                     "actor_theme", "actor_theme")
     with right:
-        st.subheader("Co-occurrence")
-        co = data.cooccurrence(f, top_n)
-        p2 = (
-            widgets.show_chart(charts.cooccurrence_heatmap(co), co, "cooc", "cooccurrence")
-            if not co.empty
-            else []
-        )
+        p2 = heatmap("Co-occurrence", lambda: data.cooccurrence(f, top_n), charts.cooccurrence_heatmap, "cooc",
+                     "cooccurrence")
     st.caption("Counts are articles in the selected period; click a cell for the sentences behind it.")
     pick = widgets.remember_pick("actor_theme", p1, None)
     if pick and pick.get("actor_id"):
@@ -69,7 +71,7 @@ def matrices(f: Filters, top_n: int) -> None:
         widgets.show_sentences(df, f"{pair['actor_a']} with {pair['actor_b']}", DRILL_LIMIT)
 
 
-def body(f: Filters, grain: str, mode: str, top_n: int, url: dict) -> None:
+def body(f: Filters, grain: str, mode: str, top_n: int, url: dict[str, Any]) -> None:
     timeline(f, grain, mode)
     matrices(f, top_n)
     state.publish(url)

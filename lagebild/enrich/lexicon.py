@@ -10,6 +10,7 @@ import json
 from functools import cache
 from importlib import resources as ir
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -17,7 +18,7 @@ DATA_DIR = Path(__file__).parent / "data"
 
 
 @cache
-def _wordlists() -> dict:
+def _wordlists() -> dict[str, Any]:
     """data/wordlists.yaml, parsed once per process (with libyaml when available)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load((DATA_DIR / "wordlists.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506

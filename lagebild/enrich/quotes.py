@@ -175,7 +175,7 @@ def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> tuple[str | None, in
     return (m.actor_id if m else None, a, b)
 
 
-def _quote(text: str, who, cue: str, start: int, end: int, kind: str) -> Quote:
+def _quote(text: str, who: tuple[str | None, int, int] | None, cue: str, start: int, end: int, kind: str) -> Quote:
     aid, s, e = who if who else (None, None, None)
     return Quote(aid, text[s:e] if s is not None else "", cue, text[start:end], start, end, kind, s, e)
 

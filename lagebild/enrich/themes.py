@@ -106,7 +106,7 @@ def score(
 ) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
     """Score themes from the tokens marked as theme words and phrase matches over the text."""
     text = view.text
-    per_sent: dict[tuple[int, str], list] = {}
+    per_sent: dict[tuple[int, str], _Tally] = {}
     by_hash = index.by_hash
     for k in np.nonzero((view.codes & THEME) != 0)[0].tolist():
         start, word = view.offsets[k], view.tokens[k]
@@ -120,27 +120,39 @@ def score(
     return _aggregate(index, per_sent)
 
 
-def _add(per_sent: dict, key: tuple[int, str], weight: float, evidence: str) -> None:
+class _Tally:
+    """A running score and the words that earned it."""
+
+    __slots__ = ("score", "evidence")
+
+    def __init__(self) -> None:
+        self.score = 0.0
+        self.evidence: list[str] = []
+
+
+def _add(per_sent: dict[tuple[int, str], _Tally], key: tuple[int, str], weight: float, evidence: str) -> None:
     acc = per_sent.get(key)
     if acc is None:
-        acc = per_sent[key] = [0.0, []]
-    acc[0] += weight
-    acc[1].append(evidence)
+        acc = per_sent[key] = _Tally()
+    acc.score += weight
+    acc.evidence.append(evidence)
 
 
-def _aggregate(index: ThemeIndex, per_sent: dict) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
+def _aggregate(
+    index: ThemeIndex, per_sent: dict[tuple[int, str], _Tally]
+) -> tuple[tuple[ThemeScore, ...], tuple[SentenceTheme, ...]]:
     sentence_themes = tuple(
-        SentenceTheme(s, t, round(v[0], 3), tuple(dict.fromkeys(v[1])))
-        for (s, t), v in sorted(per_sent.items())
+        SentenceTheme(s, t, round(v.score, 3), tuple(dict.fromkeys(v.evidence)))
+        for (s, t), v in sorted(per_sent.items(), key=lambda kv: kv[0])
     )
-    totals: dict[str, list] = defaultdict(lambda: [0.0, []])
+    totals: dict[str, _Tally] = defaultdict(_Tally)
     for st in sentence_themes:
-        totals[st.theme_id][0] += st.score
-        totals[st.theme_id][1].extend(st.evidence)
+        totals[st.theme_id].score += st.score
+        totals[st.theme_id].evidence.extend(st.evidence)
     articles = tuple(
-        ThemeScore(t, round(v[0], 3), tuple(dict.fromkeys(v[1])))
-        for t, v in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        if v[0] >= index.min_score[t]
+        ThemeScore(t, round(v.score, 3), tuple(dict.fromkeys(v.evidence)))
+        for t, v in sorted(totals.items(), key=lambda kv: (-kv[1].score, kv[0]))
+        if v.score >= index.min_score[t]
     )
     return articles, sentence_themes
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+
 from helpers import ROOT
 
 HERE = Path(__file__).resolve().parent

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from deploy_helpers import LAGEBILD, ROOT, PrefectServer
+
 from helpers import SEEDS
 
 pytestmark = pytest.mark.postgres

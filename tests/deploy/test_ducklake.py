@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from deploy_helpers import LAGEBILD, ROOT, PrefectServer, run_lagebild
+
 from helpers import SEEDS
 
 CLIENTS = str(Path(__file__).resolve().parent / "lake_clients.py")

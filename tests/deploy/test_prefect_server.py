@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from deploy_helpers import LAGEBILD, PrefectServer, wait_until
+
 from helpers import SEEDS
 
 pytestmark = pytest.mark.postgres

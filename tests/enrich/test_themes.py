@@ -7,7 +7,8 @@ def test_taxonomy_size_and_labels(res):
 
 
 def test_article_and_sentence_themes_with_evidence(run):
-    enr = run("Titel\n\nDie USA drohen mit Wirtschaftssanktionen. Die Sanktionen treffen die Gaspipeline Nord Stream 2.")
+    enr = run("Titel\n\nDie USA drohen mit Wirtschaftssanktionen. "
+              "Die Sanktionen treffen die Gaspipeline Nord Stream 2.")
     art = {t.theme_id: t for t in enr.themes}
     assert "sanctions" in art and "energy" in art
     assert {"Wirtschaftssanktionen", "Sanktionen"} <= set(art["sanctions"].evidence)
