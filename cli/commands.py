@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 from warehouse import status as wh_status
 
 if TYPE_CHECKING:
+    from flows.batch import BatchReport
     from flows.search_refresh import IndexRefresher
 
 
@@ -41,7 +42,9 @@ def _prepare(settings: Settings) -> None:
     use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
 
 
-def batch_runner(settings: Settings, refresher: IndexRefresher | None = None):
+def batch_runner(
+    settings: Settings, refresher: IndexRefresher | None = None
+) -> Callable[[list[str]], BatchReport]:
     """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock.
 
     Enrichment runs in process, on a process pool (`--enrich-workers N`) or on Dask (`--task-runner
@@ -55,7 +58,7 @@ def batch_runner(settings: Settings, refresher: IndexRefresher | None = None):
     except enrich_executor.TaskRunnerError as exc:
         raise UserError(str(exc)) from None
 
-    def run(paths: list[str]):
+    def run(paths: list[str]) -> BatchReport:
         with inbox_lock(settings):
             report = ingest_files(storable_paths(settings.inbox, paths), settings)
         return refresher.note(report) if refresher is not None else report
@@ -87,7 +90,6 @@ def stop_on_sigterm() -> threading.Event:
         stop.set()
 
     signal.signal(signal.SIGTERM, handler)
-    stop.handler = handler  # type: ignore[attr-defined]
     return stop
 
 
