@@ -34,8 +34,8 @@ screenshots: install browser  ## run the browser test and copy its screenshots i
 	BROWSER_ARTIFACTS=$(CURDIR)/$(SHOTS) $(BIN)/python -m pytest tests/browser
 	cp $(SHOTS)/*.png docs/screenshots/
 
-lint: install  ## ruff and mypy
-	$(BIN)/ruff check lagebild flows warehouse dashboard cli tests
+lint: install  ## ruff over all the code, mypy (typed definitions required) over the product packages
+	$(BIN)/ruff check lagebild flows warehouse dashboard cli tests eval bench ner
 	$(BIN)/mypy lagebild flows warehouse dashboard cli
 
 eval: install  ## precision/recall/F1 of the enrichment on the seed gold file and the shared corpora
