@@ -151,7 +151,7 @@ def local_server(settings: Settings) -> Iterator[ServerState]:
         stop(proc)
 
 
-def _wait_healthy(proc: subprocess.Popen, api_url: str, log: Path) -> None:
+def _wait_healthy(proc: subprocess.Popen[bytes], api_url: str, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while not healthy(api_url, timeout=1.0):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -161,7 +161,7 @@ def _wait_healthy(proc: subprocess.Popen, api_url: str, log: Path) -> None:
         time.sleep(0.3)
 
 
-def stop(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+def stop(proc: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
     """SIGTERM to the server's process group, SIGKILL if it does not end within `timeout`."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
