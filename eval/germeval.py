@@ -50,42 +50,92 @@ def _spans(tags: list[str]) -> set[tuple[int, int, str]]:
     return out
 
 
-def predict(sents, res) -> list[set[tuple[int, int, str]]]:
-    arts, offsets = [], []
-    for n, (toks, _) in enumerate(sents):
-        text, offs, pos = " ".join(toks), [], 0
-        for t in toks:
-            offs.append(pos)
-            pos += len(t) + 1
-        offsets.append(offs)
-        arts.append(Article(f"g{n}", "", text, date(2010, 1, 1), "day", None, "germeval"))
-    out = []
-    for offs, enr in zip(offsets, enrich(arts, res)):
-        start_tok = {o: i for i, o in enumerate(offs)}
-        end_tok = {o + len(t): i + 1 for i, (o, t) in enumerate(zip(offs, enr_tokens(offs, arts[len(out)].body)))}
-        spans = set()
-        for m in enr.mentions:
-            kind = KIND_TYPE.get(m.kind)
-            if kind and m.method not in ("adjective", "demonym") and m.start_char in start_tok and m.end_char in end_tok:
-                spans.add((start_tok[m.start_char], end_tok[m.end_char], kind))
-        out.append(spans)
+SENTENCES_PER_ARTICLE = 20  # the sentences of a batch go through enrichment as one article, one per line
+COUNTED = {"adjective", "demonym", "prefix"}  # mention methods that are not names (never a LOC/ORG span)
+
+
+def articles_of(sents: list) -> tuple[list[Article], list[list[tuple[int, list[int]]]]]:
+    """Batches of sentences as articles (tokens joined by spaces, one sentence per line) and, per
+    article, each sentence's index with the character offset of each of its tokens."""
+    arts, layout = [], []
+    for first in range(0, len(sents), SENTENCES_PER_ARTICLE):
+        lines, where, pos = [], [], 0
+        for i in range(first, min(first + SENTENCES_PER_ARTICLE, len(sents))):
+            toks = sents[i][0]
+            offs = []
+            for t in toks:
+                offs.append(pos)
+                pos += len(t) + 1
+            lines.append(" ".join(toks))
+            where.append((i, offs))
+        text = "\n".join(lines)
+        arts.append(Article(f"g{first}", "", text, date(2010, 1, 1), "day", None, "germeval"))
+        layout.append(where)
+    return arts, layout
+
+
+def _to_tokens(spans: list[tuple[int, int, str]], where: list[tuple[int, list[int]]],
+               sents: list) -> dict[int, set[tuple]]:
+    """Character spans to (start_token, end_token, type) per sentence; an unaligned span stays a
+    character span, which never equals a gold span (a false positive, as in the official scoring)."""
+    out: dict[int, set[tuple]] = {}
+    for start, end, kind in spans:
+        for i, offs in where:
+            toks = sents[i][0]
+            if offs[0] <= start <= offs[-1] + len(toks[-1]):
+                starts = {o: k for k, o in enumerate(offs)}
+                ends = {o + len(t): k + 1 for k, (o, t) in enumerate(zip(offs, toks, strict=True))}
+                if start in starts and end in ends:
+                    out.setdefault(i, set()).add((starts[start], ends[end], kind))
+                else:
+                    out.setdefault(i, set()).add(("chars", start, end, kind))
+                break
     return out
 
 
-def enr_tokens(offs: list[int], text: str) -> list[str]:
-    return [text[a:b - 1] for a, b in zip(offs, offs[1:] + [len(text) + 1])]
+def predict(sents: list, res) -> list[set[tuple]]:
+    """The whole enrichment: mentions by kind (person PER, organisation/group ORG, country/place LOC)."""
+    arts, layout = articles_of(sents)
+    out: list[set[tuple]] = [set() for _ in sents]
+    for where, enr in zip(layout, enrich(arts, res), strict=True):
+        spans = [(m.start_char, m.end_char, KIND_TYPE[m.kind]) for m in enr.mentions
+                 if m.kind in KIND_TYPE and m.method not in COUNTED]
+        for i, found in _to_tokens(spans, where, sents).items():
+            out[i] |= found
+    return out
+
+
+def predict_model(sents: list, model: str) -> list[set[tuple]]:
+    """The statistical model alone, on the same articles (its PER/LOC/ORG entities)."""
+    from lagebild.enrich.pipeline import load_ner
+
+    nlp = load_ner(model)
+    arts, layout = articles_of(sents)
+    out: list[set[tuple]] = [set() for _ in sents]
+    for where, doc in zip(layout, nlp.pipe(a.body for a in arts), strict=True):
+        spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in TYPES]
+        for i, found in _to_tokens(spans, where, sents).items():
+            out[i] |= found
+    return out
 
 
 def evaluate(res=None) -> dict[str, PRF]:
     sents = read()
-    preds = predict(sents, res or load_resources())
+    res = res or load_resources()
+    scores = _scores("GermEval dev", sents, predict(sents, res))
+    if res.model:
+        scores.update(_scores("GermEval dev, model alone,", sents, predict_model(sents, res.model)))
+    return scores
+
+
+def _scores(title: str, sents: list, preds: list[set[tuple]]) -> dict[str, PRF]:
     n = len(sents)
     scores = {}
     for part, rng in (("all", range(n)), ("A (tuning)", range(0, n, 2)), ("B (held out)", range(1, n, 2))):
         for kind in TYPES:
             g = {(i, *s) for i in rng for s in sents[i][1] if s[2] == kind}
-            p = {(i, *s) for i in rng for s in preds[i] if s[2] == kind}
-            scores[f"GermEval dev {part} {kind}"] = prf(g, p)
+            p = {(i, *s) for i in rng for s in preds[i] if s[-1] == kind}
+            scores[f"{title} {part} {kind}"] = prf(g, p)
     return scores
 
 

@@ -28,7 +28,7 @@ class Settings:
     batch_size: int = 1000  # files per flow run (fewer runs: less Prefect and checkpoint overhead)
     enrich_workers: int = 1  # processes that enrich a batch (1: in the flow's own process)
     lock_timeout: float = 600.0  # how long a writer waits for a reader holding the warehouse
-    spacy_model: str | None = None  # an installed spaCy pipeline for statistical NER (optional)
+    spacy_model: str | None = None  # statistical NER: None = the shipped model, "none" = rules only, or a pipeline
     task_runner: str | None = None  # None (in-process) or 'dask' / 'dask=ADDRESS'
     prefect_port: int = 4200  # port of the local Prefect server (API and UI) that `lagebild up` starts
     dashboard_refresh: float = 3.0  # seconds between the dashboard's live refreshes (0 turns them off)

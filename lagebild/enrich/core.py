@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from itertools import repeat
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
@@ -10,10 +12,11 @@ from spacy.tokens import Doc
 
 from lagebild.article import Article
 from lagebild.enrich import dedup
-from lagebild.enrich.discovery import Found, Scanner, from_entities, slug
+from lagebild.enrich.discovery import Found, Scanner, slug
+from lagebild.enrich.linking import compound_parts, link_entities
 from lagebild.enrich.matcher import Hit, resolve
 from lagebild.enrich.model import Actor, Enrichment, Mention, Sentence
-from lagebild.enrich.pipeline import get_pipeline
+from lagebild.enrich.pipeline import get_ner, get_pipeline
 from lagebild.enrich.quotes import find_quotes
 from lagebild.enrich.resources import Resources
 from lagebild.enrich.roles import role_label
@@ -21,15 +24,24 @@ from lagebild.enrich.themes import SentenceOf, ThemeIndex, score, theme_index
 from lagebild.enrich.tokens import LexTable, TokenView, lex_table
 
 BATCH = 64
+Entity = tuple[str, int, int]  # a statistical NER entity: label, start_char, end_char
+Match = tuple[str, int, int]  # a PhraseMatcher match: 'method|actor_id', start token, end token
+RULES_WITH_MODEL = False  # capitalised-word discovery rules beside the statistical model (see eval/RESULTS.md)
+KEEP_METHOD = ("adjective", "demonym")  # methods that already say how a part of a word names an actor
 
 
 def enrich(articles: Sequence[Article], res: Resources) -> list[Enrichment]:
     """Enrich articles in order; the spaCy pipeline is built once per process."""
-    nlp = get_pipeline(res)
+    nlp, ner = get_pipeline(res), get_ner(res)
     index = theme_index(res.theme_list)
     table = lex_table(res, index)
     docs = nlp.pipe((a.body for a in articles), batch_size=BATCH)
-    return [_enrich_doc(doc, art, res, index, table) for doc, art in zip(docs, articles, strict=True)]
+    ents: Iterable[list[Entity]] = repeat([])
+    if ner is not None:
+        ents = ([(e.label_, e.start_char, e.end_char) for e in d.ents]
+                for d in ner.pipe((a.body for a in articles), batch_size=BATCH))
+    return [_enrich_doc(doc, art, res, index, table, found)
+            for doc, art, found in zip(docs, articles, ents, strict=False)]
 
 
 def _sentences(text: str, starts: np.ndarray, offsets: list[int]) -> tuple[Sentence, ...]:
@@ -61,7 +73,8 @@ def _view(doc: Doc, text: str, table: LexTable) -> tuple[TokenView, np.ndarray]:
     return TokenView(text, tokens, starts, orth, codes, codes.tolist(), glued, crcs), arr[:, 3].astype(np.int64)
 
 
-def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table: LexTable) -> Enrichment:
+def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table: LexTable,
+                entities: list[Entity]) -> Enrichment:
     text = art.body  # == doc.text, which spaCy would rebuild token by token
     view, sent_flags = _view(doc, text, table)
     tokens, offsets = view.tokens, view.offsets
@@ -70,10 +83,10 @@ def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table
     matches = doc.user_data.get("lagebild_matches", [])
     active = _active(matches, art, res)
     hits = resolve(matches, tokens, offsets, res, active, res.given_names)
-    mentions, actors = _registry_mentions(hits, text, art, res, sent_of)
-    found = _discover(doc, view, hits, res)
+    hits, found = _discover(_token_spans(entities, view), view, hits, matches, res, active)
+    known, actors = _registry_mentions(hits, text, art, res, sent_of)
     more, disc_actors = _found_mentions(found, tokens, offsets, text, sent_of, res)
-    mentions = tuple(sorted(mentions + more, key=lambda m: (m.start_char, m.end_char)))
+    mentions = tuple(sorted(known + more, key=lambda m: (m.start_char, m.end_char)))
     themes, sent_themes = score(index, view, sent_of)
     all_actors = {**actors, **disc_actors}
     quotes = find_quotes(view, sentences, mentions)
@@ -85,13 +98,14 @@ def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table
     )
 
 
-def _active(matches: list, art: Article, res: Resources) -> set[str]:
+def _active(matches: list[Match], art: Article, res: Resources) -> set[str]:
     """Matched actors that held a role on the article's date (tie-break for shared names)."""
     ids = {label.partition("|")[2] for label, _, _ in matches}
     return {a for a in ids if a in res.by_id and role_label(res.by_id[a].roles, art.published_date, art.date_precision)}
 
 
-def _registry_mentions(hits: list[Hit], text: str, art: Article, res: Resources, sent_of: SentenceOf):
+def _registry_mentions(hits: list[Hit], text: str, art: Article, res: Resources,
+                       sent_of: SentenceOf) -> tuple[list[Mention], dict[str, Actor]]:
     mentions: list[Mention] = []
     actors: dict[str, Actor] = {}
     for h in hits:
@@ -99,23 +113,50 @@ def _registry_mentions(hits: list[Hit], text: str, art: Article, res: Resources,
         role = role_label(a.roles, art.published_date, art.date_precision) or a.role
         mentions.append(Mention(
             a.id, a.name, a.kind, text[h.start_char:h.end_char], sent_of(h.start_char), h.start_char,
-            h.end_char, h.method, role, h.method == "metonym"))
+            h.end_char, "prefix" if h.part_of_word and h.method not in KEEP_METHOD else h.method, role,
+            h.method == "metonym"))
         actors[a.id] = Actor(a.id, a.name, a.kind, a.country, "registry", a.role)
     return mentions, actors
 
 
-def _discover(doc: Doc, view: TokenView, hits: list[Hit], res: Resources) -> list[Found]:
+def _token_spans(entities: list[Entity], view: TokenView) -> list[tuple[str, int, int]]:
+    """The model's character spans as (label, start token, end token) of this document's tokens; a span
+    that does not fall on token boundaries here is dropped (hyphen splitting only adds boundaries)."""
+    if not entities:
+        return []
+    starts = {o: k for k, o in enumerate(view.offsets)}
+    ends = {o + len(t): k + 1 for k, (o, t) in enumerate(zip(view.offsets, view.tokens, strict=True))}
+    return [(label, starts[a], ends[b]) for label, a, b in entities if a in starts and b in ends]
+
+
+def _discover(ents: list[tuple[str, int, int]], view: TokenView, hits: list[Hit], matches: list[Match], res: Resources,
+              active: set[str]) -> tuple[list[Hit], list[Found]]:
+    """Registry hits merged with the model's entities (when a model is loaded), then the rules.
+
+    With a model, the rules only follow up surnames of persons already found (and, if
+    RULES_WITH_MODEL, the capitalised-word rules run on what is left); without one, all rules run.
+    Spans that are only part of a hyphenated word (SPD in SPD-Chef) get the method `prefix`.
+    """
+    found: list[Found] = []
+    if res.model:
+        hits, found = link_entities(ents, hits, matches, view.tokens, view.offsets, res, active)
     taken = [False] * len(view.tokens)
-    for h in hits:
-        for k in range(h.start, h.end):
-            taken[k] = True
-    found = from_entities([(e.label_, e.start, e.end) for e in doc.ents], view.tokens, taken) if res.model else []
-    found += Scanner(view, taken, res.places).scan()
+    for start, end in [(h.start, h.end) for h in hits] + [(f.start, f.end) for f in found]:
+        taken[start:end] = [True] * (end - start)
+    scanner = Scanner(view, taken, res.places)
+    scanner.found = list(found)
+    found = scanner.scan() if not res.model or RULES_WITH_MODEL else scanner.follow_up()
     ign = res.overlay.ignore
-    return [f for f in found if f.name not in ign and f"disc-{slug(f.name)}" not in ign]
+    found = [f for f in found if f.name not in ign and f"disc-{slug(f.name)}" not in ign]
+    parts = compound_parts([(h.start, h.end) for h in hits], view.tokens, view.glued)
+    hits = [replace(h, part_of_word=True) if part else h for h, part in zip(hits, parts, strict=True)]
+    parts = compound_parts([(f.start, f.end) for f in found], view.tokens, view.glued)
+    found = [replace(f, method="prefix") if part else f for f, part in zip(found, parts, strict=True)]
+    return hits, found
 
 
-def _found_mentions(found: list[Found], tokens, offsets, text: str, sent_of: SentenceOf, res: Resources):
+def _found_mentions(found: list[Found], tokens: Sequence[str], offsets: Sequence[int], text: str, sent_of: SentenceOf,
+                    res: Resources) -> tuple[list[Mention], dict[str, Actor]]:
     mentions: list[Mention] = []
     actors: dict[str, Actor] = {}
     for f in found:

@@ -1,7 +1,7 @@
 """Discovery of persons, organisations and places that the registry does not know.
 
-Rules over the tokens, in this order: statistical NER (when a model is loaded),
-given name + capitalised surname, role apposition (Duma-Präsident Wjatscheslaw Wolodin,
+Rules over the tokens, in this order (all of them only when no statistical model is loaded,
+see linking.py): given name + capitalised surname, role apposition (Duma-Präsident Wjatscheslaw Wolodin,
 Kreml-Sprecher Peskow), organisation introducers (Nachrichtenagentur RIA), acronyms,
 organisation nouns (Verteidigungsministerium), gazetteer places, listed surnames and given
 names standing alone (Hendrix, Gregor); then later surname-only
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,7 +42,6 @@ from lagebild.enrich.tokens import (
     is_cap,
 )
 
-NER_KINDS = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
 _STARTS = GIVEN | ACRONYM | ORG_NOUN | PLACE | PLACE_HEAD | SURNAME  # a token with one of these may start a find
 _AFTER = ROLE | ORG_INTRO | TITLE | CUE | LOC_PREP  # ... and so may a token right after one of these
 _UNKNOWN = LOWWORD | PLACE | GIVEN | ORG_NOUN | ROLE | FW  # a capitalised word with none of these is unknown
@@ -231,6 +229,11 @@ class Scanner:
         self.follow_surnames()
         return self.found
 
+    def follow_up(self) -> list[Found]:
+        """Only the surname follow-ups of the persons already in `found` (the statistical model's)."""
+        self.follow_surnames()
+        return self.found
+
     def follow_surnames(self) -> None:
         """Later surname-only mentions of discovered persons (Michel forderte …)."""
         persons = [f for f in self.found if f.kind == "person" and f.end - f.start >= 2 and self.has(f.end - 1, NAME)]
@@ -245,14 +248,3 @@ class Scanner:
                 if not self.taken[k]:
                     self.claim(Found(f.name, "person", k, k + 1, "surname", f.role, f.country))
 
-
-def from_entities(ents: Sequence[tuple[str, int, int]], tokens: Sequence[str], taken: list[bool]) -> list[Found]:
-    """Statistical NER entities (label, start, end) as discoveries, where tokens are free."""
-    out = []
-    for label, s, e in ents:
-        kind = NER_KINDS.get(label)
-        if kind and not any(taken[s:e]):
-            for k in range(s, e):
-                taken[k] = True
-            out.append(Found(" ".join(tokens[s:e]).replace(" - ", "-"), kind, s, e, "ner"))
-    return out

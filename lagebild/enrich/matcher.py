@@ -7,8 +7,9 @@ the article, or right after a role word (Außenminister Lawrow) or a given name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from lagebild.enrich.lexicon import role_heads
 from lagebild.enrich.registry import RegistryActor
@@ -31,6 +32,7 @@ class Hit:
     end: int
     start_char: int
     end_char: int
+    part_of_word: bool = False  # only part of a hyphenated word (SPD in SPD-Chef): mention method `prefix`
 
 
 def _person_names(a: RegistryActor) -> tuple[list[str], list[str]]:
@@ -72,7 +74,7 @@ def actor_patterns(res: Resources) -> dict[str, list[str]]:
     return out
 
 
-def _is_role_word(text: str) -> bool:
+def is_role_word(text: str) -> bool:
     low = text.lower()
     return text[:1].isupper() and any(low.endswith(h) for h in role_heads())
 
@@ -115,7 +117,7 @@ def resolve(
         if named:
             method, aid = _pick(named, seen, active)
             accept(method, aid, s, e)
-        elif s > 0 and (_is_role_word(tokens[s - 1]) or tokens[s - 1] in given):
+        elif s > 0 and (is_role_word(tokens[s - 1]) or tokens[s - 1] in given):
             method, aid = _pick(cands, seen, active)
             start = s - 1 if tokens[s - 1] in given and not taken[s - 1] else s
             accept(method, aid, start, e)

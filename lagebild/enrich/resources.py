@@ -39,9 +39,36 @@ def _version(paths: list[Path], overlay_path: Path | None, model: str | None) ->
     h = hashlib.sha256(CODE_VERSION.encode())
     for p in [*paths, *([overlay_path] if overlay_path and overlay_path.exists() else [])]:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
-    h.update((model or "").encode())
+    h.update(_model_identity(model))
     h.update(f"{len(given_names())}/{len(place_names())}/{len(surnames())}".encode())  # optional word-list packages
     return h.hexdigest()[:12]
+
+
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "de_lagebild_ner"
+RULES_ONLY = ("none", "rules")
+
+
+def resolve_model(name: str | None) -> str | None:
+    """The spaCy pipeline to load: None or '' -> the model shipped with Lagebild; 'none' -> the rules
+    alone; anything else -> an installed pipeline's name or a model folder."""
+    if name and name.strip().lower() in RULES_ONLY:
+        return None
+    if name:
+        return name
+    if not (SHIPPED_MODEL / "meta.json").exists():
+        return None  # TEMPORARY until the model is trained
+        raise FileNotFoundError(
+            f"the German NER model that ships with Lagebild is missing ({SHIPPED_MODEL}): "
+            "reinstall, rebuild it with `make model`, or set LAGEBILD_SPACY_MODEL=none for the rules alone")
+    return str(SHIPPED_MODEL)
+
+
+def _model_identity(model: str | None) -> bytes:
+    """What changes the enrichment when the model changes: its meta.json (name, version, scores)."""
+    if not model:
+        return b""
+    meta = Path(model) / "meta.json"
+    return model.encode() + (meta.read_bytes() if meta.exists() else b"")
 
 
 def load_resources(
@@ -51,10 +78,10 @@ def load_resources(
 ) -> Resources:
     """Read registry (every data/actors*.yaml), theme lexicon and review overlay.
 
-    `model` names an installed spaCy pipeline whose NER is used for discovery
-    (`Settings.spacy_model`, passed in by lagebild/resources.py); without it the rules alone run.
+    `model` (`Settings.spacy_model`, passed in by lagebild/resources.py) chooses the statistical NER,
+    see `resolve_model`: by default the model shipped in lagebild/models/.
     """
-    model = model or None
+    model = resolve_model(model)
     reg_paths = sorted(DATA_DIR.glob("actors*.yaml")) if registry_paths is None else registry_paths
     overlay = load_overlay(overlay_path)
     actors = tuple(apply_overlay(load_registry(reg_paths), overlay))

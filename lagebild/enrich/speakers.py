@@ -31,7 +31,7 @@ class Speakers:
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
         self.m = [m for m in mentions if m.kind in ("person", "organisation", "country", "group", "place")
-                  and m.method not in ("adjective", "demonym")]
+                  and m.method not in ("adjective", "demonym", "prefix")]
         self.starts = [m.start_char for m in self.m]
 
     def inside(self, a: int, b: int) -> Mention | None:

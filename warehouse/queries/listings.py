@@ -34,12 +34,26 @@ def ingest_files(target: str | Path, status: str | None = None, limit: int = 500
 
 
 def discovered_actors(target: str | Path) -> pd.DataFrame:
-    """Discovered actors with their mention and article counts, most mentioned first."""
+    """Discovered actors, most mentioned first: counts, how they were found (`ner` = the statistical
+    model, with its label as `kind`), and the sentence of their first mention as an example."""
     return frame(
         target,
-        """SELECT a.actor_id, a.name, a.kind, a.role, count(m.actor_id) AS mentions,
-                                   count(DISTINCT m.article_id) AS articles,
-                                   any_value(m.surface) AS example
-                            FROM actors a LEFT JOIN mentions m USING (actor_id) WHERE a.origin = 'discovered'
-                            GROUP BY ALL ORDER BY mentions DESC, name""",
+        """WITH m AS (
+               SELECT m.actor_id, m.article_id, m.sentence, m.method, m.start_char
+               FROM mentions m JOIN actors a USING (actor_id) WHERE a.origin = 'discovered'),
+           counts AS (
+               SELECT actor_id, count(*) AS mentions, count(DISTINCT article_id) AS articles,
+                      string_agg(DISTINCT method, ', ' ORDER BY method) AS found_by,
+                      arg_min(article_id, (article_id, start_char)) AS first_article,
+                      arg_min(sentence, (article_id, start_char)) AS first_sentence
+               FROM m GROUP BY actor_id)
+           SELECT a.actor_id, a.name, a.kind, a.role, coalesce(c.mentions, 0) AS mentions,
+                  coalesce(c.articles, 0) AS articles, c.found_by,
+                  substr(ar.body, s.start_char + 1, least(s.end_char - s.start_char, 300)) AS example
+           FROM actors a
+           LEFT JOIN counts c USING (actor_id)
+           LEFT JOIN sentences s ON s.article_id = c.first_article AND s.sentence = c.first_sentence
+           LEFT JOIN articles ar ON ar.article_id = s.article_id
+           WHERE a.origin = 'discovered'
+           ORDER BY mentions DESC, articles DESC, a.name""",
     )

@@ -1,0 +1,166 @@
+"""Hybrid actor finding: statistical NER spans linked to the registry, registry matches kept where they agree.
+
+Rules, in order, for each NER entity (PER/LOC/ORG) of a document:
+1. A registry hit with exactly the entity's span stays (the registry knows the actor).
+2. A registry hit that crosses the entity's boundary, or that the entity adds only role words to
+   (Außenminister Lawrow), wins: the entity is dropped.
+3. Registry hits inside a larger entity are suppressed (Deutschland inside "Deutschen Bank", Iceland
+   inside "Rhode Island", the surname Michel inside "Michel Platini"); the entity is linked by name to
+   a registry actor if one has that name in any inflected form, else it becomes a discovered actor
+   with the NER label.
+4. An entity with no registry hit is linked by name (exact inflected forms, or a surname that the
+   registry knows for a person in office), else discovered.
+Registry hits that no entity touches stay as they are. Adjective/demonym hits ("russische Truppen")
+are never entities and never suppressed by a PER/LOC/ORG entity unless they lie inside one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lagebild.enrich.discovery import Found
+from lagebild.enrich.matcher import Hit, is_role_word
+from lagebild.enrich.variants import name_variants
+
+if TYPE_CHECKING:
+    from lagebild.enrich.resources import Resources
+
+NER_KIND = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
+FAMILY = {"person": "PER", "organisation": "ORG", "group": "ORG", "country": "LOC", "place": "LOC"}
+WEAK = ("surname", "context")
+_ADJ_ENDINGS = ("en", "es", "em", "er")
+
+
+def name_key(text: str) -> str:
+    """Lookup key of a name: case-folded, single spaces, no spaces around hyphens."""
+    return " ".join(text.replace(" - ", "-").split()).casefold()
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Registry actors by every strong name form (aliases, metonyms, their inflections)."""
+
+    ids: dict[str, str]
+
+    def lookup(self, text: str) -> str | None:
+        key = name_key(text)
+        found = self.ids.get(key)
+        if found is None and key.endswith("s"):
+            found = self.ids.get(key[:-1])
+        return found or None
+
+
+_INDEXES: dict[str, NameIndex] = {}
+
+
+def _build_index(res: Resources) -> NameIndex:
+    ids: dict[str, str] = {}
+    for a in res.actors:
+        names = [a.name, *a.aliases, *a.metonyms]
+        if a.kind == "person" and a.ambiguous_surname:
+            names = [n for n in names if " " in n]
+        for name in names:
+            for v in name_variants(name):
+                key = name_key(v)
+                ids[key] = a.id if ids.get(key, a.id) == a.id else ""  # "" marks a name two actors share
+    return NameIndex(ids)
+
+
+def name_index(res: Resources) -> NameIndex:
+    """The name index for these resources (built once per process and version)."""
+    if res.enrich_version not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[res.enrich_version] = _build_index(res)
+    return _INDEXES[res.enrich_version]
+
+
+def canonical_name(text: str, kind: str) -> str:
+    """A discovered name in its base form: Deutschen Bank -> Deutsche Bank; genitive kept for persons."""
+    name = text.replace(" - ", "-")
+    words = name.split()
+    if kind != "person" and len(words) >= 2 and words[1][:1].isupper():
+        first = words[0]
+        for ending in _ADJ_ENDINGS[:3]:
+            if first.endswith(ending) and len(first) > len(ending) + 3 and first[0].isupper():
+                words[0] = first[: -len(ending)] + "e"
+                break
+    return " ".join(words)
+
+
+def link_entities(
+    ents: Sequence[tuple[str, int, int]], hits: Sequence[Hit], matches: Sequence[tuple[str, int, int]],
+    tokens: Sequence[str], offsets: Sequence[int], res: Resources, active: set[str],
+) -> tuple[list[Hit], list[Found]]:
+    """Merge NER entities (label, start, end) with registry hits: the hits to keep and the discoveries."""
+    index = name_index(res)
+    weak = _weak_candidates(matches)
+    dropped: set[int] = set()
+    linked: list[Hit] = []
+    found: list[Found] = []
+    for label, s, e in ents:
+        kind = NER_KIND.get(label)
+        if kind is None:
+            continue
+        touching = [i for i, h in enumerate(hits) if h.start < e and s < h.end and i not in dropped]
+        same = [i for i in touching if (hits[i].start, hits[i].end) == (s, e)]
+        if same:
+            continue
+        inside = [i for i in touching if s <= hits[i].start and hits[i].end <= e]
+        if len(inside) < len(touching) or any(_role_plus_name(res, hits[i], kind, tokens, s, e) for i in inside):
+            continue  # the registry's span is the better evidence
+        dropped.update(inside)
+        hit = _link(index, weak.get((s, e), []), tokens, offsets, s, e, res, active)
+        if hit is not None:
+            linked.append(hit)
+        else:
+            text = " ".join(tokens[s:e])
+            found.append(Found(canonical_name(text, kind), kind, s, e, "ner"))
+    kept = [h for i, h in enumerate(hits) if i not in dropped]
+    return sorted(kept + linked, key=lambda h: h.start), found
+
+
+def _role_plus_name(res: Resources, hit: Hit, kind: str, tokens: Sequence[str], s: int, e: int) -> bool:
+    """The entity is the registry actor's name plus role words only (Außenminister Lawrow)."""
+    actor = res.by_id.get(hit.actor_id)
+    if actor is None or FAMILY.get(actor.kind) != FAMILY[kind] or hit.method in ("adjective", "demonym"):
+        return False
+    rest = [t for k, t in enumerate(tokens[s:e], start=s) if not hit.start <= k < hit.end]
+    return all(is_role_word(t) or t == "-" for t in rest)
+
+
+def _weak_candidates(matches: Sequence[tuple[str, int, int]]) -> dict[tuple[int, int], list[str]]:
+    out: dict[tuple[int, int], list[str]] = {}
+    for label, s, e in matches:
+        method, _, aid = label.partition("|")
+        if method in WEAK:
+            out.setdefault((s, e), []).append(aid)
+    return out
+
+
+def _link(index: NameIndex, weak: list[str], tokens: Sequence[str], offsets: Sequence[int], s: int, e: int,
+          res: Resources, active: set[str]) -> Hit | None:
+    """The registry actor an entity names: by any inflected name, or by a surname of one actor in office."""
+    end_char = offsets[e - 1] + len(tokens[e - 1])
+    aid = index.lookup(" ".join(tokens[s:e]))
+    if aid:
+        return Hit(aid, "ner-linked", s, e, offsets[s], end_char)
+    in_office = sorted({a for a in weak if a in active})
+    if len(in_office) == 1 or len(set(weak)) == 1:
+        return Hit(in_office[0] if in_office else weak[0], "surname", s, e, offsets[s], end_char)
+    return None
+
+
+def compound_parts(spans: Sequence[tuple[int, int]], tokens: Sequence[str],
+                   glued: Sequence[bool] | np.ndarray) -> list[bool]:
+    """Whether each (start, end) token span is only part of a hyphenated word (SPD in SPD-Chef)."""
+    out = []
+    n = len(tokens)
+    for s, e in spans:
+        before = s >= 2 and tokens[s - 1] == "-" and bool(glued[s - 1]) and bool(glued[s - 2])
+        after = e + 1 < n and tokens[e] == "-" and bool(glued[e - 1]) and bool(glued[e])
+        out.append(before or after)
+    return out

@@ -1,0 +1,73 @@
+"""lagebild/enrich/linking.py: NER entities merged with registry hits, on the fixture registry."""
+
+from __future__ import annotations
+
+from lagebild.enrich.linking import canonical_name, compound_parts, link_entities, name_index
+from lagebild.enrich.matcher import Hit
+
+
+def _offsets(tokens: list[str]) -> list[int]:
+    out, pos = [], 0
+    for t in tokens:
+        out.append(pos)
+        pos += len(t) + 1
+    return out
+
+
+def test_an_entity_of_another_kind_suppresses_the_registry_match_inside_it(res):
+    tokens = "traf den Chef der Deutschen Bank , Christian Sewing .".split()
+    offsets = _offsets(tokens)
+    germany = Hit("country-de", "adjective", 4, 5, offsets[4], offsets[4] + len("Deutschen"))
+    hits, found = link_entities([("ORG", 4, 6), ("PER", 7, 9)], [germany], [], tokens, offsets, res, set())
+    assert hits == []
+    assert [(f.name, f.kind, f.method, f.start, f.end) for f in found] == [
+        ("Deutsche Bank", "organisation", "ner", 4, 6), ("Christian Sewing", "person", "ner", 7, 9)]
+
+
+def test_the_registry_span_wins_when_the_kinds_agree(res):
+    tokens = "Außenminister Lawrow sagte".split()
+    offsets = _offsets(tokens)
+    lawrow = Hit("p-lawrow", "surname", 1, 2, offsets[1], offsets[1] + 6)
+    hits, found = link_entities([("PER", 0, 2)], [lawrow], [], tokens, offsets, res, set())
+    assert hits == [lawrow] and found == []
+
+
+def test_an_entity_is_linked_by_an_inflected_registry_name(res):
+    tokens = "Truppen der Europäischen Union".split()
+    offsets = _offsets(tokens)
+    hits, found = link_entities([("ORG", 2, 4)], [], [], tokens, offsets, res, set())
+    assert [(h.actor_id, h.method, h.start, h.end) for h in hits] == [("org-eu", "ner-linked", 2, 4)]
+    assert found == []
+
+
+def test_a_surname_entity_links_to_the_one_registry_person_with_it(res):
+    tokens = "Das sagte Stoltenbergs Sprecher".split()
+    offsets = _offsets(tokens)
+    hits, found = link_entities([("PER", 2, 3)], [], [], tokens, offsets, res, set())
+    assert [(h.actor_id, h.start) for h in hits] == [("p-stoltenberg", 2)] and found == []
+
+
+def test_other_labels_are_ignored(res):
+    tokens = "Die Fußball-WM begann".split()
+    assert link_entities([("OTH", 1, 2), ("LOCderiv", 0, 1)], [], [], tokens, _offsets(tokens), res, set()) == (
+        [], [])
+
+
+def test_name_index_knows_inflections_and_genitives(res):
+    index = name_index(res)
+    assert index.lookup("Russlands") == "country-ru"
+    assert index.lookup("Vereinigten Staaten") == "country-us"
+    assert index.lookup("Quenzel") is None
+
+
+def test_canonical_names():
+    assert canonical_name("Deutschen Bank", "organisation") == "Deutsche Bank"
+    assert canonical_name("Europäischen Zentralbank", "organisation") == "Europäische Zentralbank"
+    assert canonical_name("Thomas Müller", "person") == "Thomas Müller"
+    assert canonical_name("Hamburger Hafen", "place") == "Hamburger Hafen"
+
+
+def test_compound_parts():
+    tokens = ["Der", "SPD", "-", "Chef", "und", "Bundes", "-", "SPD", "in", "Baden", "-", "Württemberg"]
+    glued = [False, True, True, False, False, True, True, False, False, True, True, False]
+    assert compound_parts([(1, 2), (7, 8), (9, 12), (0, 1)], tokens, glued) == [True, True, False, False]
