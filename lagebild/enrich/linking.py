@@ -3,7 +3,9 @@
 Rules, in order, for each NER entity (PER/LOC/ORG) of a document:
 1. A registry hit with exactly the entity's span stays (the registry knows the actor).
 2. A registry hit that crosses the entity's boundary, or that the entity adds only role words to
-   (Außenminister Lawrow), wins: the entity is dropped.
+   (Außenminister Lawrow), wins: the entity is dropped. A registry hit around exactly one entity of
+   its kind takes the entity's span (Nachrichtenagentur AFP -> AFP). A surname or context match of
+   another kind than the entity on the same span gives way to the entity (Walter Wagner).
 3. Registry hits inside a larger entity are suppressed (Deutschland inside "Deutschen Bank", Iceland
    inside "Rhode Island", the surname Michel inside "Michel Platini"); the entity is linked by name to
    a registry actor if one has that name in any inflected form, else it becomes a discovered actor
@@ -98,29 +100,50 @@ def link_entities(
     """Merge NER entities (label, start, end) with registry hits: the hits to keep and the discoveries."""
     index = name_index(res)
     weak = _weak_candidates(matches)
+    kept = list(hits)
     dropped: set[int] = set()
     linked: list[Hit] = []
     found: list[Found] = []
-    for label, s, e in ents:
-        kind = NER_KIND.get(label)
-        if kind is None:
+    ents = [(NER_KIND[label], s, e) for label, s, e in ents if label in NER_KIND]
+    for kind, s, e in ents:
+        touching = [i for i, h in enumerate(kept) if h.start < e and s < h.end and i not in dropped]
+        same = [i for i in touching if (kept[i].start, kept[i].end) == (s, e)]
+        if same and not _weak_of_other_kind(res, kept[same[0]], kind):
             continue
-        touching = [i for i, h in enumerate(hits) if h.start < e and s < h.end and i not in dropped]
-        same = [i for i in touching if (hits[i].start, hits[i].end) == (s, e)]
-        if same:
+        inside = [i for i in touching if s <= kept[i].start and kept[i].end <= e]
+        if len(inside) < len(touching):
+            if len(touching) == 1:
+                kept[touching[0]] = _narrowed(res, kept[touching[0]], kind, ents, s, e, offsets, tokens)
+            continue  # the entity crosses a registry span: the registry's evidence wins
+        if any(_role_plus_name(res, kept[i], kind, tokens, s, e) for i in inside):
             continue
-        inside = [i for i in touching if s <= hits[i].start and hits[i].end <= e]
-        if len(inside) < len(touching) or any(_role_plus_name(res, hits[i], kind, tokens, s, e) for i in inside):
-            continue  # the registry's span is the better evidence
         dropped.update(inside)
         hit = _link(index, weak.get((s, e), []), tokens, offsets, s, e, res, active)
         if hit is not None:
             linked.append(hit)
         else:
-            text = " ".join(tokens[s:e])
-            found.append(Found(canonical_name(text, kind), kind, s, e, "ner"))
-    kept = [h for i, h in enumerate(hits) if i not in dropped]
+            found.append(Found(canonical_name(" ".join(tokens[s:e]), kind), kind, s, e, "ner"))
+    kept = [h for i, h in enumerate(kept) if i not in dropped]
     return sorted(kept + linked, key=lambda h: h.start), found
+
+
+def _weak_of_other_kind(res: Resources, hit: Hit, kind: str) -> bool:
+    """A surname or context match whose actor is of another kind than the entity (Walter Wagner)."""
+    actor = res.by_id.get(hit.actor_id)
+    return hit.method in WEAK and (actor is None or FAMILY.get(actor.kind) != FAMILY[kind])
+
+
+def _narrowed(res: Resources, hit: Hit, kind: str, ents: Sequence[tuple[str, int, int]], s: int, e: int,
+              offsets: Sequence[int], tokens: Sequence[str]) -> Hit:
+    """A registry match around exactly one entity of its kind keeps its actor and takes the entity's
+    span: the name without its introducer (Nachrichtenagentur AFP -> AFP)."""
+    actor = res.by_id.get(hit.actor_id)
+    inside = [x for x in ents if hit.start <= x[1] and x[2] <= hit.end]
+    if not (hit.start <= s and e <= hit.end) or len(inside) != 1 or actor is None:
+        return hit
+    if FAMILY.get(actor.kind) != FAMILY[kind]:
+        return hit
+    return Hit(hit.actor_id, hit.method, s, e, offsets[s], offsets[e - 1] + len(tokens[e - 1]), hit.part_of_word)
 
 
 def _role_plus_name(res: Resources, hit: Hit, kind: str, tokens: Sequence[str], s: int, e: int) -> bool:

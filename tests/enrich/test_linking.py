@@ -71,3 +71,20 @@ def test_compound_parts():
     tokens = ["Der", "SPD", "-", "Chef", "und", "Bundes", "-", "SPD", "in", "Baden", "-", "Württemberg"]
     glued = [False, True, True, False, False, True, True, False, False, True, True, False]
     assert compound_parts([(1, 2), (7, 8), (9, 12), (0, 1)], tokens, glued) == [True, True, False, False]
+
+
+def test_a_registry_match_around_one_entity_takes_its_span(res):
+    tokens = "Der Sender ZDF berichtete".split()
+    offsets = _offsets(tokens)
+    zdf = Hit("org-zdf", "alias", 1, 3, offsets[1], offsets[2] + 3)  # as if "Sender ZDF" were an alias
+    hits, found = link_entities([("ORG", 2, 3)], [zdf], [], tokens, offsets, res, set())
+    assert [(h.actor_id, h.start, h.end, h.start_char) for h in hits] == [("org-zdf", 2, 3, offsets[2])]
+    assert found == []
+
+
+def test_a_weak_match_of_another_kind_gives_way_to_the_entity(res):
+    tokens = "Das sagte Walter Merz gestern".split()
+    offsets = _offsets(tokens)
+    merz = Hit("org-nato", "context", 2, 4, offsets[2], offsets[3] + 4)  # a context alias of another kind
+    hits, found = link_entities([("PER", 2, 4)], [merz], [], tokens, offsets, res, set())
+    assert hits == [] and [(f.name, f.kind) for f in found] == [("Walter Merz", "person")]
