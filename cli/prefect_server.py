@@ -108,8 +108,11 @@ def use_running_server(settings: Settings) -> str | None:
 
 
 def server_env(settings: Settings) -> dict[str, str]:
+    """The server's environment: Prefect home in the data folder, its UI pointed at its own API."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(settings.prefect_env())
+    env.update(PREFECT_SERVER_API_HOST=HOST, PREFECT_SERVER_API_PORT=str(settings.prefect_port),
+               PREFECT_UI_API_URL=f"http://{HOST}:{settings.prefect_port}/api")
     env["PREFECT_LOGGING_LEVEL"] = "WARNING"
     env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     return env

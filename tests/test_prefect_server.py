@@ -124,6 +124,8 @@ def test_up_runs_a_prefect_server_with_its_ui(up: Up):
     assert healthy(up.api_url)
     with urllib.request.urlopen(up.api_url.removesuffix("/api") + "/", timeout=10) as r:
         assert r.status == 200 and b"<html" in r.read(4000).lower()
+    with urllib.request.urlopen(up.api_url.removesuffix("/api") + "/ui-settings", timeout=10) as r:
+        assert json.load(r)["api_url"] == up.api_url  # the UI talks to this server, not the default port
     settings = Settings.load(env={}, data_dir=str(up.data))
     assert running_server(settings) is not None and running_server(settings).pid == up.server_pid
     wait_until(lambda: "prefect: http://127.0.0.1:" in up.log.read_text(), 30, "up to print the UI address")

@@ -80,8 +80,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "LAGEBILD_SETTLE_SECONDS": "0.3",
         "LAGEBILD_RESCAN_SECONDS": "0.5",
+        "LAGEBILD_PREFECT_PORT": str(free_port()),
     }
     env.pop("LAGEBILD_DASHBOARD_PASSWORD", None)
+    env.pop("PREFECT_API_URL", None)
     log = (data / "up.log").open("wb")
     proc = subprocess.Popen(
         [
@@ -201,3 +203,23 @@ def test_pages_render_in_browser(app, page):
     page.get_by_role("button", name="Open article").click()
     page.wait_for_selector("mark.m", timeout=30_000)
     shot(page, "article")
+
+
+def test_prefect_ui_lists_the_flow_runs(app, page):
+    """The Prefect server that `lagebild up` runs serves its UI with the ingest flow runs."""
+    import json
+
+    _, data = app
+    state = data / "prefect" / "lagebild-server.json"
+    ui = json.loads(state.read_text())["url"].removesuffix("/api")
+    deadline = time.monotonic() + 60
+    while True:
+        page.goto(f"{ui}/runs")
+        try:
+            page.get_by_text("lagebild-ingest").first.wait_for(timeout=15_000)
+            page.get_by_text("Completed").first.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - the first batch may still run
+            assert time.monotonic() < deadline, "no lagebild-ingest flow run in the Prefect UI"
+    page.wait_for_timeout(1500)  # the run list and its chart finish drawing
+    shot(page, "prefect_flow_runs")
