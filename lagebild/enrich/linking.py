@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 NER_KIND = {"PER": "person", "PERSON": "person", "ORG": "organisation", "LOC": "place", "GPE": "place"}
 FAMILY = {"person": "PER", "organisation": "ORG", "group": "ORG", "country": "LOC", "place": "LOC"}
 WEAK = ("surname", "context")
+LOCATIVE = frozenset({"in", "nach", "aus", "bei", "nahe", "In", "Nach", "Aus", "Bei"})
+GOVERNMENT = ("Regierung", "Führung", "Staatsführung", "Machthaber", "Behörden", "Verwaltung", "Administration")
 _ADJ_ENDINGS = ("en", "es", "em", "er")
 
 
@@ -44,7 +46,7 @@ def name_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class NameIndex:
-    """Registry actors by every strong name form (aliases, metonyms, their inflections)."""
+    """Registry actors by every strong name form (names, aliases and their inflections)."""
 
     ids: dict[str, str]
 
@@ -62,7 +64,7 @@ _INDEXES: dict[str, NameIndex] = {}
 def _build_index(res: Resources) -> NameIndex:
     ids: dict[str, str] = {}
     for a in res.actors:
-        names = [a.name, *a.aliases, *a.metonyms]
+        names = [a.name, *a.aliases]  # not metonyms: an entity "Moskau" is the city unless the registry says so
         if a.kind == "person" and a.ambiguous_surname:
             names = [n for n in names if " " in n]
         for name in names:
@@ -187,3 +189,19 @@ def compound_parts(spans: Sequence[tuple[int, int]], tokens: Sequence[str],
         after = e + 1 < n and tokens[e] == "-" and bool(glued[e - 1]) and bool(glued[e])
         out.append(before or after)
     return out
+
+
+def event_locations(hits: Sequence[Hit], tokens: Sequence[str], res: Resources) -> tuple[list[Hit], list[Found]]:
+    """Capitals after a preposition of place are where something happened, not the government they
+    can stand for: "in Kiew und Berlin" are places, "die Regierung in Moskau" stays Russia."""
+    kept: list[Hit] = []
+    places: list[Found] = []
+    for h in hits:
+        k = h.start - 1
+        while k >= 2 and tokens[k] in ("und", "oder", ",") and tokens[k - 1][:1].isupper():
+            k -= 2  # "in Kiew und Berlin": step back over coordinated names
+        if h.method == "metonym" and k >= 0 and tokens[k] in LOCATIVE and not (k and tokens[k - 1] in GOVERNMENT):
+            places.append(Found(" ".join(tokens[h.start:h.end]), "place", h.start, h.end, "location"))
+        else:
+            kept.append(h)
+    return kept, places

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lagebild.enrich.linking import canonical_name, compound_parts, link_entities, name_index
+from lagebild.enrich.linking import canonical_name, compound_parts, event_locations, link_entities, name_index
 from lagebild.enrich.matcher import Hit
 
 
@@ -88,3 +88,14 @@ def test_a_weak_match_of_another_kind_gives_way_to_the_entity(res):
     merz = Hit("org-nato", "context", 2, 4, offsets[2], offsets[3] + 4)  # a context alias of another kind
     hits, found = link_entities([("PER", 2, 4)], [merz], [], tokens, offsets, res, set())
     assert hits == [] and [(f.name, f.kind) for f in found] == [("Walter Merz", "person")]
+
+
+def test_capitals_after_a_preposition_of_place_are_places(res):
+    tokens = "Gespräche in Kiew und Berlin , die Regierung in Moskau schwieg".split()
+    offsets = _offsets(tokens)
+    hits = [Hit(a, "metonym", k, k + 1, offsets[k], offsets[k] + len(tokens[k]))
+            for a, k in (("country-ua", 2), ("country-de", 4), ("country-ru", 9))]
+    kept, places = event_locations(hits, tokens, res)
+    assert [h.actor_id for h in kept] == ["country-ru"]
+    assert [(f.name, f.kind, f.method) for f in places] == [("Kiew", "place", "location"),
+                                                            ("Berlin", "place", "location")]
