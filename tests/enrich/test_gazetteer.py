@@ -1,0 +1,48 @@
+"""The gazetteer component on a real blank German pipeline: tags, registration, serialisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from lagebild.enrich.gazetteer import FACTORY, register, tag_of
+
+
+def _tags(nlp: Language, text: str) -> dict[str, set[str]]:
+    return {t.text: set(t.lemma_.split("|")) for t in nlp(text)}
+
+
+def test_register_is_idempotent() -> None:
+    register()
+    register()
+    assert Language.has_factory(FACTORY)
+
+
+def test_tags_names_places_words_and_registry() -> None:
+    register()
+    nlp = spacy.blank("de")
+    nlp.add_pipe(FACTORY)
+    tags = _tags(nlp, "Olaf traf in Hamburg den Chef der NATO und Scholz .")
+    assert "given" in tags["Olaf"]
+    assert "place" in tags["Hamburg"]
+    assert "word" in tags["traf"] and "given" not in tags["traf"]
+    assert "reg-org" in tags["NATO"]
+    assert "reg-per" in tags["Scholz"]
+    assert tags["."] == {"-"}
+
+
+def test_tag_of_unknown_token_is_dash() -> None:
+    assert tag_of("Xqzzyvk") == "-"
+
+
+def test_pipeline_with_gazetteer_serialises_and_loads(tmp_path: Path) -> None:
+    register()
+    nlp = spacy.blank("de")
+    nlp.add_pipe(FACTORY)
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    assert loaded.pipe_names == [FACTORY]
+    assert not any((tmp_path / "model").glob(f"{FACTORY}*")), "no word lists in the model folder"
+    assert "given" in loaded("Olaf")[0].lemma_.split("|")
