@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from lagebild.article import Article
 from lagebild.enrich import dedup
 from lagebild.enrich.discovery import Found, Scanner, slug
-from lagebild.enrich.linking import compound_parts, event_locations, link_entities
+from lagebild.enrich.linking import compound_parts, drop_genitives, event_locations, link_entities
 from lagebild.enrich.matcher import Hit, resolve
 from lagebild.enrich.model import Actor, Enrichment, Mention, Sentence
 from lagebild.enrich.pipeline import get_ner, get_pipeline
@@ -141,7 +141,7 @@ def _discover(ents: list[tuple[str, int, int]], view: TokenView, hits: list[Hit]
     if res.model:
         hits, found = link_entities(ents, hits, matches, view.tokens, view.offsets, res, active)
     hits, places = event_locations(hits, view.tokens, res)
-    found += places
+    found = drop_genitives(found + places, view.tokens)
     taken = [False] * len(view.tokens)
     for start, end in [(h.start, h.end) for h in hits] + [(f.start, f.end) for f in found]:
         taken[start:end] = [True] * (end - start)

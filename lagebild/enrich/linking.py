@@ -19,7 +19,7 @@ are never entities and never suppressed by a PER/LOC/ORG entity unless they lie 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -205,3 +205,18 @@ def event_locations(hits: Sequence[Hit], tokens: Sequence[str], res: Resources) 
         else:
             kept.append(h)
     return kept, places
+
+
+def drop_genitives(found: Sequence[Found], tokens: Sequence[str]) -> list[Found]:
+    """Discovered names in the genitive take the base form the article also uses (Afrikas -> Afrika,
+    Münteferings -> Müntefering): the same actor, counted once."""
+    words = set(tokens)
+    names = {f.name for f in found}
+    out = []
+    for f in found:
+        last = f.name.rsplit(" ", 1)[-1]
+        base = f.name[:-1]
+        if len(last) > 3 and last.endswith("s") and (base in names or (" " not in f.name and base in words)):
+            f = replace(f, name=base)
+        out.append(f)
+    return out

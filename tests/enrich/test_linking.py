@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from lagebild.enrich.linking import canonical_name, compound_parts, event_locations, link_entities, name_index
+from lagebild.enrich.discovery import Found
+from lagebild.enrich.linking import (
+    canonical_name,
+    compound_parts,
+    drop_genitives,
+    event_locations,
+    link_entities,
+    name_index,
+)
 from lagebild.enrich.matcher import Hit
 
 
@@ -99,3 +107,10 @@ def test_capitals_after_a_preposition_of_place_are_places(res):
     assert [h.actor_id for h in kept] == ["country-ru"]
     assert [(f.name, f.kind, f.method) for f in places] == [("Kiew", "place", "location"),
                                                             ("Berlin", "place", "location")]
+
+
+def test_genitives_take_the_base_form_the_article_uses():
+    found = [Found("Afrikas", "place", 3, 4, "ner"), Found("Paris", "place", 6, 7, "ner"),
+             Found("Hartmanns", "person", 9, 10, "ner")]
+    tokens = ["In", "ganz", "Afrika", "Afrikas", "und", "in", "Paris", ".", "Gerd", "Hartmanns", "Rede"]
+    assert [f.name for f in drop_genitives(found, tokens)] == ["Afrika", "Paris", "Hartmanns"]
