@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install browser screenshots lint eval bench clean help
+.PHONY: run test install browser screenshots lint eval bench clean help model
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +40,12 @@ lint: install  ## ruff over all the code, mypy (typed definitions required) over
 
 eval: install  ## precision/recall/F1 of the enrichment on the seed gold file and the shared corpora
 	$(BIN)/python -m eval
+
+NER_TRAIN ?= ../shared/corpora/germeval2014/NER-de-train.tsv
+NER_DEV   ?= ../shared/corpora/germeval2014/NER-de-dev.tsv
+
+model: install  ## train the German NER model on GermEval 2014 (~13 min, one core) -> lagebild/models/de_lagebild_ner
+	$(BIN)/python -m ner all --train $(NER_TRAIN) --dev $(NER_DEV)
 
 bench: install  ## benchmarks: writes bench/results.json and BENCHMARKS.md
 	$(BIN)/python -m bench

@@ -56,7 +56,6 @@ def resolve_model(name: str | None) -> str | None:
     if name:
         return name
     if not (SHIPPED_MODEL / "meta.json").exists():
-        return None  # TEMPORARY until the model is trained
         raise FileNotFoundError(
             f"the German NER model that ships with Lagebild is missing ({SHIPPED_MODEL}): "
             "reinstall, rebuild it with `make model`, or set LAGEBILD_SPACY_MODEL=none for the rules alone")
