@@ -11,6 +11,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from lagebild.enrich.gazetteer import register
 from ner.convert import EVAL_TYPES, Sentence, gold_spans, read_germeval, spaces
 
 
@@ -76,6 +77,7 @@ def tokens_per_second(nlp: Language, texts: list[str], repeats: int = 3) -> tupl
 
 def evaluate(model: Path, dev_tsv: Path) -> dict[str, Any]:
     """Everything the experiment log records about a trained pipeline."""
+    register()  # the gazetteer component of the shipped config
     nlp = spacy.load(model)
     print(f"[evaluate] {model} on {dev_tsv.name}", flush=True)
     scores = dev_scores(nlp, dev_tsv)

@@ -8,6 +8,8 @@ from typing import Any
 import spacy
 from thinc.api import Config
 
+from lagebild.enrich.gazetteer import register
+
 NAME = "de_lagebild_ner"
 VERSION = "1.0.0"
 SOURCE = {
@@ -20,6 +22,7 @@ SOURCE = {
 
 def package(model: Path, dest: Path, result: dict[str, Any], run: dict[str, Any]) -> Path:
     """Copy `model` (a spacy train output) to `dest` with Lagebild's meta.json."""
+    register()  # the gazetteer component of the shipped config
     nlp = spacy.load(model)
     dev = result["dev"]
     nlp.meta.update({

@@ -15,7 +15,7 @@ from ner import experiments
 from ner.convert import convert
 from ner.vectors import FloretParams, build_vectors
 
-DEFAULTS = {"scheme": "O", "config": "base"}
+DEFAULTS = {"scheme": "O", "config": "gazetteer"}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 CONFIGS = Path(__file__).resolve().parent / "configs"
+CODE = Path(__file__).resolve().parent / "gazetteer_code.py"  # registers the gazetteer component (harmless for base)
 
 
 def config_path(name: str) -> Path:
@@ -24,7 +25,7 @@ def train(config: Path, corpus: Path, vectors: Path | None, out: Path, overrides
             "paths.vectors": str(vectors) if vectors else "null", **overrides}
     if vectors is None:
         args["components.tok2vec.model.embed.include_static_vectors"] = "false"
-    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(out)]
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(out), "--code", str(CODE)]
     for key, value in args.items():
         cmd += [f"--{key}", value]
     print("[train] " + " ".join(cmd), flush=True)

@@ -13,7 +13,13 @@ from spacy.tokens import Doc
 from lagebild.article import Article
 from lagebild.enrich import dedup
 from lagebild.enrich.discovery import Found, Scanner, slug
-from lagebild.enrich.linking import compound_parts, drop_genitives, event_locations, link_entities
+from lagebild.enrich.linking import (
+    compound_parts,
+    drop_genitives,
+    event_locations,
+    join_surnames,
+    link_entities,
+)
 from lagebild.enrich.matcher import Hit, resolve
 from lagebild.enrich.model import Actor, Enrichment, Mention, Sentence
 from lagebild.enrich.pipeline import get_ner, get_pipeline
@@ -141,12 +147,13 @@ def _discover(ents: list[tuple[str, int, int]], view: TokenView, hits: list[Hit]
     if res.model:
         hits, found = link_entities(ents, hits, matches, view.tokens, view.offsets, res, active)
     hits, places = event_locations(hits, view.tokens, res)
-    found = drop_genitives(found + places, view.tokens)
+    found = join_surnames(drop_genitives(found + places, view.tokens))
     taken = [False] * len(view.tokens)
     for start, end in [(h.start, h.end) for h in hits] + [(f.start, f.end) for f in found]:
         taken[start:end] = [True] * (end - start)
     scanner = Scanner(view, taken, res.places)
-    scanner.found = list(found)
+    scanner.found = [replace(f, role=scanner.role_before(f.start)) if f.kind == "person" and not f.role else f
+                     for f in found]  # the role word before a person the model found (Kreml-Sprecher Peskow)
     found = scanner.scan() if not res.model or RULES_WITH_MODEL else scanner.follow_up()
     ign = res.overlay.ignore
     found = [f for f in found if f.name not in ign and f"disc-{slug(f.name)}" not in ign]

@@ -11,7 +11,7 @@ Rules, in order, for each NER entity (PER/LOC/ORG) of a document:
    a registry actor if one has that name in any inflected form, else it becomes a discovered actor
    with the NER label.
 4. An entity with no registry hit is linked by name (exact inflected forms, or a surname that the
-   registry knows for a person in office), else discovered.
+   registry knows for exactly one person in office on the article's date), else discovered.
 Registry hits that no entity touches stay as they are. Adjective/demonym hits ("russische Truppen")
 are never entities and never suppressed by a PER/LOC/ORG entity unless they lie inside one.
 """
@@ -174,8 +174,8 @@ def _link(index: NameIndex, weak: list[str], tokens: Sequence[str], offsets: Seq
     if aid:
         return Hit(aid, "ner-linked", s, e, offsets[s], end_char)
     in_office = sorted({a for a in weak if a in active})
-    if len(in_office) == 1 or len(set(weak)) == 1:
-        return Hit(in_office[0] if in_office else weak[0], "surname", s, e, offsets[s], end_char)
+    if len(in_office) == 1:  # a surname the model calls a person, of the one such actor in office then
+        return Hit(in_office[0], "surname", s, e, offsets[s], end_char)
     return None
 
 
@@ -219,4 +219,20 @@ def drop_genitives(found: Sequence[Found], tokens: Sequence[str]) -> list[Found]
         if len(last) > 3 and last.endswith("s") and (base in names or (" " not in f.name and base in words)):
             f = replace(f, name=base)
         out.append(f)
+    return out
+
+
+def join_surnames(found: Sequence[Found]) -> list[Found]:
+    """A person found by surname alone (Peskow, Peskows) whose full name the article also gives
+    (Dmitri Peskow) is that person: canonical name and role of the full mention, method `surname`."""
+    full: dict[str, Found] = {}
+    for f in found:
+        words = f.name.split()
+        if f.kind == "person" and len(words) >= 2:
+            full.setdefault(words[-1], f)
+            full.setdefault(words[-1] + "s", f)
+    out = []
+    for f in found:
+        named = full.get(f.name) if f.kind == "person" and " " not in f.name else None
+        out.append(replace(f, name=named.name, role=f.role or named.role, method="surname") if named else f)
     return out

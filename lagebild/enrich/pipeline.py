@@ -128,6 +128,9 @@ NOT_NEEDED = ("parser", "lemmatizer", "tagger", "morphologizer", "attribute_rule
 def load_ner(model: str) -> Language:
     """A spaCy pipeline for its named entities only, with its own tokenizer: the shipped model was
     trained on GermEval's tokens, which keep hyphenated words whole (splitting them costs ~4 F1 points)."""
+    from lagebild.enrich.gazetteer import register
+
+    register()  # the shipped model's first component: gazetteer features for names never seen in training
     nlp = spacy.load(model)
     for name in NOT_NEEDED:
         if name in nlp.pipe_names:

@@ -20,7 +20,22 @@ def make_article(body: str, day: date = date(2022, 1, 19), precision: str = "day
 
 @pytest.fixture(scope="session")
 def res() -> Resources:
+    """The fixture registry with the shipped NER model, as enrichment runs by default."""
     return load_resources(registry_paths=[FIXTURE_REGISTRY])
+
+
+@pytest.fixture(scope="session")
+def rules_res() -> Resources:
+    """The fixture registry with the rules alone (no statistical model): the rule-based discovery."""
+    return load_resources(registry_paths=[FIXTURE_REGISTRY], model="none")
+
+
+@pytest.fixture(scope="session")
+def rules_run(rules_res):
+    """enrich one text with the rules alone -> its Enrichment."""
+    def _run(body: str, day: date = date(2022, 1, 19), precision: str = "day"):
+        return enrich([make_article(body, day, precision)], rules_res)[0]
+    return _run
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from lagebild.enrich.linking import (
     compound_parts,
     drop_genitives,
     event_locations,
+    join_surnames,
     link_entities,
     name_index,
 )
@@ -114,3 +115,21 @@ def test_genitives_take_the_base_form_the_article_uses():
              Found("Hartmanns", "person", 9, 10, "ner")]
     tokens = ["In", "ganz", "Afrika", "Afrikas", "und", "in", "Paris", ".", "Gerd", "Hartmanns", "Rede"]
     assert [f.name for f in drop_genitives(found, tokens)] == ["Afrika", "Paris", "Hartmanns"]
+
+
+def test_a_bare_surname_links_only_to_a_person_in_office_then(res):
+    tokens = "Das sagte Merz gestern".split()
+    offsets = _offsets(tokens)
+    matches = [("surname|p-merz", 2, 3)]
+    hits, found = link_entities([("PER", 2, 3)], [], matches, tokens, offsets, res, {"p-merz"})
+    assert [(h.actor_id, h.method) for h in hits] == [("p-merz", "surname")] and found == []
+    hits, found = link_entities([("PER", 2, 3)], [], matches, tokens, offsets, res, set())
+    assert hits == [] and [f.name for f in found] == ["Merz"]
+
+
+def test_a_surname_alone_joins_the_full_name_of_the_article():
+    found = [Found("Dmitri Peskow", "person", 3, 5, "ner", "Kreml-Sprecher"), Found("Peskow", "person", 8, 9, "ner"),
+             Found("Peskows", "person", 12, 13, "ner"), Found("Peskow", "place", 15, 16, "ner")]
+    got = [(f.name, f.role, f.method) for f in join_surnames(found)]
+    assert got == [("Dmitri Peskow", "Kreml-Sprecher", "ner"), ("Dmitri Peskow", "Kreml-Sprecher", "surname"),
+                   ("Dmitri Peskow", "Kreml-Sprecher", "surname"), ("Peskow", None, "ner")]
