@@ -35,7 +35,8 @@ def test_given_name_and_later_surname(rules_run):
 
 
 def test_organisation_patterns(rules_run):
-    enr = rules_run("Die Nachrichtenagentur RIA meldete, das russische Verteidigungsministerium und die OSZE schwiegen.")
+    enr = rules_run("Die Nachrichtenagentur RIA meldete, das russische Verteidigungsministerium und die OSZE "
+                    "schwiegen.")
     disc = _disc(enr)
     assert {"disc-ria", "disc-verteidigungsministerium", "disc-osze"} <= set(disc)
     assert all(disc[k].kind == "organisation" for k in ("disc-ria", "disc-osze"))
