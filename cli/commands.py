@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.prefect_server import ServerError, local_server, use_running_server
+from cli.prefect_server import use_running_server
 from lagebild.article import Article
 from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
@@ -177,30 +175,6 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "minimal"]
-
-
-def dashboard_env(settings: Settings) -> dict[str, str]:
-    import os
-
-    env = dict(os.environ)
-    env.update({"LAGEBILD_DATA_DIR": str(settings.data_dir.resolve()), "LAGEBILD_INBOX": str(settings.inbox.resolve()),
-                "LAGEBILD_WAREHOUSE": str(Path(settings.warehouse).resolve())
-                if not str(settings.warehouse).startswith("ducklake:") else settings.warehouse})
-    return env
-
-
-def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
-    settings.ensure_folders()
-    Warehouse(settings.warehouse).initialise()
-    print(f"dashboard: http://{args.address}:{args.port}", flush=True)
-    return subprocess.call(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings))
-
-
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     try:
         info = wh_status.build_status(settings.warehouse).as_dict()
@@ -275,54 +249,7 @@ def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
-    _prepare(settings)
-    _log_to_stderr()
-    seeded = _seed_if_empty(settings, Path(args.seeds))
-    if seeded:
-        print(f"warehouse empty: dropped {seeded} seed articles into {settings.inbox}", flush=True)
-    if os.environ.get("PREFECT_API_URL"):
-        print(f"prefect: {os.environ['PREFECT_API_URL']}", flush=True)
-        return _run_up(settings, args)
-    try:
-        with local_server(settings) as server:
-            print(f"prefect: {server.ui} (flow runs: {server.ui}/runs)", flush=True)
-            return _run_up(settings, args)
-    except ServerError as exc:
-        raise UserError(str(exc)) from None
-
-
-def _run_up(settings: Settings, args: argparse.Namespace) -> int:
-    """The dashboard as a child process and the watcher in this one, until Ctrl-C or SIGTERM."""
-    from flows.search_refresh import IndexRefresher
-    from flows.watch import run_watch
-
-    dash = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings),
-                            stdout=subprocess.DEVNULL)
-    print(f"dashboard: http://{args.address}:{args.port}\nwatching {settings.inbox.resolve()} (Ctrl-C stops both)",
-          flush=True)
-    stop = stop_on_sigterm()
-    try:
-        refresher = IndexRefresher(settings)
-        run_watch(settings, batch_runner(settings, refresher), stop, on_idle=refresher.maybe_rebuild)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        dash.terminate()
-        dash.wait(10)
-    return 0
-
-
-def _seed_if_empty(settings: Settings, seeds: Path) -> int:
-    if wh_status.article_count(settings.warehouse) > 0 or not seeds.is_dir():
-        return 0
-    count = 0
-    for file in sorted(seeds.glob("*.txt")):
-        _copy_in(file, settings.inbox / file.name)
-        count += 1
-    return count
-
-
 def _log_to_stderr() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     logging.getLogger("lagebild").setLevel(logging.INFO)
+

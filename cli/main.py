@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cli import commands
+from cli import commands, services
 from lagebild.settings import Settings
 
 EPILOG = (
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"lagebild: {exc}", file=sys.stderr)
         return 2
-    handler = getattr(commands, "cmd_" + args.command)
+    handler = getattr(commands, "cmd_" + args.command, None) or getattr(services, "cmd_" + args.command)
     try:
         return int(handler(settings, args) or 0)
     except commands.UserError as exc:
