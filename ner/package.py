@@ -11,7 +11,7 @@ from thinc.api import Config
 from lagebild.enrich.gazetteer import register
 
 NAME = "de_lagebild_ner"
-VERSION = "1.0.0"
+VERSION = "1.1.0"  # 1.1: gazetteer features (ner/configs/gazetteer.cfg)
 SOURCE = {
     "name": "GermEval 2014 NER training set (NoSta-D)",
     "url": "https://sites.google.com/site/germeval2014ner/",
