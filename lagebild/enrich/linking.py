@@ -106,7 +106,8 @@ def link_entities(
     dropped: set[int] = set()
     linked: list[Hit] = []
     found: list[Found] = []
-    ents = [(NER_KIND[label], s, e) for label, s, e in ents if label in NER_KIND]
+    ents = [(NER_KIND[label], *_trimmed(tokens, s, e)) for label, s, e in ents if label in NER_KIND]
+    ents = [(kind, s, e) for kind, s, e in ents if s < e]
     for kind, s, e in ents:
         touching = [i for i, h in enumerate(kept) if h.start < e and s < h.end and i not in dropped]
         same = [i for i in touching if (kept[i].start, kept[i].end) == (s, e)]
@@ -127,6 +128,15 @@ def link_entities(
             found.append(Found(canonical_name(" ".join(tokens[s:e]), kind), kind, s, e, "ner"))
     kept = [h for i, h in enumerate(kept) if i not in dropped]
     return sorted(kept + linked, key=lambda h: h.start), found
+
+
+def _trimmed(tokens: Sequence[str], s: int, e: int) -> tuple[int, int]:
+    """An entity without punctuation at its edges (a closing quote the model took along: Bild Live ”)."""
+    while s < e and not any(ch.isalnum() for ch in tokens[s]):
+        s += 1
+    while e > s and not any(ch.isalnum() for ch in tokens[e - 1]):
+        e -= 1
+    return s, e
 
 
 def _weak_of_other_kind(res: Resources, hit: Hit, kind: str) -> bool:

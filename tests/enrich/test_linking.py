@@ -133,3 +133,9 @@ def test_a_surname_alone_joins_the_full_name_of_the_article():
     got = [(f.name, f.role, f.method) for f in join_surnames(found)]
     assert got == [("Dmitri Peskow", "Kreml-Sprecher", "ner"), ("Dmitri Peskow", "Kreml-Sprecher", "surname"),
                    ("Dmitri Peskow", "Kreml-Sprecher", "surname"), ("Peskow", None, "ner")]
+
+
+def test_punctuation_at_the_edges_of_an_entity_is_left_out(res):
+    tokens = ["gegenüber", "„", "Bild", "Live", "”", "."]
+    hits, found = link_entities([("ORG", 1, 5)], [], [], tokens, _offsets(tokens), res, set())
+    assert [(f.name, f.start, f.end) for f in found] == [("Bild Live", 2, 4)]
