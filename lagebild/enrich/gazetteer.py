@@ -11,6 +11,7 @@ its `LEMMA` embedding; `register()` makes the factory `lagebild_gazetteer` known
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import cache
 
 from spacy.attrs import LEMMA, ORTH
@@ -18,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from lagebild.enrich import lexicon
-from lagebild.enrich.registry import load_registry
+from lagebild.enrich.registry import RegistryActor, load_registry
 
 FACTORY = "lagebild_gazetteer"
 NONE = "-"
@@ -37,11 +38,11 @@ def _name_tokens(name: str) -> list[str]:
     return out
 
 
-@cache
-def registry_tags() -> dict[str, frozenset[str]]:
-    """Token of a registry actor's name or alias -> the registry tags of the kinds it occurs in."""
+def registry_tags(actors: Iterable[RegistryActor] | None = None) -> dict[str, frozenset[str]]:
+    """Token of a registry actor's name or alias -> the registry tags of the kinds it occurs in
+    (of `actors`, by default the shipped registry)."""
     tags: dict[str, set[str]] = defaultdict(set)
-    for actor in load_registry():
+    for actor in load_registry() if actors is None else actors:
         for name in (actor.name, *actor.aliases):
             for token in _name_tokens(name):
                 tags[token].add(_KIND_TAGS.get(actor.kind, "reg-org"))
@@ -59,12 +60,27 @@ def place_tokens() -> frozenset[str]:
     return frozenset(out)
 
 
-@cache
-def tables() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str],
-                      dict[str, frozenset[str]]]:
-    """All word lists the tags are read from, built once per process."""
+Tables = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+               dict[str, frozenset[str]]]
+_PRIMED: list[Tables] = []
+
+
+def build_tables(actors: Iterable[RegistryActor] | None = None) -> Tables:
+    """All word lists the tags are read from (seconds of work: keep the result, see `prime`)."""
     return (lexicon.german_words(), lexicon.common_nouns(), lexicon.given_names(), lexicon.surnames(),
-            place_tokens(), registry_tags())
+            place_tokens(), registry_tags(actors))
+
+
+def prime(built: Tables) -> None:
+    """Use these tables in this process (the enrichment keeps them with its cached resources)."""
+    _PRIMED[:] = [built]
+
+
+def tables() -> Tables:
+    """The primed tables, else the shipped lists built once per process."""
+    if not _PRIMED:
+        _PRIMED.append(build_tables())
+    return _PRIMED[0]
 
 
 def tag_of(text: str) -> str:

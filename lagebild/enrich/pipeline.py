@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 if TYPE_CHECKING:
+    from lagebild.enrich.gazetteer import Tables
     from lagebild.enrich.resources import Resources
 
 _HYPHEN_INFIX = r"(?<=[A-Za-zÄÖÜäöüß0-9])-(?=[A-Za-zÄÖÜäöüß])"
@@ -125,12 +126,14 @@ def build_pipeline(res: Resources) -> Language:
 NOT_NEEDED = ("parser", "lemmatizer", "tagger", "morphologizer", "attribute_ruler", "senter", "trainable_lemmatizer")
 
 
-def load_ner(model: str) -> Language:
+def load_ner(model: str, gazetteer: Tables | None = None) -> Language:
     """A spaCy pipeline for its named entities only, with its own tokenizer: the shipped model was
     trained on GermEval's tokens, which keep hyphenated words whole (splitting them costs ~4 F1 points)."""
-    from lagebild.enrich.gazetteer import register
+    from lagebild.enrich.gazetteer import prime, register
 
     register()  # the shipped model's first component: gazetteer features for names never seen in training
+    if gazetteer is not None:
+        prime(gazetteer)
     nlp = spacy.load(model)
     for name in NOT_NEEDED:
         if name in nlp.pipe_names:
@@ -148,7 +151,7 @@ def get_ner(res: Resources) -> Language | None:
         return None
     if res.model not in _NER:
         _NER.clear()
-        _NER[res.model] = load_ner(res.model)
+        _NER[res.model] = load_ner(res.model, res.gazetteer)
     return _NER[res.model]
 
 

@@ -7,9 +7,12 @@ lazily per process from it (see pipeline.py).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lagebild.enrich.gazetteer import FACTORY as GAZETTEER
+from lagebild.enrich.gazetteer import Tables, build_tables
 from lagebild.enrich.lexicon import given_names, place_names, surnames
 from lagebild.enrich.registry import DATA_DIR, RegistryActor, load_registry
 from lagebild.enrich.review import Overlay, apply_overlay, load_overlay
@@ -28,6 +31,7 @@ class Resources:
     model: str | None
     enrich_version: str
     by_id: dict[str, RegistryActor] = field(default_factory=dict, compare=False, repr=False)
+    gazetteer: Tables | None = field(default=None, compare=False, repr=False)  # for a model that uses them
 
     @property
     def themes(self) -> list[tuple[str, str]]:
@@ -70,6 +74,12 @@ def _model_identity(model: str | None) -> bytes:
     return model.encode() + (meta.read_bytes() if meta.exists() else b"")
 
 
+def _uses_gazetteer(model: str) -> bool:
+    """Whether a model folder's pipeline starts with Lagebild's gazetteer component."""
+    meta = Path(model) / "meta.json"
+    return meta.exists() and GAZETTEER in json.loads(meta.read_text(encoding="utf-8")).get("pipeline", [])
+
+
 def load_resources(
     overlay_path: Path | None = None,
     model: str | None = None,
@@ -85,6 +95,7 @@ def load_resources(
     overlay = load_overlay(overlay_path)
     actors = tuple(apply_overlay(load_registry(reg_paths), overlay))
     version_paths = [*reg_paths, DATA_DIR / "themes.yaml", DATA_DIR / "wordlists.yaml"]
+    gazetteer = build_tables(actors) if model and _uses_gazetteer(model) else None
     return Resources(
         actors=actors,
         theme_list=tuple(load_themes(DATA_DIR / "themes.yaml")),
@@ -94,4 +105,5 @@ def load_resources(
         model=model,
         enrich_version=_version(version_paths, overlay_path, model),
         by_id={a.id: a for a in actors},
+        gazetteer=gazetteer,
     )

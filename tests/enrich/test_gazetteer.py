@@ -46,3 +46,11 @@ def test_pipeline_with_gazetteer_serialises_and_loads(tmp_path: Path) -> None:
     assert loaded.pipe_names == [FACTORY]
     assert not any((tmp_path / "model").glob(f"{FACTORY}*")), "no word lists in the model folder"
     assert "given" in loaded("Olaf")[0].lemma_.split("|")
+
+
+def test_resources_carry_the_tables_for_a_model_that_uses_them(res, rules_res) -> None:
+    """Built once with the registry and kept with the (disk-cached) resources; the rules need none."""
+    from lagebild.enrich.gazetteer import build_tables
+
+    assert res.gazetteer is not None and rules_res.gazetteer is None
+    assert res.gazetteer == build_tables(res.actors)
