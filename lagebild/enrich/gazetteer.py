@@ -83,9 +83,9 @@ def tables() -> Tables:
     return _PRIMED[0]
 
 
-def tag_of(text: str) -> str:
+def tag_of(text: str, lists: Tables | None = None) -> str:
     """The feature string of one token text, e.g. 'word|given' for 'Peter', '-' for 'Xyzzy'."""
-    words, nouns, given, surnames, places, registry = tables()
+    words, nouns, given, surnames, places, registry = lists or tables()
     tags = []
     if text in words or text.lower() in words:
         tags.append("word")
@@ -108,9 +108,10 @@ class Gazetteer:
         self.name = name
         self.strings = nlp.vocab.strings
         self._memo: dict[int, int] = {}  # orth hash -> tag string hash, grows with the vocabulary
+        self.lists = tables()  # the tables primed when this pipeline was loaded, for its whole life
 
     def _learn(self, orth: int) -> int:
-        value = self.strings.add(tag_of(self.strings[orth]))
+        value = self.strings.add(tag_of(self.strings[orth], self.lists))
         self._memo[orth] = value
         return value
 

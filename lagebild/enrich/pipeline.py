@@ -149,10 +149,11 @@ def get_ner(res: Resources) -> Language | None:
     """The NER pipeline of these resources (None for the rules alone), loaded once per process."""
     if not res.model:
         return None
-    if res.model not in _NER:
+    key = f"{res.model}\0{res.enrich_version}"  # the gazetteer tables follow the registry of these resources
+    if key not in _NER:
         _NER.clear()
-        _NER[res.model] = load_ner(res.model, res.gazetteer)
-    return _NER[res.model]
+        _NER[key] = load_ner(res.model, res.gazetteer)
+    return _NER[key]
 
 
 def get_pipeline(res: Resources) -> Language:

@@ -95,7 +95,8 @@ def load_resources(
     overlay = load_overlay(overlay_path)
     actors = tuple(apply_overlay(load_registry(reg_paths), overlay))
     version_paths = [*reg_paths, DATA_DIR / "themes.yaml", DATA_DIR / "wordlists.yaml"]
-    gazetteer = build_tables(actors) if model and _uses_gazetteer(model) else None
+    # the shipped registry's names, as in training: reviewed overlay entries do not change the model's features
+    gazetteer = build_tables() if model and _uses_gazetteer(model) else None
     return Resources(
         actors=actors,
         theme_list=tuple(load_themes(DATA_DIR / "themes.yaml")),

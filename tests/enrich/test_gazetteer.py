@@ -53,4 +53,18 @@ def test_resources_carry_the_tables_for_a_model_that_uses_them(res, rules_res) -
     from lagebild.enrich.gazetteer import build_tables
 
     assert res.gazetteer is not None and rules_res.gazetteer is None
-    assert res.gazetteer == build_tables(res.actors)
+    assert res.gazetteer == build_tables()  # the shipped registry, as in training
+
+
+def test_the_gazetteer_follows_the_shipped_registry_whatever_the_resources(res) -> None:
+    """The features the model was trained with: a small test registry or a reviewed overlay does not change
+    them, so a pipeline loaded for one set of resources tags like one loaded for another."""
+    from lagebild.enrich import load_resources
+    from lagebild.enrich.pipeline import get_ner
+
+    fixture_ner = get_ner(res)
+    assert fixture_ner is not None
+    fixture_tag = fixture_ner("Selenskyj")[0].lemma_
+    shipped_ner = get_ner(load_resources())
+    assert shipped_ner is not None
+    assert "reg-per" in fixture_tag and shipped_ner("Selenskyj")[0].lemma_ == fixture_tag
