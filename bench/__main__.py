@@ -24,7 +24,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__,
         epilog="Default run (about 25-35 min on 2 idle cores): throughput at 10,000 articles, latency on that "
-               "10k warehouse (100 single files, a burst of 1,000), dashboard on 100k articles / 1M mentions, "
+               "10k warehouse (100 single files, a burst of 1,000), dashboard queries on generated warehouses of "
+               "10k and 100k articles (bench/make_warehouse.py, through the loader), "
                "watcher backfill at 1,000 and 10,000 articles. Add 100,000 with --sizes 1000,10000,100000 "
                "(about 30 min more). --quick: 100 articles and a few files, a few minutes.")
     p.add_argument("--sizes", default=None, help="backfill sizes for the growth run "
@@ -34,7 +35,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2, help="enrichment processes compared against one (default 2)")
     p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
     p.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every step")
-    p.add_argument("--dashboard-articles", type=int, default=None, help="generated warehouse size (default 100000)")
+    p.add_argument("--dashboard-sizes", default=None,
+                   help="generated warehouse sizes, comma-separated (default 10000,100000; --quick: 500)")
     p.add_argument("--repeat", type=int, default=None, help="runs per dashboard query (default 20)")
     p.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
@@ -46,7 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     q = args.quick
     args.sizes = [int(s) for s in (args.sizes or ("100" if q else "1000,10000")).split(",") if s]
     args.compare_size = args.compare_size or (100 if q else 10_000)
-    args.dashboard_articles = args.dashboard_articles or (2_000 if q else 100_000)
+    args.dashboard_sizes = [int(x) for x in (args.dashboard_sizes or ("500" if q else "10000,100000")).split(",")]
     args.repeat = args.repeat or (3 if q else 20)
     args.singles, args.burst = (3, 20) if q else (100, 1_000)
     args.only = [s for s in args.only.split(",") if s]
@@ -157,9 +159,8 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
     if "latency" in args.only:
         section(results, "latency", lambda: _latency(work, args, results, log), save)
     if "dashboard" in args.only:
-        mentions = args.dashboard_articles * 10
-        section(results, "dashboard", lambda: dashboard.run(work, args.dashboard_articles, mentions, args.repeat),
-                save)
+        section(results, "dashboard", lambda: dashboard.run(work, args.dashboard_sizes, args.repeat,
+                                                            pool_limit=100 if args.quick else None), save)
     if "growth" in args.only:
         section(results, "growth", lambda: growth.run(work, args.sizes, seed, log), save)
 

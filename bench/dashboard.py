@@ -1,36 +1,24 @@
-"""Dashboard queries and page renders on a generated warehouse (bench/make_warehouse.py builds it)."""
+"""Dashboard queries at several warehouse sizes and page renders (bench/make_warehouse.py builds them)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from bench import make_warehouse
-from bench.util import percentiles
-
-# (page, query parameters): the pages as an analyst opens them, one drill-down included
-PAGES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("overview", {}), ("actors", {}), ("actors", {"grain": "day", "pick": "actor-0", "at": "2023-03-06"}),
-    ("themes", {}), ("article", {"id": "0000000000000010"}), ("search", {"q": "Lage"}), ("ingest", {}),
-    ("sql", {"run": "1"}), ("review", {}),
-)
 
 
-def time_queries(target: Path, repeat: int) -> dict[str, Any]:
-    """p50/p95/max in ms of each dashboard query, `repeat` calls each (new connection every call)."""
-    out: dict[str, Any] = {}
-    for name, case in make_warehouse.query_cases(target).items():
-        fn = cast(Callable[[], object], case)
-        fn()  # first call: file cache warm-up, not counted
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            fn()
-            times.append(1000 * (time.perf_counter() - started))
-        out[name] = percentiles(times)
-    return out
+def pages(target: Path) -> tuple[tuple[str, dict[str, str]], ...]:
+    """(page, query parameters): the pages as an analyst opens them, one drill-down included."""
+    from bench.query_cases import SEARCH, picks
+
+    p = picks(target)
+    return (
+        ("overview", {}), ("actors", {}), ("actors", {"grain": "day", "pick": p["actor"], "at": "2024-03-06"}),
+        ("themes", {}), ("article", {"id": p["article"]}), ("search", {"q": SEARCH}), ("ingest", {}),
+        ("sql", {"run": "1"}), ("review", {}),
+    )
 
 
 def time_pages(target: Path) -> dict[str, Any]:
@@ -40,28 +28,57 @@ def time_pages(target: Path) -> dict[str, Any]:
     os.environ.update(LAGEBILD_DATA_DIR=str(target.parent), LAGEBILD_WAREHOUSE=str(target),
                       LAGEBILD_DASHBOARD_REFRESH="0")
     out: dict[str, Any] = {}
-    for page, query in PAGES:
+    for page, query in pages(target):
         label = page + (" " + ",".join(f"{k}={v}" for k, v in query.items()) if query else "")
         try:
-            cold, warm = make_warehouse._render(page, query)
+            cold, warm = _render(page, query)
             out[label] = {"cold_ms": cold, "warm_ms": warm}
         except Exception as exc:  # noqa: BLE001 - a broken page is a result too
             out[label] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     return out
 
 
-def run(work: Path, articles: int, mentions: int, repeat: int) -> dict[str, Any]:
-    """Generate (or reuse) the warehouse, build the full-text index, time queries and pages."""
-    target = work / f"dash-{articles}" / "lagebild.duckdb"
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _render(page: str, query: dict[str, str]) -> tuple[float, float]:
+    """Cold (caches cleared) and warm AppTest run of one page, in ms."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    st.cache_data.clear()
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.switch_page(f"pages/{page}.py")
+    for k, v in query.items():
+        at.query_params[k] = v
     started = time.perf_counter()
-    if not target.exists():
-        make_warehouse.generate(target, articles, mentions)
-    generate_s = time.perf_counter() - started
+    at.run()
+    cold = 1000 * (time.perf_counter() - started)
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].value}")
+    started = time.perf_counter()
+    at.run()
+    return cold, 1000 * (time.perf_counter() - started)
+
+
+def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None) -> dict[str, Any]:
+    """At each size: generate (or reuse) the warehouse, build the full-text index, time the queries (with
+    the load average); the pages at the largest size."""
     from warehouse.search import rebuild_index
 
-    started = time.perf_counter()
-    rebuild_index(target)
-    fts_s = time.perf_counter() - started
-    return {"articles": articles, "mentions": mentions, "repeat": repeat, "generate_s": generate_s,
-            "fts_index_s": fts_s, "queries_ms": time_queries(target, repeat), "pages_ms": time_pages(target)}
+    out: dict[str, Any] = {"repeat": repeat, "sizes": []}
+    for size in sorted(sizes):
+        target = work / f"dash-{size}" / "lagebild.duckdb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        built = None if target.exists() else make_warehouse.generate(
+            target, size, pool_limit=pool_limit, say=lambda line: print(f"[bench]   {line}", flush=True))
+        generate_s = time.perf_counter() - started
+        started = time.perf_counter()
+        rebuild_index(target)
+        out["sizes"].append({"articles": size, "generate_s": generate_s, "built": built,
+                             "fts_index_s": time.perf_counter() - started,
+                             "queries_ms": make_warehouse.time_queries(target, repeat)})
+    largest = out["sizes"][-1]
+    out.update(articles=largest["articles"], generate_s=largest["generate_s"], fts_index_s=largest["fts_index_s"],
+               queries_ms=largest["queries_ms"], pages_ms=time_pages(work / f"dash-{largest['articles']}"
+                                                                      / "lagebild.duckdb"))
+    return out

@@ -1,256 +1,177 @@
-"""Generate a large synthetic warehouse (default 100,000 articles, 1,000,000 mentions) in SQL.
+"""Build a warehouse of realistic generated articles through the product's loader, and time its queries.
 
-    python -m bench.make_warehouse data/bench.duckdb --articles 100000 --mentions 1000000
+    python -m bench.make_warehouse data/bench/lagebild.duckdb --articles 100000 [--measure]
 
-Distributions: six years of dates with weekday and news-wave variation, 5 % of articles dated
-only to the month, 8 % syndicated copies, actor popularity log-uniform (a few actors carry
-most mentions), three themes per article from a skewed set of twenty, quotes on half.
+Every source article of the shared corpora is enriched once by the product's enrichment (cached
+beside the warehouse, see bench/sentence_pool.py); generated articles recombine their real sentences
+with the enrichment shifted to the new offsets (bench/compose.py). Batches go through
+`Warehouse.commit_batch`, the load step of ingest: near-duplicates and overlaps, summaries, ingest
+log, data checks, all in its transaction. The enriched sources are also loaded on their own into
+`real-reference/lagebild.duckdb` beside it, for the size per 1,000 articles of real ingestion.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from warehouse.db import connect, initialise
-from warehouse.summaries import refresh_summaries
+from bench import compose, sentence_pool
+from bench.query_cases import query_cases
+from bench.util import ROOT, percentiles
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
+from lagebild.settings import Settings
+from warehouse import Warehouse
+from warehouse.batch_commit import BatchRows
+from warehouse.load import LogRow, RunRow
 
-SENTENCE = "Die Lage bleibt angespannt, sagte man. "  # 39 characters
-SENTENCES_PER_ARTICLE = 20
-TITLE_LEN = 16  # 'Artikel 00000001'
-KINDS = ["person", "organisation", "country", "place", "group"]
-COUNTRIES = ["DE", "RU", "UA", "US", "FR", "PL", "BY", "CN", "GB", None]
-
-STEPS = [
-    (
-        "actors",
-        """INSERT INTO actors
-        SELECT 'actor-' || i, 'Akteur ' || i, ($kinds)[1 + i % 5], ($countries)[1 + (i * 7) % 10],
-               CASE WHEN i % 10 = 9 THEN 'discovered' ELSE 'registry' END,
-               CASE WHEN i % 5 = 0 THEN ['Präsident', 'Minister', 'Sprecher'][1 + i % 3] END
-        FROM range($actors) t(i)""",
-    ),
-    ("themes", """INSERT INTO themes SELECT 'theme-' || i, 'Thema ' || i FROM range(20) t(i)"""),
-    (
-        "articles",
-        """INSERT INTO articles
-        SELECT printf('%016x', i), d, CASE WHEN i % 20 = 7 THEN 'month' ELSE 'day' END, NULL,
-        printf('Artikel %08d', i), printf('Artikel %08d', i) || chr(10) || chr(10) || repeat($sentence, $spa),
-               'bench/' || i || '.txt', NULL, ['dpa', 'AFP', 'Reuters', 'taz', 'FAZ'][1 + i % 5], NULL, 120,
-               CASE WHEN i % 25 IN (3, 11) AND i > 100 THEN printf('%016x', i - 1 - (i % 7)) END,
-               TIMESTAMP '2025-01-01' + INTERVAL (i) SECOND, 'bench', 'bench'
-        FROM (SELECT i, CASE WHEN i % 20 = 7 THEN date_trunc('month', d0)::DATE ELSE d0 END AS d
-              FROM (SELECT i, (DATE '2019-01-01' + CAST(floor(2190 * pow(random(), 0.8)) AS INTEGER)) AS d0
-                    FROM range($articles) t(i)))""",
-    ),
-    (
-        "sentences",
-        """INSERT INTO sentences
-        SELECT article_id, s, $title + 2 + s * 39, $title + 2 + (s + 1) * 39
-        FROM articles, range($spa) t(s)""",
-    ),
-    (
-        "mentions",
-        """INSERT INTO mentions
-        SELECT printf('%016x', a), 'actor-' || actor, 'Akteur', s,
-               $title + 2 + s * 39 + 4, $title + 2 + s * 39 + 8,
-               'alias', CASE WHEN actor % 5 = 0 THEN ['Präsident', 'Minister', 'Sprecher'][1 + actor % 3] END,
-               false
-        FROM (SELECT CAST(floor(random() * $articles) AS BIGINT) AS a,
-                     CAST(floor(exp(random() * ln($actors))) - 1 AS BIGINT) AS actor,
-                     CAST(floor(random() * $spa) AS INTEGER) AS s
-              FROM range($mentions))""",
-    ),
-    (
-        "article_themes",
-        """INSERT INTO article_themes
-        SELECT DISTINCT ON (article_id, theme_id) article_id, theme_id, score, ['Lage'] FROM (
-            SELECT article_id, 'theme-' || CAST(floor(20 * pow(random(), 2)) AS INTEGER) AS theme_id,
-                   round(random(), 2) AS score
-            FROM articles, range(3))""",
-    ),
-    (
-        "sentence_themes",
-        """INSERT INTO sentence_themes
-        SELECT article_id, CAST(floor(random() * $spa) AS INTEGER), theme_id, score, evidence
-        FROM article_themes""",
-    ),
-    (
-        "quotes",
-        """INSERT INTO quotes
-        SELECT article_id, 'actor-' || CAST(floor(exp(random() * ln($actors))) - 1 AS BIGINT),
-               'Akteur', 'sagte',
-               'Die Lage bleibt angespannt', $title + 2, $title + 2 + 26, 'direct'
-        FROM articles WHERE hash(article_id) % 2 = 0""",
-    ),
-    (
-        "ingest",
-        """INSERT INTO ingest_runs
-        SELECT 'run-' || r, NULL, TIMESTAMP '2025-01-01' + INTERVAL (r * 200) SECOND,
-               TIMESTAMP '2025-01-01' + INTERVAL (r * 200 + 30) SECOND, 'completed', 200, 198, 1, 1, 198, NULL
-        FROM range($articles // 200) t(r);
-        INSERT INTO ingest_log
-        SELECT source_file, printf('%064x', 0),
-               CASE WHEN hash(article_id) % 500 = 0 THEN 'rejected' ELSE 'loaded' END,
-               CASE WHEN hash(article_id) % 500 = 0 THEN 'no date line' END, ingested_at, 'bench', NULL,
-               article_id, 'archive/' || source_file
-        FROM articles""",
-    ),
-]
+POOL_DIR = ROOT / "bench" / "work" / "pool-cache"  # the enriched sentence pool, kept between runs
 
 
-def render(sql: str, values: dict[str, object]) -> str:
-    """Fill in $names with SQL literals (only numbers and fixed lists of ours, never user text)."""
-    for key in sorted(values, key=len, reverse=True):
-        sql = sql.replace("$" + key, str(values[key]))
-    return sql
+def _batches(size: int, batch: int, seed: int, pool: sentence_pool.Pool) -> Iterator[list[tuple[Article, Enrichment]]]:
+    seen: set[str] = set()
+    rows: list[tuple[Article, Enrichment]] = []
+    for i in range(size):
+        art, e = compose.build(i, seed, pool)
+        if art.article_id in seen:  # the same text twice would be a duplicate file, not an article
+            continue
+        seen.add(art.article_id)
+        rows.append((art, e))
+        if len(rows) == batch:
+            yield rows
+            rows = []
+    if rows:
+        yield rows
 
 
-def generate(target: Path, articles: int = 100_000, mentions: int = 1_000_000, actors: int = 2_000) -> None:
-    """Create `target` from scratch with the given sizes."""
-    if target.exists():
-        target.unlink()
-    initialise(target)
-    values = {
-        "articles": articles,
-        "mentions": mentions,
-        "actors": actors,
-        "spa": SENTENCES_PER_ARTICLE,
-        "title": TITLE_LEN,
-        "sentence": f"'{SENTENCE}'",
-        "kinds": str(KINDS),
-        "countries": "[" + ", ".join("NULL" if c is None else f"'{c}'" for c in COUNTRIES) + "]",
-    }
-    with connect(target) as con:
-        con.execute("SELECT setseed(0.42)")
-        for name, sql in STEPS:
-            started = time.perf_counter()
-            con.execute(render(sql, values))
-            print(f"{name:<16} {time.perf_counter() - started:6.1f} s", flush=True)
-        started = time.perf_counter()
-        refresh_summaries(con)  # what the load step does after each batch
-        print(f"{'summaries':<16} {time.perf_counter() - started:6.1f} s", flush=True)
-        con.execute("CHECKPOINT")
+def load_batch(wh: Warehouse, rows: list[tuple[Article, Enrichment]], run_id: str,
+               themes: tuple[tuple[str, str], ...]) -> int:
+    """One batch through the load step (Warehouse.commit_batch), as the ingest flow calls it."""
+    now = datetime.now()
+    log = [LogRow(a.source_file, hashlib.sha256(a.body.encode()).hexdigest(), "loaded", article_id=a.article_id,
+                  destination=f"archive/{a.published_date:%Y-%m}/{Path(a.source_file).name}") for a, _ in rows]
+    run = RunRow(run_id, None, now, "running")
+    batch = BatchRows(run, [a for a, _ in rows], [e for _, e in rows], themes, log,
+                      frozenset(a.article_id for a, _ in rows), now)
+    return wh.commit_batch(batch)
 
 
-def _timings(fn, repeat: int) -> tuple[float, float]:
-    """(p50, p95) in milliseconds of `repeat` calls."""
-    import statistics
-
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(1000 * (time.perf_counter() - started))
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-
-
-def query_cases(target: Path) -> dict[str, object]:
-    """The dashboard's queries with representative arguments."""
-    from datetime import date
-
-    from warehouse.queries import drill, listings, pairs, series
-    from warehouse.queries.filters import Drill, Filters
-    from warehouse.search import search
-    from warehouse.status import build_status
-
-    f, top = Filters(), "actor-0"
-    month = Drill(actor_id=top, start=date(2023, 3, 1), grain="month")
-    return {
-        "overview": lambda: build_status(target, runs=1, rejected=20),
-        "filter_options": lambda: series.filter_options(target),
-        "article_totals week": lambda: series.article_totals(target, "week", f),
-        "top_actors": lambda: series.top_actors(target, f, 10),
-        "actor_series week top5": lambda: series.actor_series(target, "week", f, 5),
-        "actor_series day top5": lambda: series.actor_series(target, "day", f, 5),
-        "actor_series month kind+theme": lambda: series.actor_series(
-            target, "month", Filters(kinds=("person",), themes=("theme-1",)), 5
-        ),
-        "theme_series week": lambda: series.theme_series(target, "week", f),
-        "actor_theme_matrix": lambda: pairs.actor_theme_matrix(target, f, 12),
-        "cooccurrence": lambda: pairs.cooccurrence(target, f, 12),
-        "drill_sentences month": lambda: drill.drill_sentences(target, month, f, 100),
-        "articles_in_period": lambda: drill.articles_in_period(
-            target, Drill(start=date(2023, 3, 6), grain="week"), f
-        ),
-        "article_detail": lambda: drill.article_detail(target, "0000000000000010"),
-        "ingest_files": lambda: listings.ingest_files(target, None, 500),
-        "discovered_actors": lambda: listings.discovered_actors(target),
-        "search": lambda: search(target, "Lage angespannt", 50),
-    }
+def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 1000,
+             pool_limit: int | None = None, say: Callable[[str], None] = print,
+             pool_dir: Path = POOL_DIR) -> dict[str, Any]:
+    """Create `target` from scratch with `articles` generated articles; returns timings and sizes."""
+    for p in (target, target.with_name(target.name + ".wal")):
+        p.unlink(missing_ok=True)
+    settings = Settings.load({"LAGEBILD_DATA_DIR": str(target.parent)})
+    started = time.perf_counter()
+    pool = sentence_pool.cached(settings, pool_dir, pool_limit)
+    say(f"sentence pool: {len(pool.bodies)} sources, {len(pool.actors)} actors ({time.perf_counter() - started:.0f} s)")
+    wh = Warehouse(str(target), lock_timeout=60)
+    wh.initialise()
+    started, loaded, stats = time.perf_counter(), 0, {"mentions": 0, "quotes": 0, "sentences": 0}
+    for n, rows in enumerate(_batches(articles, batch, seed, pool)):
+        loaded += load_batch(wh, rows, f"bench-{n:06d}", pool.themes)
+        for key in stats:
+            stats[key] += sum(len(getattr(e, key)) for _, e in rows)
+        if n % 10 == 9:
+            say(f"{loaded:>9,} articles  {time.perf_counter() - started:7.0f} s  load average "
+                f"{os.getloadavg()[0]:.1f}")
+    seconds = time.perf_counter() - started
+    nbytes = target.stat().st_size
+    out = {"articles": loaded, "seconds": seconds, "articles_per_s": loaded / seconds, "bytes": nbytes,
+           "bytes_per_1000_articles": nbytes / max(1, loaded) * 1000,
+           "mentions_per_article": stats["mentions"] / max(1, loaded),
+           "quotes_per_article": stats["quotes"] / max(1, loaded),
+           "sentences_per_article": stats["sentences"] / max(1, loaded),
+           "pool_enrich_s": pool.enrich_seconds, "pool_sources": len(pool.bodies),
+           "real_reference": real_reference(
+               pool_dir / f"real-{pool.enrich_version[:16]}-{pool_limit or 'all'}" / "lagebild.duckdb", pool)}
+    out.update(_table_counts(target))
+    return out
 
 
-def measure(target: Path, repeat: int = 7) -> None:
-    """Print p50/p95 of every dashboard query and each page's AppTest render time (cold and warm cache)."""
-    import os
+def real_reference(target: Path, pool: sentence_pool.Pool) -> dict[str, Any]:
+    """The enriched source articles themselves, loaded by the same loader: real ingestion's size."""
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        wh = Warehouse(str(target), lock_timeout=60)
+        wh.initialise()
+        rows = list(pool.real)
+        for n in range(0, len(rows), 1000):
+            load_batch(wh, rows[n:n + 1000], f"real-{n:06d}", pool.themes)
+    with Warehouse(str(target)).connect(read_only=True) as con:
+        count = con.execute("SELECT count(*) FROM articles").fetchone()
+        mentions = con.execute("SELECT count(*) FROM mentions").fetchone()
+    articles = int(count[0]) if count else 0
+    return {"articles": articles, "bytes": target.stat().st_size,
+            "bytes_per_1000_articles": target.stat().st_size / max(1, articles) * 1000,
+            "mentions_per_article": (int(mentions[0]) if mentions else 0) / max(1, articles)}
 
-    print(f"{'query':<32} {'p50 ms':>8} {'p95 ms':>8}")
+
+def _table_counts(target: Path) -> dict[str, Any]:
+    with Warehouse(str(target)).connect(read_only=True) as con:
+        row = con.execute(
+            """SELECT (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL),
+                      (SELECT count(*) FROM "overlaps"), (SELECT count(*) FROM actors),
+                      (SELECT count(DISTINCT published_date) FROM articles),
+                      (SELECT min(published_date) FROM articles), (SELECT max(published_date) FROM articles)"""
+        ).fetchone()
+    assert row is not None
+    return {"copies": row[0], "overlaps": row[1], "actors": row[2], "days": row[3],
+            "first_day": str(row[4]), "last_day": str(row[5])}
+
+
+def time_queries(target: Path, repeat: int) -> dict[str, Any]:
+    """p50/p95/max in ms of each dashboard query, `repeat` calls each (new connection every call)."""
+    out: dict[str, Any] = {}
     for name, fn in query_cases(target).items():
-        p50, p95 = _timings(fn, repeat)
-        print(f"{name:<32} {p50:8.0f} {p95:8.0f}", flush=True)
-    os.environ.update(
-        LAGEBILD_DATA_DIR=str(target.parent), LAGEBILD_WAREHOUSE=str(target), LAGEBILD_DASHBOARD_REFRESH="0"
-    )
-    print(f"{'page (AppTest run)':<32} {'cold ms':>8} {'warm ms':>8}")
-    for page, query in (
-        ("overview", {}),
-        ("actors", {}),
-        ("actors", {"grain": "day", "pick": "actor-0", "at": "2023-03-06"}),
-        ("themes", {}),
-        ("article", {"id": "0000000000000010"}),
-        ("search", {"q": "Lage"}),
-        ("ingest", {}),
-        ("sql", {"run": "1"}),
-        ("review", {}),
-    ):
-        cold, warm = _render(page, query)
-        label = page + (" " + ",".join(f"{k}={v}" for k, v in query.items()) if query else "")
-        print(f"{label[:32]:<32} {cold:8.0f} {warm:8.0f}", flush=True)
+        fn()  # first call: file cache warm-up, not counted
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            fn()
+            times.append(1000 * (time.perf_counter() - started))
+        out[name] = percentiles(times)
+    out["load_average"] = list(os.getloadavg())
+    return out
 
 
-def _render(page: str, query: dict[str, str]) -> tuple[float, float]:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    st.cache_data.clear()
-    at = AppTest.from_file(str(app), default_timeout=120)
-    at.switch_page(f"pages/{page}.py")
-    for k, v in query.items():
-        at.query_params[k] = v
-    started = time.perf_counter()
-    at.run()
-    cold = 1000 * (time.perf_counter() - started)
-    if at.exception:
-        raise RuntimeError(f"{page}: {at.exception[0].value}")
-    started = time.perf_counter()
-    at.run()
-    return cold, 1000 * (time.perf_counter() - started)
+def print_timings(timings: dict[str, Any]) -> None:
+    print(f"{'query':<32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for name, q in timings.items():
+        if name != "load_average":
+            print(f"{name:<32} {q['p50']:8.0f} {q['p95']:8.0f} {q['max']:8.0f}", flush=True)
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in timings["load_average"]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", type=Path, help="DuckDB file to (re)create")
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--mentions", type=int, default=1_000_000)
-    parser.add_argument("--actors", type=int, default=2_000)
-    parser.add_argument("--fts", action="store_true", help="also build the full-text index")
-    parser.add_argument("--measure", action="store_true", help="time the dashboard's queries and pages")
-    parser.add_argument("--keep", action="store_true", help="reuse an existing file instead of regenerating")
-    args = parser.parse_args()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.make_warehouse", description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", type=Path, help="DuckDB file to (re)create, e.g. data/bench-100k/lagebild.duckdb")
+    parser.add_argument("--articles", type=int, default=100_000, help="generated articles (default 100000)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    parser.add_argument("--batch", type=int, default=1000, help="articles per load transaction (default 1000)")
+    parser.add_argument("--pool-limit", type=int, default=None, help="enrich only the first N sources (tests)")
+    parser.add_argument("--measure", action="store_true", help="time the dashboard's queries (p50/p95/max)")
+    parser.add_argument("--repeat", type=int, default=20, help="runs per query with --measure (default 20)")
+    parser.add_argument("--keep", action="store_true", help="reuse an existing warehouse instead of regenerating")
+    parser.add_argument("--pool-dir", type=Path, default=POOL_DIR, help=f"sentence pool cache (default {POOL_DIR})")
+    args = parser.parse_args(argv)
+    args.target.parent.mkdir(parents=True, exist_ok=True)
     if not (args.keep and args.target.exists()):
-        generate(args.target, args.articles, args.mentions, args.actors)
-    if args.fts:
-        from warehouse.search import rebuild_index
-
-        started = time.perf_counter()
-        rebuild_index(args.target)
-        print(f"{'fts index':<16} {time.perf_counter() - started:6.1f} s")
+        stats = generate(args.target, args.articles, args.seed, args.batch, args.pool_limit,
+                         lambda line: print(line, flush=True), args.pool_dir)
+        for key, value in stats.items():
+            print(f"{key:<24} {value}")
     if args.measure:
-        measure(args.target)
+        print_timings(time_queries(args.target, args.repeat))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,49 +1,111 @@
-"""Daily summary tables (migration 003) behind the dashboard's time series, kept by the writer.
+"""Summary tables behind the dashboard (migrations 003 and 005), kept by the writer in its transaction.
 
-The load step and reprocessing call `refresh_summaries` inside their transaction, after the inserts.
+| table | one row per | counts |
+|---|---|---|
+| `actor_day` | day, date precision, copy flag, actor | mentions, articles |
+| `article_day` | day, date precision, copy flag | articles, mentions |
+| `theme_day` | day, date precision, copy flag, theme | articles |
+| `actor_theme_month` | month, copy flag, actor, theme | mentions, articles |
+| `actor_pair_month` | month, copy flag, actor pair (actor_a < actor_b) | articles |
+| `role_count` | mention role | mentions |
+
+Every count is a sum over articles, and an article has one date, so a batch's counts merge into the
+rows with the same keys: `refresh_summaries(con, ids)` adds the counts of newly inserted articles
+(the load step, after its inserts); reprocessing calls `remove_articles` before it deletes the old
+enrichment rows and `refresh_summaries` after inserting the new ones. Only the rows of the keys a
+batch touches are rewritten. `refresh_summaries(con)` without ids recomputes everything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-SUMMARY_DELETE = (
-    "DELETE FROM actor_day WHERE published_date IN (SELECT unnest(?))",
-    "DELETE FROM article_day WHERE published_date IN (SELECT unnest(?))",
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary table: its key and count columns, and the SELECT that computes them from raw rows."""
+
+    table: str
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]
+    select: str  # {ids}: a condition on `article_id` that picks the articles counted
+
+
+_DAY = "ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL"
+_MONTH = "date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL"
+_ACTORS = "(SELECT DISTINCT article_id, actor_id FROM mentions WHERE {ids})"
+
+SUMMARIES = (
+    Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id"), ("mentions", "articles"),
+            f"""SELECT {_DAY}, m.actor_id, count(*), count(DISTINCT m.article_id)
+                FROM mentions m JOIN articles ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL"""),
+    Summary("article_day", ("published_date", "date_precision", "is_copy"), ("articles", "mentions"),
+            f"""SELECT {_DAY}, count(*), coalesce(sum(mc.n), 0)
+                FROM articles ar LEFT JOIN (SELECT article_id, count(*) AS n FROM mentions WHERE {{ids}}
+                                            GROUP BY ALL) mc USING (article_id)
+                WHERE ar.{{ids}} GROUP BY ALL"""),
+    Summary("theme_day", ("published_date", "date_precision", "is_copy", "theme_id"), ("articles",),
+            f"""SELECT {_DAY}, t.theme_id, count(*)
+                FROM article_themes t JOIN articles ar USING (article_id) WHERE t.{{ids}} GROUP BY ALL"""),
+    Summary("actor_theme_month", ("month", "is_copy", "actor_id", "theme_id"), ("mentions", "articles"),
+            f"""SELECT {_MONTH}, m.actor_id, t.theme_id, sum(m.n), count(*)
+                FROM (SELECT article_id, actor_id, count(*) AS n FROM mentions WHERE {{ids}} GROUP BY ALL) m
+                JOIN article_themes t USING (article_id) JOIN articles ar USING (article_id) GROUP BY ALL"""),
+    Summary("actor_pair_month", ("month", "is_copy", "actor_a", "actor_b"), ("articles",),
+            f"""SELECT {_MONTH}, x.actor_id, y.actor_id, count(*)
+                FROM {_ACTORS} x JOIN {_ACTORS} y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
+                JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL"""),
+    Summary("role_count", ("role",), ("mentions",),
+            "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL AND {ids} GROUP BY ALL"),
 )
-SUMMARY_INSERT = (
-    """INSERT INTO actor_day
-       SELECT ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL, m.actor_id,
-              count(*), count(DISTINCT m.article_id)
-       FROM mentions m JOIN articles ar USING (article_id) WHERE {where} GROUP BY ALL""",
-    """INSERT INTO article_day
-       SELECT ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL, count(*),
-              sum((SELECT count(*) FROM mentions m WHERE m.article_id = ar.article_id))
-       FROM articles ar WHERE {where} GROUP BY ALL""",
-)
+
+_IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
 
 
 def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> None:
-    """Recompute actor_day/article_day (migration 003) for the days of `article_ids`, or all days.
+    """Add the counts of these newly inserted articles to every summary; without ids, recompute all.
 
     Call on the writer's connection inside the load (or reprocess) transaction, after the inserts.
     """
     if article_ids is None:
-        con.execute("DELETE FROM actor_day")
-        con.execute("DELETE FROM article_day")
-        for sql in SUMMARY_INSERT:
-            con.execute(sql.format(where="true"))
+        for s in SUMMARIES:
+            con.execute(f"DELETE FROM {s.table}")
+            con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids='article_id IS NOT NULL')}")
         return
-    days = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT published_date FROM articles WHERE article_id IN (SELECT unnest(?))",
-            [list(article_ids)],
-        ).fetchall()
-    ]
-    if days:
-        for sql in SUMMARY_DELETE:
-            con.execute(sql, [days])
-        for sql in SUMMARY_INSERT:
-            con.execute(sql.format(where="ar.published_date IN (SELECT unnest(?))"), [days])
+    _merge(con, article_ids, +1)
+
+
+def remove_articles(con: Any, article_ids: Sequence[str]) -> None:
+    """Subtract the counts of these articles (before their rows are deleted or replaced)."""
+    _merge(con, article_ids, -1)
+
+
+def _columns(s: Summary) -> str:
+    return ", ".join(f'"{c}"' for c in (*s.keys, *s.counts))
+
+
+def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
+    """Rewrite the rows of the keys these articles touch: stored counts plus (or minus) theirs."""
+    if not article_ids:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE _summary_ids AS SELECT unnest(?::VARCHAR[]) AS article_id",
+                [list(article_ids)])
+    for s in SUMMARIES:  # table and column names are ours, never input
+        keys = ", ".join(f'"{k}"' for k in s.keys)
+        sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_delta AS "
+                    f"SELECT * FROM ({s.select.format(ids=_IDS)}) t({_columns(s)})")
+        touched = f"({keys}) IN (SELECT ({keys}) FROM _summary_delta)"
+        signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _summary_merged AS
+                        SELECT {keys}, {sums} FROM (
+                            SELECT {_columns(s)} FROM {s.table} WHERE {touched}
+                            UNION ALL SELECT {keys}, {signed} FROM _summary_delta) GROUP BY ALL""")
+        con.execute(f"DELETE FROM {s.table} WHERE {touched}")
+        nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
+        con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {_columns(s)} FROM _summary_merged "
+                    f"WHERE {nonzero}")
+    for temp in ("_summary_ids", "_summary_delta", "_summary_merged"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")

@@ -33,6 +33,9 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
         con.execute("INSERT INTO article_day VALUES (DATE '2022-01-19', 'day', false, 1, 1)")
     if version >= 4:
         con.execute("INSERT INTO article_signatures VALUES ('a1', 'v1', [1, 2, 3])")
+    if version >= 5:
+        con.execute("INSERT INTO theme_day VALUES (DATE '2022-01-19', 'day', false, 'diplomatie', 1)")
+        con.execute("INSERT INTO actor_theme_month VALUES (DATE '2022-01-01', false, 'scholz', 'diplomatie', 1, 1)")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -54,6 +57,10 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         # the summary tables hold the stored rows, whether they were kept since 003 or filled by it
         assert con.execute("SELECT actor_id, mentions, articles FROM actor_day").fetchall() == [("scholz", 1, 1)]
         assert con.execute("SELECT articles, mentions FROM article_day").fetchall() == [(1, 1)]
+        assert con.execute("SELECT theme_id, articles FROM theme_day").fetchall() == [("diplomatie", 1)]
+        assert con.execute("SELECT actor_id, theme_id, mentions, articles FROM actor_theme_month").fetchall() == [
+            ("scholz", "diplomatie", 1, 1)]
+        assert con.execute("SELECT count(*) FROM actor_pair_month").fetchall() == [(0,)]  # one actor: no pair
 
 
 def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):

@@ -13,8 +13,11 @@ from warehouse.queries.filters import Drill, Filters, mention_where, period_end,
 from warehouse.queries.read import frame, frames
 
 
-def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100) -> pd.DataFrame:
-    """Sentences behind a clicked point, with `marks`: mention spans relative to the sentence."""
+def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, offset: int = 0) -> pd.DataFrame:
+    """Sentences behind a clicked point, with `marks`: mention spans relative to the sentence.
+
+    One page of `limit` sentences from `offset` on, newest first (a stable order: date, article, sentence).
+    """
     g = replace(
         f,
         actors=(),
@@ -52,21 +55,22 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100) 
         FROM mentions m JOIN actors a USING (actor_id) JOIN articles ar USING (article_id)
         JOIN sentences s ON s.article_id = m.article_id AND s.sentence = m.sentence
         WHERE {where}
-        GROUP BY ALL ORDER BY ar.published_date DESC, ar.article_id, s.sentence LIMIT ?""",
-        [*sp, *mp, *cp, limit],
+        GROUP BY ALL ORDER BY ar.published_date DESC, ar.article_id, s.sentence LIMIT ? OFFSET ?""",
+        [*sp, *mp, *cp, limit, offset],
     )
 
 
-def articles_in_period(target: str | Path, d: Drill, f: Filters, limit: int = 100) -> pd.DataFrame:
-    """Stories of one bucket (overview drill-down): id, date, precision, title, mentions."""
+def articles_in_period(target: str | Path, d: Drill, f: Filters, limit: int = 100, offset: int = 0) -> pd.DataFrame:
+    """Stories of one bucket (overview drill-down): id, date, precision, title, mentions; one page."""
     g = replace(f, start=d.start, end=period_end(d.start, d.grain) - timedelta(days=1) if d.start else None)
     sw, sp = story_where(g, d.grain)
     return frame(
         target,
         f"""SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.source,
         (SELECT count(*) FROM mentions m WHERE m.article_id = ar.article_id) AS mentions
-                             FROM articles ar WHERE {sw} ORDER BY ar.published_date DESC, ar.title LIMIT ?""",
-        [*sp, limit],
+                             FROM articles ar WHERE {sw}
+        ORDER BY ar.published_date DESC, ar.title, ar.article_id LIMIT ? OFFSET ?""",
+        [*sp, limit, offset],
     )
 
 

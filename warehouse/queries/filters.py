@@ -1,6 +1,7 @@
 """What the analyst narrowed a view to, and the WHERE clauses built from it.
 
-The counting rules live here, once for the raw tables and once for the daily summary tables:
+The counting rules live here, once for the raw tables, once for the daily summary tables and once
+for the monthly ones (`actor_theme_month`, `actor_pair_month`, which count whole months):
 syndicated copies are left out unless `Filters.duplicates` is true ("count a story once"), and
 at day and week granularity articles known only to their month are left out (they are counted
 at month granularity, never drawn as if on the 1st).
@@ -131,3 +132,19 @@ def actor_day_where(f: Filters) -> tuple[str, list[Any]]:
     """WHERE clause over actor_day `d` joined with actors `a`: kinds, countries, actors."""
     parts, params = _listed((("a.kind", f.kinds), ("a.country", f.countries), ("d.actor_id", f.actors)))
     return " AND ".join(["true", *parts]), params
+
+
+def month_where(f: Filters, table: str = "s") -> tuple[str, list[Any]]:
+    """WHERE clause over a monthly summary: copies, and the months that overlap the date range.
+
+    A month counts whole when the range covers any day of it (the rule of month-dated articles).
+    """
+    parts = ["true"] if f.duplicates else ["true", f"NOT {table}.is_copy"]
+    params: list[Any] = []
+    if f.start:
+        parts.append(f"last_day({table}.month) >= ?")
+        params.append(f.start)
+    if f.end:
+        parts.append(f"{table}.month <= ?")
+        params.append(f.end)
+    return " AND ".join(parts), params

@@ -1,4 +1,9 @@
-"""Cross tables of the top actors: actor × theme and actor × actor (co-occurrence), from the raw tables."""
+"""Cross tables of the top actors: actor × theme and actor × actor (co-occurrence).
+
+Both read the monthly summaries (`actor_theme_month`, `actor_pair_month`, migration 005), which count
+whole months of the date range. A role filter concerns single mentions and a theme filter on the
+co-occurrence concerns the articles of a pair, which only the raw tables hold: those read them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.queries.filters import Filters, mention_from
+from warehouse.queries.filters import Filters, mention_from, month_where
 from warehouse.queries.read import frame
 from warehouse.queries.series import top_actors
 
@@ -28,6 +33,24 @@ def _top_pairs(target: str | Path, f: Filters, top_n: int) -> tuple[str, list[An
 
 def actor_theme_matrix(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFrame:
     """Articles per (actor, theme) for the top actors: actor_id, name, theme_id, label, articles."""
+    if f.roles:
+        return _raw_actor_theme_matrix(target, f, top_n)
+    chosen = list(f.actors or top_actors(target, f, top_n)["actor_id"])
+    mw, mp = month_where(f)
+    theme_sql, tp = ("", [])
+    if f.themes:
+        theme_sql, tp = " AND list_contains(?, s.theme_id)", [list(f.themes)]
+    return frame(
+        target,
+        f"""SELECT s.actor_id, a.name, s.theme_id, th.label, sum(s.articles)::BIGINT AS articles
+        FROM actor_theme_month s JOIN actors a USING (actor_id) JOIN themes th USING (theme_id)
+        WHERE {mw} AND list_contains(?, s.actor_id){theme_sql}
+        GROUP BY ALL ORDER BY name, label""",
+        [*mp, chosen, *tp],
+    )
+
+
+def _raw_actor_theme_matrix(target: str | Path, f: Filters, top_n: int) -> pd.DataFrame:
     cte, params = _top_pairs(target, f, top_n)
     theme_sql, tp = ("", [])
     if f.themes:
@@ -44,6 +67,24 @@ def actor_theme_matrix(target: str | Path, f: Filters, top_n: int = 12) -> pd.Da
 
 def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFrame:
     """Articles in which two of the top actors both appear: actor_a, name_a, actor_b, name_b, articles."""
+    if f.roles or f.themes:
+        return _raw_cooccurrence(target, f, top_n)
+    chosen = list(f.actors or top_actors(target, f, top_n)["actor_id"])
+    mw, mp = month_where(f)
+    return frame(
+        target,
+        f"""WITH p AS (SELECT s.actor_a, s.actor_b, sum(s.articles)::BIGINT AS articles FROM actor_pair_month s
+                       WHERE {mw} AND list_contains(?, s.actor_a) AND list_contains(?, s.actor_b) GROUP BY ALL),
+             both_ways AS (SELECT actor_a, actor_b, articles FROM p
+                           UNION ALL SELECT actor_b, actor_a, articles FROM p)
+        SELECT b.actor_a, x.name AS name_a, b.actor_b, y.name AS name_b, b.articles
+        FROM both_ways b JOIN actors x ON x.actor_id = b.actor_a JOIN actors y ON y.actor_id = b.actor_b
+        ORDER BY articles DESC, actor_a, actor_b""",
+        [*mp, chosen, chosen],
+    )
+
+
+def _raw_cooccurrence(target: str | Path, f: Filters, top_n: int) -> pd.DataFrame:
     cte, params = _top_pairs(target, f, top_n)
     return frame(
         target,

@@ -3,8 +3,9 @@
 Each question is answered from one place. The daily summary tables (`actor_day`, `article_day`,
 migration 003, kept by the load step and by reprocessing in their transactions) answer the filter
 options, the stories per bucket and, when no role or theme filter is set, the top actors and their
-series. Role and theme filters concern single mentions and articles, which only the raw tables
-hold, so those questions, the month-only count and the theme series read the raw tables.
+series; `theme_day` (migration 005) the theme series and, with `article_day`, the month-only count.
+Role and theme filters on actors, and actor filters on themes, concern single mentions and
+articles, which only the raw tables hold: those questions read the raw tables.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def filter_options(target: str | Path) -> dict[str, Any]:
             [],
         ),
         ("SELECT theme_id, label FROM themes ORDER BY label", []),
-        ("SELECT DISTINCT role FROM mentions WHERE role IS NOT NULL ORDER BY role", []),
-        ("SELECT min(published_date) AS first, max(published_date) AS last FROM articles", []),
+        ("SELECT role FROM role_count WHERE mentions > 0 ORDER BY role", []),
+        ("SELECT min(published_date) AS first, max(published_date) AS last FROM article_day", []),
     )
     return {
         "actors": actors,
@@ -67,10 +68,16 @@ def article_totals(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
 
 def month_only(target: str | Path, f: Filters) -> int:
     """Stories in range (and of the chosen themes) known only to their month: left out at day/week."""
-    sw, sp = story_where(f)
-    df = frame(
-        target, f"SELECT count(*) AS n FROM articles ar WHERE {sw} AND ar.date_precision = 'month'", sp
-    )
+    if len(f.themes) > 1:  # an article may carry several of them: count it once, from the raw rows
+        sw, sp = story_where(f)
+        df = frame(
+            target, f"SELECT count(*) AS n FROM articles ar WHERE {sw} AND ar.date_precision = 'month'", sp
+        )
+        return int(df["n"].iloc[0])
+    dw, dp = day_where(f)
+    table, tw, tp = ("theme_day", " AND d.theme_id = ?", [f.themes[0]]) if f.themes else ("article_day", "", [])
+    df = frame(target, f"SELECT coalesce(sum(d.articles), 0)::BIGINT AS n FROM {table} d "
+                       f"WHERE {dw} AND d.date_precision = 'month'{tw}", dp + tp)
     return int(df["n"].iloc[0])
 
 
@@ -134,6 +141,24 @@ def _mention_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
 
 def theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
     """Per bucket and theme: articles carrying the theme and their share of the bucket's stories."""
+    if f.actors or f.kinds or f.countries or f.roles:
+        return _mention_theme_series(target, grain, f)
+    dw, dp = day_where(f, grain)
+    extra, ep = "", []
+    if f.themes:
+        extra, ep = " AND list_contains(?, d.theme_id)", [list(f.themes)]
+    sql = f"""WITH s AS (SELECT {bucket(grain, 'd')} AS bucket, d.theme_id, th.label,
+                                sum(d.articles)::BIGINT AS articles
+                         FROM theme_day d JOIN themes th USING (theme_id) WHERE {dw}{extra} GROUP BY ALL),
+                   n AS (SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total
+                         FROM article_day d WHERE {dw} GROUP BY ALL)
+              SELECT s.*, n.total, s.articles / n.total AS share FROM s JOIN n USING (bucket)
+              ORDER BY bucket, label"""
+    return frame(target, sql, dp + ep + dp)
+
+
+def _mention_theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
+    """theme_series from the raw rows (an actor, kind, country or role filter is set)."""
     sw, sp = story_where(f, grain, themes=False)
     extra, ep = "", []
     if f.themes:

@@ -1,0 +1,142 @@
+"""Generated articles: runs of real sentences from the pool, each carrying its real enrichment.
+
+Article `i` depends only on the seed and `i`. It has the title and first sentence of one source
+article, then single sentences (15 % pairs of consecutive sentences) of random other sources, in
+paragraphs of three: distinct texts over the whole vocabulary of the corpora. Single sentences keep
+chance overlaps rare (two texts must share several sentences to share a passage). Dates spread over eight
+years (more news in later years, less at weekends), 5 % known only to their month. About 3 % are
+syndicated copies of an earlier article (one sentence added, a day or two later) and 2 % reuse a
+long passage of an earlier article: the product's loader finds both (duplicate_of, "overlaps").
+The enrichment is the pool's, shifted to the new offsets; article themes are summed from the
+sentence themes with the lexicon's thresholds, as the enrichment does; the MinHash signature is the
+product's signature of the new text.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from bench.sentence_pool import Piece, Pool
+from lagebild.article import Article
+from lagebild.enrich import dedup
+from lagebild.enrich.model import Enrichment, Mention, Quote, Sentence, SentenceTheme, ThemeScore
+from lagebild.parse import build_article, parse_date_value
+
+FIRST_DAY = date(2019, 1, 1)
+DAYS = 8 * 365 - 31  # up to the end of November 2026
+COPY_SHARE, OVERLAP_SHARE, MONTH_SHARE = 0.03, 0.02, 0.05
+OUTLETS = ("dpa", "APA", "DER STANDARD", "Wikinews", "AFP", "Reuters", "taz", "FAZ", "SZ", "ORF")
+RunSpec = tuple[int, int, int]  # (source, first sentence, count)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What article `i` is made of."""
+
+    title: int  # source whose title it carries
+    runs: tuple[RunSpec, ...]
+    day: date
+    month_only: bool
+    outlet: str
+
+
+def _day(rng: random.Random) -> date:
+    while True:
+        day = FIRST_DAY + timedelta(days=int(DAYS * rng.random() ** 0.8))  # more news in later years
+        if day.weekday() < 5 or rng.random() < 0.6:
+            return day
+
+
+def _fresh(i: int, seed: int, pool: Pool) -> Plan:
+    rng = random.Random(seed * 1_000_003 + i)
+    lead = rng.randrange(len(pool.bodies))
+    runs = [(lead, 0, 1)]
+    for _ in range(max(6, int(rng.gauss(15, 4)))):
+        src = rng.randrange(len(pool.bodies))
+        n = 1 if rng.random() < 0.85 else 2
+        first = rng.randrange(max(1, len(pool.bodies[src]) - n + 1))
+        runs.append((src, first, min(n, len(pool.bodies[src]) - first)))
+    outlet = OUTLETS[min(len(OUTLETS) - 1, int(rng.expovariate(0.45)))]
+    return Plan(lead, tuple(runs), _day(rng), rng.random() < MONTH_SHARE, outlet)
+
+
+def plan(i: int, seed: int, pool: Pool) -> Plan:
+    """Article `i`: fresh, or a copy / partial reuse of an earlier article."""
+    rng = random.Random(seed * 7_919 + i)
+    draw = rng.random()
+    if i < 100 or draw >= COPY_SHARE + OVERLAP_SHARE:
+        return _fresh(i, seed, pool)
+    earlier = plan(rng.randrange(i), seed, pool)
+    day = earlier.day + timedelta(days=rng.randint(0, 2))
+    if draw < COPY_SHARE:  # syndicated copy: the whole text, one sentence of another source added
+        src = rng.randrange(len(pool.bodies))
+        return replace(earlier, runs=(*earlier.runs, (src, 0, 1)), day=day, outlet=rng.choice(OUTLETS))
+    own = _fresh(i, seed, pool)  # partial reuse: half of the earlier text, then its own sentences
+    return replace(own, title=earlier.title, runs=earlier.runs[: max(2, len(earlier.runs) // 2)] + own.runs[1:],
+                   day=day)
+
+
+def build(i: int, seed: int, pool: Pool) -> tuple[Article, Enrichment]:
+    """The article and its enrichment, as the loader receives them from parse and enrich."""
+    p = plan(i, seed, pool)
+    pieces = [pool.bodies[s][f + k] for s, f, n in p.runs for k in range(n)]
+    paragraphs: list[list[Piece]] = [pieces[k:k + 3] for k in range(0, len(pieces), 3)]
+    title = pool.titles[p.title]
+    day = p.day.replace(day=1) if p.month_only else p.day
+    header = parse_date_value(day.isoformat()[:7] if p.month_only else day.isoformat(), "bench")
+    file = f"bench/{day:%Y-%m}/artikel-{i:07d}.txt"
+    art = build_article(file, title.text, [" ".join(x.text for x in para) for para in paragraphs], header,
+                        source=p.outlet)
+    return art, _enrichment(art, [title, *pieces], paragraphs, pool)
+
+
+def _starts(title: Piece, paragraphs: list[list[Piece]]) -> list[int]:
+    """Character offset of each piece in the body: the title, a blank line, paragraphs of pieces."""
+    starts, at = [0], len(title.text) + 2
+    for para in paragraphs:
+        for piece in para:
+            starts.append(at)
+            at += len(piece.text) + 1
+        at += 1  # "\n\n" instead of the last " "
+    return starts
+
+
+def _enrichment(art: Article, pieces: list[Piece], paragraphs: list[list[Piece]], pool: Pool) -> Enrichment:
+    starts = _starts(pieces[0], paragraphs)
+    sentences, mentions, sthemes, quotes = [], [], [], []
+    for k, (piece, at) in enumerate(zip(pieces, starts, strict=True)):
+        sentences.append(Sentence(k, at, at + len(piece.text)))
+        mentions += [_at_mention(m, at, k) for m in piece.mentions]
+        sthemes += [replace(t, sentence=k) for t in piece.themes]
+        quotes += [_at_quote(q, at) for q in piece.quotes]
+    ids = {m.actor_id for m in mentions} | {q.actor_id for q in quotes if q.actor_id}
+    return Enrichment(
+        article_id=art.article_id, sentences=tuple(sentences), mentions=tuple(mentions),
+        actors=tuple(pool.actors[a] for a in sorted(ids) if a in pool.actors),
+        themes=_article_themes(sthemes, pool.min_score), sentence_themes=tuple(sthemes), quotes=tuple(quotes),
+        minhash=dedup.signature(art.body), enrich_version=pool.enrich_version,
+    )
+
+
+def _at_mention(m: Mention, at: int, sentence: int) -> Mention:
+    return replace(m, start_char=m.start_char + at, end_char=m.end_char + at, sentence=sentence)
+
+
+def _at_quote(q: Quote, at: int) -> Quote:
+    return replace(q, start_char=q.start_char + at, end_char=q.end_char + at,
+                   speaker_start=None if q.speaker_start is None else q.speaker_start + at,
+                   speaker_end=None if q.speaker_end is None else q.speaker_end + at)
+
+
+def _article_themes(sthemes: list[SentenceTheme], min_score: dict[str, float]) -> tuple[ThemeScore, ...]:
+    """Sentence scores summed per theme, kept at or above the theme's threshold (as lagebild.enrich.themes)."""
+    totals: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    for t in sthemes:
+        totals[t.theme_id] = totals.get(t.theme_id, 0.0) + t.score
+        evidence.setdefault(t.theme_id, []).extend(t.evidence)
+    return tuple(ThemeScore(t, round(v, 3), tuple(dict.fromkeys(evidence[t])))
+                 for t, v in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+                 if v >= min_score.get(t, 2.0))

@@ -1,0 +1,152 @@
+"""warehouse/summaries.py: every summary table equals the counts of the raw rows, after loads, after
+reprocessing and after removing articles; the summary-backed queries answer as the raw tables do."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+from wh_helpers import batch_of
+
+from lagebild.parse import build_article, parse_date_value
+from warehouse.queries import pairs, series
+from warehouse.queries.filters import Filters
+from warehouse.summaries import SUMMARIES, refresh_summaries, remove_articles
+
+# The summaries computed from the raw tables, written independently of warehouse/summaries.py.
+RAW = {
+    "actor_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, count(*),
+                           count(DISTINCT article_id) FROM mentions JOIN articles USING (article_id) GROUP BY ALL""",
+    "article_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, count(*),
+                             sum((SELECT count(*) FROM mentions m WHERE m.article_id = a.article_id))
+                      FROM articles a GROUP BY ALL""",
+    "theme_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, theme_id, count(*)
+                    FROM article_themes JOIN articles USING (article_id) GROUP BY ALL""",
+    "actor_theme_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, m.actor_id,
+                                   t.theme_id, count(*), count(DISTINCT m.article_id)
+                            FROM mentions m JOIN article_themes t USING (article_id) JOIN articles USING (article_id)
+                            GROUP BY ALL""",
+    "actor_pair_month": """SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL,
+                                  x.actor_id, y.actor_id, count(DISTINCT ar.article_id)
+                           FROM mentions x JOIN mentions y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
+                           JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""",
+    "role_count": "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY ALL",
+}
+
+
+def assert_summaries_match(warehouse) -> None:
+    with warehouse.connect(read_only=True) as con:
+        for table, raw in RAW.items():
+            stored = sorted(con.execute(f"SELECT * FROM {table}").fetchall())
+            assert stored == sorted(con.execute(raw).fetchall()), table
+    assert {s.table for s in SUMMARIES} == set(RAW)
+
+
+def load_seeds_and_a_copy(warehouse, seed_articles, seed_enrichments, seed_themes, seed_settings):
+    """The seeds in two batches, then a syndicated copy of the first seed in a third."""
+    from lagebild.resources import enrich_with_defaults
+
+    warehouse.commit_batch(batch_of("run-1", seed_articles[:3], seed_enrichments[:3], seed_themes))
+    warehouse.commit_batch(batch_of("run-2", seed_articles[3:], seed_enrichments[3:], seed_themes))
+    first = seed_articles[0]
+    paragraphs = first.body.split("\n\n")[1:] + ["Die Agentur ergänzte die Meldung am Abend."]
+    copy = build_article("copy.txt", first.title, paragraphs,
+                         parse_date_value((first.published_date.replace(day=20)).isoformat(), "copy.txt"))
+    warehouse.commit_batch(batch_of("run-3", [copy], enrich_with_defaults(seed_settings, [copy]), seed_themes))
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, seed_articles, seed_enrichments, seed_themes, seed_settings):
+    """Read by the tests below (one of them rebuilds the summaries, to the same rows)."""
+    from warehouse import Warehouse
+
+    wh = Warehouse(tmp_path_factory.mktemp("summaries") / "lagebild.duckdb", lock_timeout=5)
+    wh.initialise()
+    return load_seeds_and_a_copy(wh, seed_articles, seed_enrichments, seed_themes, seed_settings)
+
+
+def test_summaries_equal_the_raw_counts_after_loads(loaded):
+    assert_summaries_match(loaded)
+    with loaded.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone() == (1,)
+        for table in ("theme_day", "actor_theme_month", "actor_pair_month", "role_count"):
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
+        assert con.execute("SELECT count(*) FROM actor_pair_month WHERE is_copy").fetchone()[0] > 0
+
+
+def test_summaries_follow_reprocessing_and_removal(warehouse, seed_articles, seed_enrichments, seed_themes,
+                                                   seed_settings):
+    loaded = load_seeds_and_a_copy(warehouse, seed_articles, seed_enrichments, seed_themes, seed_settings)
+    # reprocessing: the first seed loses half its mentions and its themes, the second gains nothing
+    first = seed_enrichments[0]
+    changed = replace(first, mentions=first.mentions[: len(first.mentions) // 2], themes=(), sentence_themes=())
+    loaded.replace_enrichments([changed, seed_enrichments[1]], seed_themes)
+    assert_summaries_match(loaded)
+    # removing an article's counts (as before deleting its rows) leaves no rows of zero behind
+    gone = seed_articles[2].article_id
+    with loaded.transaction() as con:
+        remove_articles(con, [gone])
+        for table in ("sentences", "mentions", "article_themes", "sentence_themes", "quotes", "articles"):
+            con.execute(f"DELETE FROM {table} WHERE article_id = ?", [gone])
+    assert_summaries_match(loaded)
+    with loaded.connect(read_only=True) as con:
+        for s in SUMMARIES:
+            zero = " AND ".join(f"{c} = 0" for c in s.counts)
+            assert con.execute(f"SELECT count(*) FROM {s.table} WHERE {zero}").fetchone() == (0,), s.table
+
+
+def test_a_full_refresh_rebuilds_what_the_batches_merged(loaded):
+    with loaded.connect(read_only=True) as con:
+        merged = {s.table: sorted(con.execute(f"SELECT * FROM {s.table}").fetchall()) for s in SUMMARIES}
+    with loaded.transaction() as con:
+        refresh_summaries(con)
+    with loaded.connect(read_only=True) as con:
+        assert merged == {s.table: sorted(con.execute(f"SELECT * FROM {s.table}").fetchall()) for s in SUMMARIES}
+
+
+def _sorted(df, *by):
+    return df.sort_values(list(by)).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(duplicates=True),
+                               Filters(start=date(2022, 1, 1), end=date(2022, 12, 31), duplicates=True)])
+def test_summary_backed_cross_tables_and_series_equal_the_raw_queries(loaded, f):
+    target = loaded.target
+    matrix = pairs.actor_theme_matrix(target, f, 12)
+    assert not matrix.empty
+    raw = pairs._raw_actor_theme_matrix(target, f, 12)
+    assert _sorted(matrix, "actor_id", "theme_id").equals(_sorted(raw, "actor_id", "theme_id"))
+    co = pairs.cooccurrence(target, f, 12)
+    assert not co.empty
+    raw_co = pairs._raw_cooccurrence(target, f, 12)
+    assert _sorted(co, "actor_a", "actor_b").equals(_sorted(raw_co, "actor_a", "actor_b"))
+    for grain in ("day", "week", "month"):
+        themes = series.theme_series(target, grain, f)
+        raw_themes = series._mention_theme_series(target, grain, f)
+        assert _sorted(themes, "bucket", "theme_id").equals(_sorted(raw_themes, "bucket", "theme_id")), grain
+
+
+def test_filter_options_and_month_only_from_the_summaries(loaded):
+    target = loaded.target
+    opts = series.filter_options(target)
+    with loaded.connect(read_only=True) as con:
+        roles = [r[0] for r in con.execute(
+            "SELECT DISTINCT role FROM mentions WHERE role IS NOT NULL ORDER BY role").fetchall()]
+        span = con.execute("SELECT min(published_date), max(published_date) FROM articles").fetchone()
+        month_only = con.execute("SELECT count(*) FROM articles WHERE date_precision = 'month' "
+                                 "AND duplicate_of IS NULL").fetchone()[0]
+        theme = con.execute("SELECT theme_id FROM article_themes JOIN articles USING (article_id) "
+                            "WHERE date_precision = 'month' LIMIT 1").fetchone()
+    assert opts["roles"] == roles and [pd.Timestamp(opts["first"]), pd.Timestamp(opts["last"])] == [
+        pd.Timestamp(span[0]), pd.Timestamp(span[1])]
+    assert series.month_only(target, Filters()) == month_only
+    if theme:
+        with loaded.connect(read_only=True) as con:
+            with_theme = con.execute(
+                "SELECT count(*) FROM articles JOIN article_themes USING (article_id) WHERE theme_id = ? "
+                "AND date_precision = 'month' AND duplicate_of IS NULL", [theme[0]]).fetchone()[0]
+        assert series.month_only(target, Filters(themes=(theme[0],))) == with_theme
+
