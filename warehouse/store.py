@@ -17,7 +17,7 @@ from warehouse import batch_commit, db, enrichment_store, load
 from warehouse.batch_commit import BatchRows, Known
 from warehouse.data_checks import enforce
 from warehouse.load import RunRow
-from warehouse.summaries import refresh_summaries
+from warehouse.summaries import refresh_summaries, remove_articles
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class Warehouse:
         ids = [r.article_id for r in results]
         with self.transaction() as con:
             load.upsert_themes(con, themes)
+            remove_articles(con, ids)  # their old counts leave the summaries with their old rows
             enrichment_store.replace_enrichments(con, results)
             refresh_summaries(con, ids)
             enforce(con, ids)
