@@ -1,6 +1,9 @@
 """Quote speakers on Wikinews (quotes.jsonl): a gold quote counts as found when a predicted quote
 overlaps its quote span and the predicted speaker span overlaps the gold speaker span.
 
+Also reported: the exact speaker actor (on gold quotes whose speaker span holds a named actor, the
+overlapping prediction must resolve to that actor) and cue spans (sagte, zufolge, Nach Angaben von …).
+
 Gold offsets are into the article file as written (header line included); they are mapped to
 the stored body by aligning the non-whitespace characters of both. Gold quotes without a speaker
 span are left out. Every article of the corpus is enriched, so quotes predicted in articles without
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from eval.metrics import PRF
 from lagebild.enrich import enrich, load_resources
+from lagebild.enrich.speakers import Speakers
 from lagebild.parse import parse_text_article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +61,12 @@ def half(name: str) -> str:
     return "A" if hashlib.sha1(name.encode()).digest()[0] % 2 == 0 else "B"
 
 
+MEASURES = ("speakers", "speaker actors", "cues")
+HALVES = ("all", "half A (tuning)", "half B (held out)")
+
+
 def evaluate(res=None) -> dict[str, PRF]:
+    """Speaker spans, exact speaker actors and cue spans, on all articles and on each half."""
     gold = load()
     files = sorted(p.name for p in (CORPUS / "articles").glob("*.txt"))
     arts, maps = [], []
@@ -67,20 +76,62 @@ def evaluate(res=None) -> dict[str, PRF]:
         arts.append(art)
         maps.append(offset_map(raw, art.body))
     out = enrich(arts, res or load_resources())
-    counts = {k: [0, 0, 0] for k in ("all", "half A (tuning)", "half B (held out)")}
+    counts = {(m, h): [0, 0, 0] for m in MEASURES for h in HALVES}
     for f, omap, enr in zip(files, maps, out, strict=False):
-        golds = [(_span(q["quote"]["spans"], omap), _span(q["speaker"]["spans"], omap)) for q in gold[f]]
-        preds = [((q.start_char, q.end_char), (q.speaker_start, q.speaker_end)) for q in enr.quotes
-                 if q.speaker_start is not None]
-        tp_r = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for pq, ps in preds) for gq, gs in golds)
-        tp_p = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for gq, gs in golds) for pq, ps in preds)
-        for key in ("all", "half A (tuning)" if half(f) == "A" else "half B (held out)"):
-            c = counts[key]
-            c[0] += tp_p
-            c[1] += len(preds)
-            c[2] += tp_r
-            c.append(len(golds))
-    return {f"Wikinews quote speakers {k}": _prf(c) for k, c in counts.items()}
+        golds = [(_span(q["quote"]["spans"], omap), _span(q["speaker"]["spans"], omap),
+                  _span(q["cue"]["spans"], omap) if q.get("cue") else None) for q in gold[f]]
+        preds = [q for q in enr.quotes if q.speaker_start is not None]
+        for h in ("all", "half A (tuning)" if half(f) == "A" else "half B (held out)"):
+            for m, c in zip(MEASURES, (_speakers(golds, preds), _actors(golds, preds, enr), _cues(golds, preds)),
+                            strict=True):
+                _add(counts[(m, h)], c)
+    names = {"speakers": "Wikinews quote speakers", "speaker actors": "Wikinews speaker actors",
+             "cues": "Wikinews quote cues"}
+    return {f"{names[m]} {h}": _prf(c) for (m, h), c in counts.items()}
+
+
+def _add(total: list[int], c: tuple[int, int, int, int]) -> None:
+    for i in range(3):
+        total[i] += c[i]
+    total.append(c[3])
+
+
+def _speakers(golds, preds) -> tuple[int, int, int, int]:
+    """(tp among predictions, predictions, tp among gold, gold): quote and speaker spans overlap."""
+    pairs = [((q.start_char, q.end_char), (q.speaker_start, q.speaker_end)) for q in preds]
+    tp_r = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for pq, ps in pairs) for gq, gs, _ in golds)
+    tp_p = sum(any(_overlap(gq, pq) and _overlap(gs, ps) for gq, gs, _ in golds) for pq, ps in pairs)
+    return tp_p, len(pairs), tp_r, len(golds)
+
+
+def _actors(golds, preds, enr) -> tuple[int, int, int, int]:
+    """Exact actor: on gold quotes whose speaker span names an actor (a mention inside it), the prediction
+    overlapping the quote must carry that actor. Predictions overlapping only gold quotes whose speaker
+    names no actor (er, die Polizei as a common noun) are not judged."""
+    speakers = Speakers(enr.mentions)
+    named = []
+    for gq, gs, _ in golds:
+        m = speakers.inside(*gs) if gs else None
+        named.append((gq, m.actor_id if m else None))
+    judged = [(gq, aid) for gq, aid in named if aid]
+    tp_r = sum(any(_overlap(gq, (q.start_char, q.end_char)) and q.actor_id == aid for q in preds) for gq, aid in judged)
+    tp_p = n_pred = 0
+    for q in (q for q in preds if q.actor_id):
+        hit = [aid for gq, aid in named if _overlap(gq, (q.start_char, q.end_char))]
+        if hit and not any(hit):
+            continue
+        n_pred += 1
+        tp_p += q.actor_id in hit
+    return tp_p, n_pred, tp_r, len(judged)
+
+
+def _cues(golds, preds) -> tuple[int, int, int, int]:
+    """Cue spans: a predicted cue is right when it overlaps a gold cue; each distinct span counts once."""
+    gold_cues = {gc for _, _, gc in golds if gc}
+    pred_cues = {(q.cue_start, q.cue_end) for q in preds if q.cue_start is not None}
+    tp_p = sum(any(_overlap(g, p) for g in gold_cues) for p in pred_cues)
+    tp_r = sum(any(_overlap(g, p) for p in pred_cues) for g in gold_cues)
+    return tp_p, len(pred_cues), tp_r, len(gold_cues)
 
 
 def _prf(c: list[int]) -> PRF:

@@ -23,6 +23,7 @@ from lagebild.enrich.linking import (
 from lagebild.enrich.matcher import Hit, resolve
 from lagebild.enrich.model import Actor, Enrichment, Mention, Sentence
 from lagebild.enrich.pipeline import get_ner, get_pipeline
+from lagebild.enrich.quote_about import about
 from lagebild.enrich.quotes import find_quotes
 from lagebild.enrich.resources import Resources
 from lagebild.enrich.roles import role_label
@@ -95,7 +96,7 @@ def _enrich_doc(doc: Doc, art: Article, res: Resources, index: ThemeIndex, table
     mentions = tuple(sorted(known + more, key=lambda m: (m.start_char, m.end_char)))
     themes, sent_themes = score(index, view, sent_of)
     all_actors = {**actors, **disc_actors}
-    quotes = find_quotes(view, sentences, mentions)
+    quotes = about(find_quotes(view, sentences, mentions), mentions, sentences, sent_themes)
     return Enrichment(
         article_id=art.article_id, sentences=sentences, mentions=mentions,
         actors=tuple(all_actors[k] for k in sorted(all_actors)), themes=themes,

@@ -66,6 +66,11 @@ class Quote:
     kind: str = "direct"  # 'direct' | 'reported'
     speaker_start: int | None = None  # span of speaker_text in the body, when found
     speaker_end: int | None = None
+    cue_start: int | None = None  # span of the cue in the body (None for a quote carried from before)
+    cue_end: int | None = None
+    sentence: int = 0  # index of the sentence the quote starts in
+    targets: tuple[str, ...] = ()  # actors mentioned inside the quote, other than its speaker
+    themes: tuple[str, ...] = ()  # themes of the sentences the quote covers
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,12 @@ _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden ino
                       "vorläufigen jüngsten neuen neuesten".split())
 _AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
 _REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
+_PASSIVE = frozenset("wurde wurden worden wird werden".split())
+_OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
 _COLON = np.uint64(hash_string(":"))
 CARRY = 1  # a cue-less sentence continues the speaker of one of this many sentences before
-Found = tuple[Span, str]  # speaker tokens, cue text
+Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
+Who = tuple[str | None, int, int]  # actor_id, speaker start_char, end_char
 
 
 class _Sentence:
@@ -58,20 +61,20 @@ def _source(s: _Sentence, k: int) -> Found | None:
     v, t, w = s.v, s.v.tokens, s.v.tokens[k]
     if w == "zufolge":
         sp = np_before(v, k, s.a)
-        return (sp, w) if sp else None
+        return (sp, w, (k, k + 1)) if sp else None
     if w in ("laut", "Laut", "gemäß", "Gemäß"):
         sp = np_after(v, k + 1, s.b) or ((k + 1, min(k + 5, s.clause_end(k + 1))) if k + 1 < s.b else None)
-        return (sp, w) if sp and sp[1] > sp[0] else None
+        return (sp, w, (k, k + 1)) if sp and sp[1] > sp[0] else None
     if w in ("nach", "Nach"):
         return _nach(s, k)
     if w in ("wie", "Wie"):
         for c in range(k + 1, min(s.clause_end(k + 1), k + 12)):
             if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
-                return ((k + 1, c), t[c])
+                return ((k + 1, c), t[c], (c, c + 1))
         return None
     if w == "so" and k > s.a and (t[k - 1] == "," or t[k - 1] in _OPENERS):
         sp = np_after(v, k + 1, s.b)
-        return (sp, w) if sp else None
+        return (sp, w, (k, k + 1)) if sp else None
     return None
 
 
@@ -87,7 +90,7 @@ def _nach(s: _Sentence, k: int) -> Found | None:
         cue_end = end + 1 if t[end] in ("von", "des", "der", "aus") else end
         sp = np_after(s.v, end + (t[end] == "von" or t[end] == "aus"), s.b)
         end = sp[1] if sp else end
-    return ((k + 1, end), " ".join(t[k:cue_end]))
+    return ((k + 1, end), " ".join(t[k:cue_end]), (k, cue_end))
 
 
 def _particle_ok(s: _Sentence, k: int) -> bool:
@@ -103,26 +106,47 @@ def _verb(s: _Sentence, k: int, openers: frozenset[str]) -> Found | None:
     v, t = s.v, s.v.tokens
     if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
         return None
+    if _passive(s, k):
+        return _agent(s, k)
     prev = t[k - 1] if k > s.a else ""
     if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
         sp = subject_before(v, k, s.a, openers, strict=True)
         if sp:
-            return (sp, t[k])
+            return (sp, t[k], (k, k + 1))
     if prev in ("und", "aber", "sowie"):
         sp = first_np(v, s.a, k)
         if sp:
-            return (sp, t[k])
+            return (sp, t[k], (k, k + 1))
     aux = _auxiliary(s, k)
     if aux is not None:  # hatte … gesagt: the subject sits around the auxiliary
         sp = subject_before(v, aux, _clause_start(s, aux), openers) or np_after(v, aux + 1, k)
         if sp:
-            return (sp, t[k])
+            return (sp, t[k], (k, k + 1))
     if prev and prev not in _CLAUSE_END and prev not in _OPENERS:
         sp = subject_before(v, k, _clause_start(s, k), openers)
         if sp:
-            return (sp, t[k])
+            return (sp, t[k], (k, k + 1))
     sp = np_after(v, k + 1, s.b)
-    return (sp, t[k]) if sp else None
+    return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
+
+
+def _passive(s: _Sentence, k: int) -> bool:
+    """A participle cue with a form of 'werden' in its clause (wurde … kritisiert)."""
+    w = s.v.tokens[k]
+    if not (w.startswith("ge") or "ge" in w[2:6]) or not w.endswith("t"):
+        return False
+    return any(s.v.tokens[x] in _PASSIVE for x in range(_clause_start(s, k), k))
+
+
+def _agent(s: _Sentence, k: int) -> Found | None:
+    """The agent of a passive cue: 'von X' or 'vom X' in its clause."""
+    t = s.v.tokens
+    for x in range(_clause_start(s, k), k):
+        if t[x] in ("von", "vom", "Von", "Vom"):
+            sp = np_after(s.v, x + 1, k)
+            if sp:
+                return (sp, t[k], (k, k + 1))
+    return None
 
 
 def _clause_start(s: _Sentence, k: int) -> int:
@@ -152,7 +176,7 @@ def _attribute(s: _Sentence, openers: frozenset[str]) -> Found | None:
         if s.quoted(k):
             continue
         if v.tokens[k] in _REFERS:
-            refer = refer or ((k, k + 1), v.tokens[k])
+            refer = refer or ((k, k + 1), v.tokens[k], (k, k + 1))
             continue
         found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
         if found:
@@ -161,11 +185,11 @@ def _attribute(s: _Sentence, openers: frozenset[str]) -> Found | None:
         if v.tokens[k + 1] in _OPENERS:
             sp = subject_before(v, k, s.a, openers)
             if sp:
-                return (sp, ":")
+                return (sp, ":", (k, k + 1))
     return refer
 
 
-def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> tuple[str | None, int, int]:
+def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> Who:
     """(actor_id, start_char, end_char) of a speaker span; pronouns take the last person named."""
     a, b = v.offsets[sp[0]], v.end(sp[1] - 1)
     if sp[1] - sp[0] == 1 and v.tokens[sp[0]] in PRONOUNS:
@@ -175,9 +199,11 @@ def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> tuple[str | None, in
     return (m.actor_id if m else None, a, b)
 
 
-def _quote(text: str, who: tuple[str | None, int, int] | None, cue: str, start: int, end: int, kind: str) -> Quote:
+def _quote(text: str, who: Who | None, cue: tuple[str, int | None, int | None], span: tuple[int, int], kind: str,
+           sentence: int) -> Quote:
     aid, s, e = who if who else (None, None, None)
-    return Quote(aid, text[s:e] if s is not None else "", cue, text[start:end], start, end, kind, s, e)
+    return Quote(aid, text[s:e] if s is not None else "", cue[0], text[span[0]:span[1]], span[0], span[1], kind, s, e,
+                 cue[1], cue[2], sentence)
 
 
 def _sentence_bits(codes: np.ndarray, first: list[int]) -> list[int]:
@@ -197,22 +223,23 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
     first = np.searchsorted(offs, [s.start_char for s in sentences]).tolist() + [len(offs)]
     sent_bits = _sentence_bits(v.codes, first)
     out: list[Quote] = []
-    last, last_at = None, -CARRY - 1
+    last: Who | None = None
+    last_at = -CARRY - 1
     for i, sent in enumerate(sentences):
         if text[sent.end_char - 1].isalnum():  # a headline or subheading
             continue
         inside = [(a, b) for a, b in direct if a < sent.end_char and b > sent.start_char]
         s = _Sentence(v, first[i], first[i + 1], inside)
         found = _attribute(s, openers) if inside or sent_bits[i] & (SOURCE | CUE | PARTICLE_CUE) else None
-        who, cue = (_speaker(v, found[0], speakers), found[1]) if found else (None, "")
-        carried = who is None and i - last_at <= CARRY and last is not None
-        if carried and (inside or sent_bits[i] & SUBJ):
-            who, cue = last, "„…“" if inside else "sei"
+        who = _speaker(v, found[0], speakers) if found else None
+        cue = (found[1], v.offsets[found[2][0]], v.end(found[2][1] - 1)) if found else ("", None, None)
+        if who is None and i - last_at <= CARRY and last is not None and (inside or sent_bits[i] & SUBJ):
+            who, cue = last, ("„…“" if inside else "sei", None, None)
         for a, b in inside:
             if a >= sent.start_char:  # a quote running over sentences is kept once
-                out.append(_quote(text, who, cue or "„…“", a + 1, b - 1, "direct"))
+                out.append(_quote(text, who, (cue[0] or "„…“", cue[1], cue[2]), (a + 1, b - 1), "direct", sent.index))
         if who and not any(a >= sent.start_char for a, _ in inside):
-            out.append(_quote(text, who, cue, sent.start_char, sent.end_char, "reported"))
+            out.append(_quote(text, who, cue, (sent.start_char, sent.end_char), "reported", sent.index))
         if who:
             last, last_at = who, i
     return tuple(out)

@@ -23,6 +23,8 @@ _BOUNDARY = frozenset({",", ";", ":", ".", "!", "?", "„", "“", "”", '"', "
 _FINITE = frozenset("ist hat wird wurde war sind waren hatte hatten werden wurden haben kann konnte soll sollte "
                      "will wollte muss musste gibt gab geht ging kam kommt".split())
 _PREPS = frozenset({"am", "im", "bei", "vor", "nach", "in", "auf"})
+_ADVERB_OPENERS = frozenset("Auch Zudem Außerdem Dann Nun Jedoch Ebenfalls Inzwischen Unterdessen Später Zuvor "
+                            "Allerdings Daraufhin Anschließend Gleichzeitig Bereits Schon Dabei Hingegen".split())
 Span = tuple[int, int]  # token start, end
 
 
@@ -111,6 +113,8 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
     e = k
     while e > j and t[e - 1] in (",", ")", "-"):
         e -= 1
+    if j + 1 < e and t[j] in _ADVERB_OPENERS:  # Auch sie forderten …
+        j += 1
     if j >= e or t[j] in openers or e - j > 16:
         return None
     if e - j == 1 and t[j] in PRONOUNS:
