@@ -19,7 +19,7 @@ class ReprocessReport:
 
 
 def reprocess(settings: Settings, everything: bool = False, progress: bool = True) -> ReprocessReport:
-    """Re-enrich outdated articles chunk by chunk; each chunk replaces its rows in one transaction."""
+    """Re-enrich outdated articles chunk by chunk (each replaces its rows in one transaction), then rebuild stories."""
     version = resources_for(settings).enrich_version
     warehouse = Warehouse.of(settings)
     todo = warehouse.outdated_ids(None if everything else version)
@@ -30,4 +30,6 @@ def reprocess(settings: Settings, everything: bool = False, progress: bool = Tru
         results = enrich_with_defaults(settings, warehouse.load_articles(ids))
         warehouse.replace_enrichments(results, theme_rows(settings))
         done += len(ids)
+    if done:
+        warehouse.rebuild_stories()  # actors and themes changed: the stories are clustered again
     return ReprocessReport(done, total - done, version)

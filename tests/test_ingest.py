@@ -65,7 +65,10 @@ def test_syndicated_overlap_and_near_identical_copy(settings, seed_files):
     [(dup,)] = rows(settings, "SELECT duplicate_of FROM articles WHERE source_file = 'leicht-geaendert.txt'")
     original = rows(settings, "SELECT article_id FROM articles WHERE source_file = ?", [seed_files[3].name])[0][0]
     assert dup == original
-    assert rows(settings, "SELECT count(*) FROM stories")[0][0] == 5
+    assert rows(settings, "SELECT count(*) FROM originals")[0][0] == 5
+    story = dict(rows(settings, "SELECT ar.source_file, sa.story_id FROM story_articles sa "
+                              "JOIN articles ar USING (article_id)"))
+    assert story["leicht-geaendert.txt"] == story[seed_files[3].name]  # a syndicated copy joins its original's story
     overlap = rows(settings, 'SELECT a.source_file, b.source_file, similarity FROM "overlaps" o '
                    "JOIN articles a ON a.article_id = o.article_id JOIN articles b ON b.article_id = o.other_id "
                    "WHERE o.similarity < 1")

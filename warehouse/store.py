@@ -13,7 +13,7 @@ import duckdb
 from lagebild.article import Article
 from lagebild.enrich.model import Enrichment
 from lagebild.settings import Settings
-from warehouse import batch_commit, db, enrichment_store, load
+from warehouse import batch_commit, db, enrichment_store, load, stories
 from warehouse.batch_commit import BatchRows, Known
 from warehouse.data_checks import enforce
 from warehouse.load import RunRow
@@ -83,6 +83,11 @@ class Warehouse:
             enrichment_store.replace_enrichments(con, results)
             refresh_summaries(con, ids)
             enforce(con, ids)
+
+    def rebuild_stories(self) -> int:
+        """Cluster every stored article into stories again (after reprocessing), in one transaction."""
+        with self.transaction() as con:
+            return stories.rebuild_stories(con)
 
     def check(self, article_ids: Sequence[str] | None = None) -> None:
         """Run the declared data checks (for these articles, or all); raises DataCheckFailed."""

@@ -1,0 +1,167 @@
+"""Stories: articles that report the same event, clustered incrementally as they arrive. Pure: no SQL, no I/O.
+
+Two articles are linked when their dates lie at most WINDOW_DAYS apart and
+- one is a near-identical copy of the other (MinHash, `articles.duplicate_of`), or
+- they share passages (`"overlaps"`, sampled word 8-grams), or
+- the weighted overlap of what they name — persons, organisations, places, themes and title words — is at
+  least LINK_SCORE.
+
+A story is a connected group of linked articles (single link). A new article joins the story it links to,
+starts one when it links to none, and merges the stories it links to when it links to several; so the
+grouping does not depend on the order in which articles arrive, only the story ids do (a story keeps the id
+of its earliest member known when it was formed).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+WINDOW_DAYS = 5  # farthest apart (in days) two linked articles may be
+LINK_SCORE = 0.35  # weighted overlap of the keys at or above which two articles report the same event
+WEIGHTS = {"p": 1.0, "o": 0.8, "g": 0.3, "t": 0.2, "w": 0.7}  # person, organisation, place, theme, title word
+ACTOR_PREFIX = {"person": "p", "organisation": "o", "group": "o", "country": "g", "place": "g"}
+STEM = 6  # title words are compared by their first STEM letters (crude German stemming)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = frozenset("""aber alle allem allen aller alles also andere anderen auch auf aus bald beim beide beiden
+bereits bisher bleibt damit dann dass davon dazu dem den denn der des die dies diese diesem diesen dieser doch
+dort durch eine einem einen einer eines erst erste ersten etwa euro für gegen geht gibt habe haben hat hatte
+heute hier immer jahr jahre jahren jetzt kann kein keine mehr mit muss nach neue neuen neuer noch nun nur oder
+ohne seit sein seine seiner sich sie sind soll sollen sowie stand über uhr und unter viele vom von vor wegen
+weil weiter weitere wenn werden wie wieder will wird wurde wurden zum zur zwei zwischen""".split())
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """What the clustering knows of one article: its date span, its keys, and the original it copies."""
+
+    article_id: str
+    first: date
+    last: date  # the last day of the month for articles dated only to their month
+    keys: frozenset[str] = frozenset()
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The stories of the new articles, and the stored stories merged into another one."""
+
+    story_of: dict[str, str] = field(default_factory=dict)  # new article id -> story id
+    merged: dict[str, str] = field(default_factory=dict)  # absorbed story id -> the story it joined
+
+
+def date_span(published: date, precision: str) -> tuple[date, date]:
+    """First and last day an article may have appeared on: its day, or its whole month."""
+    if precision == "month":
+        return published.replace(day=1), published.replace(day=calendar.monthrange(published.year, published.month)[1])
+    return published, published
+
+
+def title_words(title: str) -> set[str]:
+    """Content words of a title, lowercased and cut to their first STEM letters."""
+    return {w[:STEM] for w in (m.lower() for m in _WORD.findall(title)) if w not in _STOP}
+
+
+def keys_of(title: str, actors: Iterable[tuple[str, str]], themes: Iterable[str]) -> frozenset[str]:
+    """Keys of an article from its title, its (kind, actor_id) pairs and its theme ids."""
+    keys = {f"{ACTOR_PREFIX.get(kind, 'o')}:{actor}" for kind, actor in actors}
+    keys |= {f"t:{t}" for t in themes}
+    keys |= {f"w:{w}" for w in title_words(title)}
+    return frozenset(keys)
+
+
+def weight(key: str) -> float:
+    return WEIGHTS.get(key[0], 0.5)
+
+
+def key_score(a: frozenset[str], b: frozenset[str]) -> float:
+    """Weighted overlap coefficient: weight of the shared keys over the weight of the smaller key set."""
+    shared = sum(weight(k) for k in a & b)
+    if not shared:
+        return 0.0
+    return shared / min(sum(weight(k) for k in a), sum(weight(k) for k in b))
+
+
+def gap_days(a: StoryArticle, b: StoryArticle) -> int:
+    """Days between the two articles' date spans (0 when they overlap)."""
+    return max(0, (a.first - b.last).days, (b.first - a.last).days)
+
+
+def linked(a: StoryArticle, b: StoryArticle, overlap: float = 0.0) -> bool:
+    """Whether two articles report the same event (see the module's rules)."""
+    if gap_days(a, b) > WINDOW_DAYS:
+        return False
+    if a.duplicate_of == b.article_id or b.duplicate_of == a.article_id or overlap > 0:
+        return True
+    return key_score(a.keys, b.keys) >= LINK_SCORE
+
+
+class _Stories:
+    """Union-find over story ids, with the members of each story indexed by key for candidate search."""
+
+    def __init__(self, members: Iterable[tuple[str, StoryArticle]]) -> None:
+        self.parent: dict[str, str] = {}
+        self.rank: dict[str, tuple[date, str]] = {}
+        self.story: dict[str, str] = {}
+        self.by_key: dict[str, list[StoryArticle]] = {}
+        self.articles: dict[str, StoryArticle] = {}
+        self.copies: dict[str, list[str]] = {}  # original -> its copies placed so far
+        for story, art in members:
+            self.add(art, story)
+
+    def add(self, art: StoryArticle, story: str) -> None:
+        self.parent.setdefault(story, story)
+        self.rank[story] = min(self.rank.get(story, (art.first, art.article_id)), (art.first, art.article_id))
+        self.story[art.article_id] = story
+        self.articles[art.article_id] = art
+        if art.duplicate_of:
+            self.copies.setdefault(art.duplicate_of, []).append(art.article_id)
+        for key in art.keys:
+            if key[0] != "t":  # themes alone never make a candidate
+                self.by_key.setdefault(key, []).append(art)
+
+    def find(self, story: str) -> str:
+        while self.parent[story] != story:
+            self.parent[story] = self.parent[self.parent[story]]
+            story = self.parent[story]
+        return story
+
+    def union(self, stories: Sequence[str]) -> str:
+        roots = sorted({self.find(s) for s in stories}, key=lambda s: self.rank[s])
+        for other in roots[1:]:
+            self.parent[other] = roots[0]
+        return roots[0]
+
+    def candidates(self, art: StoryArticle, links: Mapping[str, float]) -> set[str]:
+        found = {o.article_id for k in art.keys if k in self.by_key for o in self.by_key[k]}
+        found |= {o for o in links if o in self.articles}
+        if art.duplicate_of in self.articles:
+            found.add(art.duplicate_of)
+        return found | set(self.copies.get(art.article_id, ()))
+
+
+def assign(new: Sequence[StoryArticle], members: Iterable[tuple[str, StoryArticle]],
+           overlaps: Mapping[tuple[str, str], float] | None = None) -> Assignment:
+    """Place `new` articles into the stories of `members` ((story id, article) pairs near in time) or new ones."""
+    stories = _Stories(members)
+    stored = set(stories.parent)
+    links: dict[str, dict[str, float]] = {}
+    for (a, b), sim in (overlaps or {}).items():
+        links.setdefault(a, {})[b] = sim
+        links.setdefault(b, {})[a] = sim
+    for art in sorted(new, key=lambda x: (x.first, x.article_id)):
+        mine = links.get(art.article_id, {})
+        hits = [stories.story[o] for o in sorted(stories.candidates(art, mine))
+                if linked(art, stories.articles[o], mine.get(o, 0.0))]
+        stories.add(art, stories.union(hits) if hits else art.article_id)
+    story_of = {a.article_id: stories.find(stories.story[a.article_id]) for a in new}
+    merged = {s: stories.find(s) for s in stored if stories.find(s) != s}
+    return Assignment(story_of, merged)
+
+
+def window(day: date) -> tuple[date, date]:
+    """The days whose articles a new article dated `day` may link to."""
+    return day - timedelta(days=WINDOW_DAYS), day + timedelta(days=WINDOW_DAYS)
