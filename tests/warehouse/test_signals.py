@@ -1,0 +1,80 @@
+"""Signal views of migration 008 on synthetic series with known spikes: rising actors and themes, new actors, roles."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+START = date(2024, 1, 1)
+SPIKE = START + timedelta(days=35)
+# actor -> (articles per day before the spike, articles on the spike day)
+SERIES = {"small": (3, 9), "big": (300, 900), "flat": (50, 50), "tiny": (1, 4), "dip": (40, 10)}
+
+
+def _day(con, day: date, actor: str, articles: int) -> None:
+    con.execute("INSERT INTO actor_day (published_date, date_precision, is_copy, actor_id, mentions, articles) "
+                "VALUES (?, 'day', false, ?, ?, ?)", [day, actor, articles, articles])
+
+
+@pytest.fixture
+def signals(warehouse):
+    with warehouse.transaction() as con:
+        for actor in [*SERIES, "newcomer", "returner"]:
+            con.execute("INSERT INTO actors (actor_id, name, kind, origin) VALUES (?, ?, 'person', 'discovered')",
+                        [actor, actor.title()])
+        for i in range(36):
+            day = START + timedelta(days=i)
+            con.execute("INSERT INTO article_day (published_date, date_precision, is_copy, articles, mentions) "
+                        "VALUES (?, 'day', false, 1000, 1000)", [day])
+            for actor, (before, spike) in SERIES.items():
+                _day(con, day, actor, spike if day == SPIKE else before)
+        _day(con, SPIKE, "newcomer", 6)
+        _day(con, START, "returner", 2)
+        _day(con, SPIKE, "returner", 2)  # 35 days later: not gone long enough
+    return warehouse
+
+
+def test_spikes_rank_by_their_weight_not_their_ratio(signals):
+    with signals.connect(read_only=True) as con:
+        rows = con.execute("SELECT actor_id, articles, baseline, z, rising FROM actor_signals_day WHERE day = ? "
+                           "ORDER BY z DESC", [SPIKE]).fetchall()
+    by = {r[0]: r for r in rows}
+    assert [r[0] for r in rows if r[4]] == ["big", "newcomer", "small"]
+    assert by["big"][3] == pytest.approx(600 / 301 ** 0.5) and by["small"][3] == pytest.approx(3.0)
+    assert by["big"][2] == pytest.approx(300) and not by["flat"][4]
+    assert not by["tiny"][4] and by["tiny"][3] > 1  # a jump from 1 to 4 stays below the minimum count
+    assert by["dip"][3] < 0 and not by["dip"][4]
+
+
+def test_the_first_day_has_no_baseline(signals):
+    with signals.connect(read_only=True) as con:
+        first = con.execute("SELECT count(*), count(z), count(*) FILTER (WHERE rising) FROM actor_signals_day "
+                            "WHERE day = ?", [START]).fetchone()
+    assert first == (len(SERIES) + 1, 0, 0)
+
+
+def test_weeks_compare_whole_weekly_counts_with_the_eight_weeks_before(signals):
+    with signals.connect(read_only=True) as con:
+        week = con.execute("SELECT actor_id, articles, rising FROM actor_signals_week WHERE week = "
+                           "date_trunc('week', ?::DATE)::DATE ORDER BY z DESC", [SPIKE]).fetchall()
+    # the spike's week holds only the spike day: 900 articles against 2,100 a week is no rise, 6 against 0 is
+    assert [r[0] for r in week if r[2]] == ["newcomer"]
+    assert {r[0]: r[1] for r in week}["big"] == 900
+
+
+def test_newly_appearing_actors(signals):
+    with signals.connect(read_only=True) as con:
+        new = con.execute("SELECT actor_id, novelty FROM new_actors WHERE day = ?", [SPIKE]).fetchall()
+        firsts = con.execute("SELECT count(*) FROM new_actors WHERE day = ?", [START]).fetchone()
+    assert new == [("newcomer", "first")]
+    assert firsts == (len(SERIES) + 1,)
+
+
+def test_an_actor_returning_after_eight_weeks_is_new_again(signals):
+    with signals.transaction() as con:
+        _day(con, SPIKE + timedelta(days=60), "returner", 1)
+    with signals.connect(read_only=True) as con:
+        back = con.execute("SELECT previous_day, novelty FROM new_actors WHERE actor_id = 'returner' "
+                           "ORDER BY day DESC LIMIT 1").fetchone()
+    assert back == (SPIKE, "returning")
