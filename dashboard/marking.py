@@ -13,6 +13,7 @@ STYLE = """<style>
 .lb-text mark.m.disc { background: #cfe8ff; }
 .lb-text .q { font-style: italic; background: #e9f7ef; border-bottom: 2px solid #2e8b57; }
 .lb-text .s.t { border-left: 3px solid #8e6bbf; padding-left: 4px; }
+.lb-text .s.f { background: #fff3c4; outline: 2px solid #e0a800; border-radius: 3px; }
 .lb-badge { display: inline-block; font-size: 0.72rem; background: #eee4f7; color: #4b2c73;
             border-radius: 8px; padding: 0 6px; margin: 0 2px; font-style: normal; }
 .lb-sent { margin: 0.3rem 0 0.6rem 0; }
@@ -59,8 +60,10 @@ def article_html(
     quotes: Iterable[Row],
     sentences: Iterable[Row],
     sentence_themes: dict[int, list[str]],
+    focus: int | None = None,
 ) -> str:
-    """The whole article: mentions highlighted, quotes underlined, themed sentences with badges."""
+    """The whole article: mentions highlighted, quotes underlined, themed sentences with badges; the
+    sentence `focus` (a link from a quote) is highlighted."""
     spans = [
         Span(
             int(m["start_char"]),
@@ -87,7 +90,7 @@ def article_html(
         parts.append(_marked(body, pos, start, spans))
         labels = sentence_themes.get(int(s["sentence"]), [])
         badges = "".join(f'<span class="lb-badge">{html.escape(lb)}</span>' for lb in labels)
-        css = "s t" if labels else "s"
+        css = ("s t" if labels else "s") + (" f" if int(s["sentence"]) == focus else "")
         parts.append(f'<span class="{css}">{_marked(body, start, end, spans)}{badges}</span>')
         pos = end
     parts.append(_marked(body, pos, len(body), spans))

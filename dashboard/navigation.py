@@ -10,15 +10,11 @@ import streamlit as st
 def pages() -> Any:
     """Build the navigation (call once per run, from app.py)."""
     analyse = [
-        st.Page(
-            "pages/overview.py",
-            title="Overview",
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
+        st.Page("pages/lage.py", title="Lage", icon=":material/radar:", url_path="lage", default=True),
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
         st.Page("pages/actors.py", title="Actors", icon=":material/groups:", url_path="actors"),
         st.Page("pages/themes.py", title="Themes", icon=":material/category:", url_path="themes"),
+        st.Page("pages/quotes.py", title="Quotes", icon=":material/format_quote:", url_path="quotes"),
         st.Page("pages/search.py", title="Search", icon=":material/search:", url_path="search"),
         st.Page("pages/article.py", title="Article", icon=":material/article:", url_path="article"),
     ]

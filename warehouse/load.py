@@ -126,7 +126,8 @@ def insert_enrichments(con: duckdb.DuckDBPyConnection, enrichments: Sequence[Enr
                     "evidence": list(t.evidence)} for t in e.themes]
         sthemes += [{"article_id": aid, "sentence": t.sentence, "theme_id": t.theme_id, "score": t.score,
                      "evidence": list(t.evidence)} for t in e.sentence_themes]
-        quotes += [{"article_id": aid, **_fields(q, QUOTE_COLUMNS[1:])} for q in e.quotes]
+        quotes += [{"article_id": aid, **_fields(q, QUOTE_COLUMNS[1:-2]), "targets": list(q.targets),
+                    "themes": list(q.themes)} for q in e.quotes]
     insert_rows(con, "sentences", sentences, ("article_id", "sentence", "start_char", "end_char"))
     insert_rows(con, "mentions", mentions, MENTION_COLUMNS)
     insert_rows(con, "article_themes", themes, ("article_id", "theme_id", "score", "evidence"))
@@ -137,7 +138,8 @@ def insert_enrichments(con: duckdb.DuckDBPyConnection, enrichments: Sequence[Enr
 
 MENTION_COLUMNS = ("article_id", "actor_id", "surface", "sentence", "start_char", "end_char", "method",
                    "role", "metonym")
-QUOTE_COLUMNS = ("article_id", "actor_id", "speaker_text", "cue", "quote", "start_char", "end_char", "kind")
+QUOTE_COLUMNS = ("article_id", "actor_id", "speaker_text", "cue", "quote", "start_char", "end_char", "kind",
+                 "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end", "targets", "themes")
 
 
 def _fields(obj: object, names: Sequence[str]) -> dict[str, object]:

@@ -7,10 +7,12 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import charts, data, state, widgets
+from dashboard import charts, data, quote_data, state, widgets
+from dashboard.views.quotes import show_quotes
 from warehouse.queries.filters import Drill, Filters
 
 DRILL_LIMIT = 100
+STATEMENTS = 10
 
 
 def body(f: Filters, grain: str, measure: str, top_n: int, url: dict[str, Any]) -> None:
@@ -43,7 +45,14 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict[str, Any]) 
     else:
         st.caption("Click a point to list the sentences behind it.")
         url = {k: v for k, v in url.items() if k not in ("pick", "at")}
+    latest_statements(f.actors or ((pick["actor_id"],) if pick and pick.get("actor_id") else ()))
     state.publish(url)
+
+
+def latest_statements(actor_ids: tuple[str, ...]) -> None:
+    """The newest quotes of the chosen (or clicked) actors."""
+    if actor_ids:
+        show_quotes(quote_data.latest_statements(actor_ids, STATEMENTS), "Latest statements", STATEMENTS)
 
 
 def render() -> None:

@@ -60,7 +60,7 @@ def sidebar_tables(detail: dict[str, Any]) -> None:
         st.dataframe(detail["related"], hide_index=True, width="stretch")
 
 
-def reader(article_id: str) -> None:
+def reader(article_id: str, focus: int | None = None) -> None:
     detail = data.article_detail(article_id)
     if detail is None:
         st.warning(f"No article with id {article_id!r}.")
@@ -81,6 +81,7 @@ def reader(article_id: str) -> None:
                 detail["quotes"].to_dict("records"),
                 detail["sentences"].to_dict("records"),
                 themes,
+                focus,
             )
         )
     with side:
@@ -100,4 +101,5 @@ def render() -> None:
         st.caption("Pick an article (or follow a link from a drill-down or the search).")
         widgets.reader_picker(recent, "article_pick")
         return
-    widgets.safely(reader)(article_id)
+    sentence = state.param("s")
+    widgets.safely(reader)(article_id, int(sentence) if sentence.isdigit() else None)

@@ -22,6 +22,7 @@ from warehouse.load import (
     insert_run,
     upsert_themes,
 )
+from warehouse.stories import rebuild_stories
 from warehouse.summaries import refresh_summaries
 
 ACTORS = {
@@ -76,7 +77,8 @@ def _enrich(article: Article, themes: list[str]) -> Enrichment:
             )
     quotes = []
     if q := re.search(r"„([^“]+)“", article.body):
-        quotes.append(Quote("country-ru", "Russland", "sagte", q.group(1), q.start(1), q.end(1)))
+        quotes.append(Quote("country-ru", "Russland", "sagte", q.group(1), q.start(1), q.end(1),
+                            targets=("olaf-scholz",), themes=tuple(themes)))
     used = {m.actor_id for m in mentions}
     return Enrichment(
         article.article_id,
@@ -131,6 +133,7 @@ def build_warehouse(path: Path) -> Path:
         insert_rows(con, "articles", rows, ARTICLE_COLUMNS)
         insert_enrichments(con, [_enrich(a, t) for a, t in pairs])
         refresh_summaries(con)  # as the load step does in its transaction
+        rebuild_stories(con)  # and the stories
         insert_run(
             con, RunRow("run-1", None, now, "completed", files=14, loaded=13, rejected=1, articles=13), now
         )

@@ -1,0 +1,3 @@
+from dashboard.views.quotes import render
+
+render()
