@@ -23,7 +23,6 @@ from warehouse import status as wh_status
 
 if TYPE_CHECKING:
     from flows.batch import BatchReport
-    from flows.search_refresh import IndexRefresher
 
 
 class UserError(RuntimeError):
@@ -40,15 +39,16 @@ def _prepare(settings: Settings) -> None:
     use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
 
 
-def batch_runner(
-    settings: Settings, refresher: IndexRefresher | None = None
-) -> Callable[[list[str]], BatchReport]:
+def batch_runner(settings: Settings) -> Callable[[list[str]], BatchReport]:
     """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock.
+
+    First it brings the search index level with the warehouse (after a crash between a batch's commit
+    and its indexing, or on a warehouse indexed by an older version).
 
     Enrichment runs in process, on a process pool (`--enrich-workers N`) or on Dask (`--task-runner
     dask[=ADDRESS]`); a wrong --task-runner or an unreachable scheduler fails here, before any batch.
     """
-    from flows import enrich_executor
+    from flows import enrich_executor, search_refresh
     from flows.ingest import ingest_files
 
     try:
@@ -56,16 +56,17 @@ def batch_runner(
     except enrich_executor.TaskRunnerError as exc:
         raise UserError(str(exc)) from None
 
+    with inbox_lock(settings):
+        search_refresh.catch_up(settings)
+
     def run(paths: list[str]) -> BatchReport:
         with inbox_lock(settings):
-            report = ingest_files(storable_paths(settings.inbox, paths), settings)
-        return refresher.note(report) if refresher is not None else report
+            return ingest_files(storable_paths(settings.inbox, paths), settings)
 
     return run
 
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
-    from flows.search_refresh import IndexRefresher
     from flows.watch import run_watch
 
     _prepare(settings)
@@ -73,8 +74,7 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
     stop = stop_on_sigterm()
     print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
     try:
-        refresher = IndexRefresher(settings)
-        run_watch(settings, batch_runner(settings, refresher), stop, on_idle=refresher.maybe_rebuild)
+        run_watch(settings, batch_runner(settings), stop)
     except KeyboardInterrupt:
         stop.set()
     return 0
@@ -97,10 +97,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     if not files:
         print("nothing to ingest")
         return 0
-    from flows.search_refresh import IndexRefresher
-
-    refresher = IndexRefresher(settings)
-    run = batch_runner(settings, refresher)
+    run = batch_runner(settings)
     from tqdm import tqdm
 
     totals = {"loaded": 0, "duplicates": 0, "rejected": 0, "articles": 0}
@@ -118,7 +115,6 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
               "the files not yet processed stay in the inbox; run the command again", file=sys.stderr)
         return 1
     bar.close()
-    refresher.maybe_rebuild(force=True)
     print(f"{len(files)} files: {totals['loaded']} loaded, {totals['duplicates']} duplicate, "
           f"{totals['rejected']} rejected; {totals['articles']} new articles")
     if totals["rejected"]:
@@ -225,12 +221,33 @@ def _read(path: Path) -> bytes:
 
 
 def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
+    from flows import search_refresh
     from flows.reprocess import reprocess
 
     _prepare(settings)
     with inbox_lock(settings):
         done = reprocess(settings, everything=args.all)
+        search_refresh.catch_up(settings)  # texts are unchanged; this only repairs an index left behind
     print(f"re-enriched {done.articles} articles (enrich_version {done.version}); {done.unchanged} already current")
+    return 0
+
+
+def cmd_search_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    from warehouse import search_index
+    from warehouse.maintenance import maintenance
+
+    _prepare(settings)
+    _log_to_stderr()
+    try:
+        with inbox_lock(settings), maintenance(settings.warehouse, "search index rebuild") as note:
+            indexed = search_index.rebuild(settings.warehouse, timeout=settings.lock_timeout)
+            note(f"{indexed} articles")
+    except search_index.IndexUnavailable as exc:
+        raise UserError(f"{exc}; search uses substring matching on this warehouse") from None
+    except ValueError as exc:  # tantivy: another process holds the index writer
+        raise UserError(f"the search index {search_index.index_dir(settings.warehouse)} is being written by "
+                        f"another process ({exc}); try again when it is done") from None
+    print(f"search index rebuilt: {indexed} articles in {search_index.index_dir(settings.warehouse)}")
     return 0
 
 

@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="expire snapshots older than this many minutes and delete their files (default 60)")
     _common(p)
 
+    p = sub.add_parser("search-rebuild", help="re-index every article for search (recovery only)",
+                       description="Rebuild the search index folder beside the warehouse (e.g. data/lagebild.search/) "
+                       "from the warehouse's articles. Not needed in normal use: each batch indexes its own "
+                       "articles and every watch/ingest start catches up after a crash. Use it when the index "
+                       "folder was damaged or deleted. Searches keep using the old index until the rebuild "
+                       "commits; ingesting waits meanwhile.", epilog=EPILOG)
+    _common(p)
+
     p = sub.add_parser("up", help="set up, load the seeds if empty, run watcher and dashboard together",
                        description="Initialise the warehouse, drop the seed articles into the inbox when the "
                        "warehouse is empty, start a local Prefect server with its UI (http://127.0.0.1:4200), "
@@ -143,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"lagebild: {exc}", file=sys.stderr)
         return 2
-    handler = getattr(commands, "cmd_" + args.command, None) or getattr(services, "cmd_" + args.command)
+    name = "cmd_" + args.command.replace("-", "_")
+    handler = getattr(commands, name, None) or getattr(services, name)
     try:
         return int(handler(settings, args) or 0)
     except commands.UserError as exc:

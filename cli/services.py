@@ -82,7 +82,6 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run_up(settings: Settings, args: argparse.Namespace) -> int:
     """The dashboard as a child process and the watcher in this one, until Ctrl-C or SIGTERM."""
-    from flows.search_refresh import IndexRefresher
     from flows.watch import run_watch
 
     dash = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings),
@@ -91,8 +90,7 @@ def _run_up(settings: Settings, args: argparse.Namespace) -> int:
           flush=True)
     stop = stop_on_sigterm()
     try:
-        refresher = IndexRefresher(settings)
-        run_watch(settings, batch_runner(settings, refresher), stop, on_idle=refresher.maybe_rebuild)
+        run_watch(settings, batch_runner(settings), stop)
     except KeyboardInterrupt:
         pass
     finally:

@@ -120,7 +120,13 @@ def discovered_actors(target: str, stamp: Stamp) -> pd.DataFrame:
 
 
 @_per_stamp
-def search(target: str, stamp: Stamp, text: str, limit: int, duplicates: bool) -> tuple[pd.DataFrame, str]:
-    """Articles matching `text`, best first, and the method used ('fts' or 'ilike')."""
+def _search(target: str, stamp: Stamp, index_stamp: int, text: str, limit: int,
+            duplicates: bool) -> tuple[pd.DataFrame, str]:
     return wh_search.search(target, text, limit, duplicates)
+
+
+def search(text: str, limit: int, duplicates: bool) -> tuple[pd.DataFrame, str]:
+    """Articles matching `text`, best first, and the method used ('fts' or 'ilike'); the search index
+    commits after the warehouse, so its own stamp is part of the key."""
+    return _search(wh_search.index_stamp(context.warehouse()), text, limit, duplicates)
 

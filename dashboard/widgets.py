@@ -41,8 +41,8 @@ def safely(fn: Callable[..., None]) -> Callable[..., None]:
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             fn(*args, **kwargs)
-        except WarehouseBusy:
-            st.warning("The warehouse is busy (an ingest is writing). This view retries by itself.")
+        except WarehouseBusy as exc:
+            st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}. This view retries by itself.")
         except WarehouseMissing:
             st.info("No warehouse yet: drop article files into the inbox.")
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flows import search_refresh
 from flows.batch import Placement, articles_to_enrich, place_files
+from lagebild import faults
 from lagebild.enrich.model import Enrichment
 from lagebild.inbox import RawFile
 from lagebild.parse import ParsedFile
@@ -59,9 +61,12 @@ def plan_batch(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed:
 def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Sequence[RawFile],
                  parsed: Sequence[ParsedFile], enrichments: Sequence[Enrichment],
                  themes: Sequence[tuple[str, str]], known_sources: dict[str, str]) -> list[Placement]:
-    """Plan the placements, then load the rows and record the placements in one transaction."""
+    """Plan the placements, then load the rows and record the placements in one transaction; then make
+    the new articles searchable."""
     now = datetime.now()
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
     articles = [a for p in parsed for a in p.articles]
-    warehouse.commit_batch(BatchRows(run, articles, enrichments, themes, log, new_ids, now))
+    if warehouse.commit_batch(BatchRows(run, articles, enrichments, themes, log, new_ids, now)):
+        faults.point("before_index")  # committed in the warehouse, not yet in the search index
+        search_refresh.index_run(settings, run.run_id)  # never raises: a lagging index is caught up later
     return placements

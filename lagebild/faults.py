@@ -1,6 +1,6 @@
 """Crash points for fault-injection tests: a no-op unless LAGEBILD_FAULT names the point.
 
-LAGEBILD_FAULT=after_parse|during_enrich|in_transaction|after_commit|during_move (comma-separated
+LAGEBILD_FAULT=after_parse|during_enrich|in_transaction|before_index|after_commit|during_move (comma-separated
 for several) makes the process kill itself with SIGKILL when it reaches that point, exactly as a
 power cut or the OOM killer would: no cleanup, no `finally`, no flush.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("after_parse", "during_enrich", "in_transaction", "after_commit", "during_move")
+POINTS = ("after_parse", "during_enrich", "in_transaction", "before_index", "after_commit", "during_move")
 ENV = "LAGEBILD_FAULT"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ import duckdb
 Config = dict[str, str | bool | int | float | list[str]]  # DuckDB settings, as duckdb.connect takes them
 
 LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
+NOTICE_AFTER = 1.0  # seconds of waiting before the wait is logged, naming the holder
+log = logging.getLogger("lagebild.warehouse")
 
 
 class WarehouseMissing(RuntimeError):
@@ -75,22 +78,26 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def open_with_retry(
     path: Path, *, read_only: bool, timeout: float, config: Config
 ) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, retried with jittered exponential backoff on lock conflicts."""
-    deadline = time.monotonic() + timeout
-    delay = 0.05
+    """duckdb.connect, retried with jittered exponential backoff on lock conflicts; a wait longer than
+    NOTICE_AFTER is logged and a timeout raised, each naming the process that holds the lock."""
+    from warehouse import holder
+
+    started = time.monotonic()
+    deadline, delay, noticed = started + timeout, 0.05, False
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.Error as exc:
             if not is_lock_error(exc):
                 raise
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"the warehouse {path} is locked by another process (for more than {timeout:.0f} s): "
-                    "close other DuckDB sessions on it (DuckDB CLI, notebooks) and try again"
-                ) from exc
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 2.0)
+            now = time.monotonic()
+            if now >= deadline:
+                raise WarehouseBusy(holder.busy_message(path, str(exc), now - started)) from exc
+            if not noticed and now - started >= NOTICE_AFTER:
+                log.warning("%s", holder.waiting_message(path, str(exc)))
+                noticed = True
+            time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
+            delay = min(delay * 2, 1.0)
 
 
 def initialise(target: str | Path, timeout: float = 30.0) -> list[int]:

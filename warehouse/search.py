@@ -1,129 +1,124 @@
-"""Full-text search over articles: DuckDB's fts extension with the German stemmer, ILIKE as fallback.
+"""Full-text search over articles: the tantivy index beside the warehouse (German stemming, BM25),
+ILIKE on the warehouse when there is no index yet.
 
-The index does not follow inserts by itself: `rebuild_index` runs on a write connection after
-loads. Searching runs on short read-only connections.
+The index is kept current by the load step (warehouse/search_index.py); searching reads it without
+touching the warehouse, so a search never waits for the warehouse's write lock.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import tantivy
 
+from warehouse import search_index
 from warehouse.db import connect
 from warehouse.queries.read import READ_TIMEOUT
 
 log = logging.getLogger(__name__)
-INDEX_SCHEMA = "fts_main_articles"
 COLUMNS = ["article_id", "published_date", "date_precision", "title", "snippet", "score", "duplicate_of"]
+SNIPPET_CHARS = 220
+_SYNTAX = re.compile(r'[+\-&|!(){}\[\]^~*?:\\/<>=]')
 
 
-def extension_path() -> Path | None:
-    """The fts extension file shipped inside the duckdb-extension-fts wheel, if installed."""
-    spec = importlib.util.find_spec("duckdb_extension_fts")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for root in spec.submodule_search_locations:
-        found = sorted(Path(root).glob(f"extensions/v{duckdb.__version__}/*/fts.duckdb_extension"))
-        found += sorted(Path(root).glob(f"extensions/v{duckdb.__version__}/fts.duckdb_extension"))
-        if found:
-            return found[0]
-    return None
-
-
-def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Make fts available on this connection, offline; False when it cannot be loaded."""
+def index_stamp(target: str | Path) -> int:
+    """Changes whenever the search index commits (0 without an index)."""
     try:
-        con.execute("LOAD fts")
-        return True
-    except duckdb.Error:
-        pass
-    path = extension_path()
-    if path is None:
-        return False
-    try:
-        con.execute(f"INSTALL '{path}'")  # a path we found on disk, not user input
-        con.execute("LOAD fts")
-        return True
-    except duckdb.Error as exc:
-        log.warning("fts extension not loadable: %s", exc)
-        return False
+        return (search_index.index_dir(target) / "meta.json").stat().st_mtime_ns
+    except (OSError, search_index.IndexUnavailable):
+        return 0
 
 
 def rebuild_index(target: str | Path, timeout: float = 600.0) -> bool:
-    """(Re)build the German-stemmed index over title and body; False when fts is unavailable."""
-    with connect(target, timeout=timeout) as con:
-        if not load_fts(con):
-            return False
-        con.execute(
-            "PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', "
-            "stemmer='german', stopwords='none', overwrite=1)"
-        )
+    """Re-index every article (recovery; the load step keeps the index current); False without a place for it."""
+    try:
+        search_index.rebuild(target, timeout)
+    except search_index.IndexUnavailable:
+        return False
     return True
-
-
-def has_index(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?", [INDEX_SCHEMA]
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def search(
     target: str | Path, text: str, limit: int = 50, include_duplicates: bool = False
 ) -> tuple[pd.DataFrame, str]:
-    """Articles matching `text`, best first, and the method used: 'fts' or 'ilike'."""
+    """Articles matching `text`, best first, and the method used: 'fts' (the index) or 'ilike'."""
     text = text.strip()
     if not text:
         return pd.DataFrame(columns=COLUMNS), "none"
-    dup = "" if include_duplicates else "AND ar.duplicate_of IS NULL"
+    try:
+        index = search_index.open_index(target)
+    except search_index.IndexUnavailable:
+        index = None
+    if index is not None:
+        return _indexed(index, text, limit, include_duplicates), "fts"
     with connect(target, read_only=True, timeout=READ_TIMEOUT) as con:
-        if has_index(con) and load_fts(con):
-            try:
-                return _fts(con, text, limit, dup), "fts"
-            except duckdb.Error as exc:
-                log.warning("fts search failed, using ILIKE: %s", exc)
-        return _ilike(con, text, limit, dup), "ilike"
+        return _ilike(con, text, limit, include_duplicates), "ilike"
 
 
-def _fts(con: duckdb.DuckDBPyConnection, text: str, limit: int, dup: str) -> pd.DataFrame:
-    df = con.execute(
-        f"""SELECT * FROM (
-                SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.body,
-                       {INDEX_SCHEMA}.match_bm25(ar.article_id, ?) AS score, ar.duplicate_of
-                FROM articles ar WHERE true {dup})
-            WHERE score IS NOT NULL ORDER BY score DESC LIMIT ?""",
-        [text, limit],
-    ).df()
-    return _with_snippets(df, text)
+def parse(index: tantivy.Index, text: str) -> tantivy.Query:
+    """The user's words (and "quoted phrases") over title and body; query syntax is taken as words."""
+    plain = _SYNTAX.sub(" ", text)
+    if plain.count('"') % 2:
+        plain = plain.replace('"', " ")
+    return index.parse_query_lenient(plain, ["title", "body"])[0]
 
 
-def _ilike(con: duckdb.DuckDBPyConnection, text: str, limit: int, dup: str) -> pd.DataFrame:
+def _indexed(index: tantivy.Index, text: str, limit: int, include_duplicates: bool) -> pd.DataFrame:
+    index.reload()
+    searcher = index.searcher()
+    query = parse(index, text)
+    wanted = query
+    if not include_duplicates:
+        copies = tantivy.Query.term_query(index.schema, "copy", True)
+        wanted = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, copies)])
+    hits = searcher.search(wanted, limit).hits
+    snippets = tantivy.SnippetGenerator.create(searcher, query, index.schema, "body")
+    snippets.set_max_num_chars(SNIPPET_CHARS)
+    rows = []
+    for score, address in hits:
+        doc = searcher.doc(address)
+        fragment = snippets.snippet_from_doc(doc).fragment()
+        body = doc.get_first("body") or ""
+        rows.append({
+            "article_id": doc.get_first("article_id"),
+            "published_date": pd.Timestamp(doc.get_first("published_date")).date(),
+            "date_precision": doc.get_first("date_precision"), "title": doc.get_first("title"),
+            "snippet": _framed(body, fragment) if fragment else snippet(body, []), "score": float(score),
+            "duplicate_of": doc.get_first("duplicate_of") or None,
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _framed(body: str, fragment: str) -> str:
+    """The fragment with … where it cuts the body."""
+    at = body.find(fragment)
+    head = "… " if at > 0 else ""
+    tail = " …" if at < 0 or at + len(fragment) < len(body) else ""
+    return head + fragment.replace("\n", " ") + tail
+
+
+def _ilike(con: duckdb.DuckDBPyConnection, text: str, limit: int, include_duplicates: bool) -> pd.DataFrame:
     words = [w for w in re.split(r"\W+", text) if w][:8] or [text]
-    conds = " AND ".join("(ar.title || ' ' || ar.body) ILIKE ?" for _ in words)
+    conds = " AND ".join("(ar.title || ' ' || ar.body) ILIKE ? ESCAPE '\\'" for _ in words)
     escaped = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words]
-    conds = conds.replace("ILIKE ?", "ILIKE ? ESCAPE '\\'")
+    dup = "" if include_duplicates else "AND ar.duplicate_of IS NULL"
     df = con.execute(
         f"""SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.body,
                    1.0 AS score, ar.duplicate_of
             FROM articles ar WHERE {conds} {dup} ORDER BY ar.published_date DESC LIMIT ?""",
         [*escaped, limit],
     ).df()
-    return _with_snippets(df, text)
-
-
-def _with_snippets(df: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Replace `body` by a short excerpt around the first query word (or its stem) found."""
-    stems = [w[: max(4, len(w) - 3)].lower() for w in re.split(r"\W+", text) if w]
+    stems = [w[: max(4, len(w) - 3)].lower() for w in words]
     df["snippet"] = [snippet(body, stems) for body in df["body"]]
     return df[COLUMNS]
 
 
-def snippet(body: str, stems: list[str], width: int = 220) -> str:
+def snippet(body: str, stems: list[str], width: int = SNIPPET_CHARS) -> str:
+    """A short excerpt around the first of `stems` found in `body` (its start when none is)."""
     low = body.lower()
     hits = [i for i in (low.find(s) for s in stems) if i >= 0]
     at = min(hits) if hits else 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from warehouse.db import connect
+from warehouse.maintenance import recent
 
 COUNTED = ("articles", "actors", "mentions", "themes", "quotes")
 
@@ -25,6 +26,7 @@ class Status:
     runs: pd.DataFrame  # newest first
     rejected: pd.DataFrame  # newest first: file, reason, line, at, destination
     files: dict[str, int]  # file outcomes (status → files; JSONL lines not counted)
+    maintenance: pd.DataFrame = field(default_factory=pd.DataFrame)  # latest jobs, running ones first
 
     def as_dict(self) -> dict[str, Any]:
         """What `lagebild status --json` prints (without the inbox backlog)."""
@@ -34,6 +36,7 @@ class Status:
             "runs": self.runs.to_dict("records"),
             "rejected": self.rejected.to_dict("records"),
             "files": self.files,
+            "maintenance": self.maintenance.to_dict("records"),
         }
 
 
@@ -67,7 +70,17 @@ def build_status(target: str | Path, runs: int = 5, rejected: int = 50, timeout:
                WHERE status = 'rejected' ORDER BY "at" DESC LIMIT ?""", [rejected]).df()
         outcomes = dict(
             con.execute("SELECT status, count(*) FROM ingest_log WHERE line IS NULL GROUP BY ALL").fetchall())
-    return Status(counts, int(duplicates), int(rejected_total), newest, run_rows, rejected_rows, outcomes)
+        jobs = recent(con, 10)
+    return Status(counts, int(duplicates), int(rejected_total), newest, run_rows, rejected_rows, outcomes, jobs)
+
+
+def format_job(job: dict[str, Any]) -> str:
+    """One maintenance job as a status line: what, when, how long, how it ended."""
+    if job["status"] == "running":
+        return f"maintenance: {job['task']} running since {job['started_at']:%Y-%m-%d %H:%M:%S} (PID {job['pid']})"
+    detail = f" ({job['detail']})" if job.get("detail") else ""
+    return (f"maintenance: {job['task']} {job['status']} at {job['finished_at']:%Y-%m-%d %H:%M:%S} "
+            f"after {job['seconds']:.1f} s{detail}")
 
 
 def format_status(info: dict[str, Any]) -> str:
@@ -87,6 +100,7 @@ def format_status(info: dict[str, Any]) -> str:
                      + (f"  ({r['message']})" if r.get("message") else ""))
     if not info["runs"]:
         lines.append("  none yet")
+    lines += [format_job(j) for j in info.get("maintenance", [])[:5]]
     if info["rejected"]:
         lines.append("rejected:")
         for r in info["rejected"][:20]:

@@ -24,6 +24,7 @@ def tables(status: str) -> None:
         st.caption("No files recorded.")
     else:
         st.dataframe(files, hide_index=True, width="stretch")
+    maintenance()
     rejected = data.ingest_files("rejected", 200)
     st.subheader(f"Rejected ({len(rejected)})")
     if rejected.empty:
@@ -32,6 +33,18 @@ def tables(status: str) -> None:
         st.dataframe(
             rejected[["at", "file", "line", "reason", "destination"]], hide_index=True, width="stretch"
         )
+
+
+def maintenance() -> None:
+    """Long jobs beside the batches (search index catch-up and rebuild, compaction), running ones first."""
+    st.subheader("Maintenance")
+    jobs = data.status().maintenance
+    if jobs.empty:
+        st.caption("No maintenance has run yet (search index catch-up or rebuild, compaction).")
+        return
+    for job in jobs[jobs["status"] == "running"].itertuples():
+        st.info(f"Running: {job.task} since {job.started_at:%H:%M:%S} (PID {job.pid}).")
+    st.dataframe(jobs, hide_index=True, width="stretch")
 
 
 def uploader() -> None:

@@ -1,4 +1,4 @@
-"""Full-text search (German stemming via DuckDB fts, ILIKE fallback); results open the reader."""
+"""Full-text search (the tantivy index with German stemming, ILIKE before it exists); results open the reader."""
 
 from __future__ import annotations
 

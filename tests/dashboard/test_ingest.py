@@ -39,3 +39,25 @@ def test_upload_writes_into_inbox_and_refuses(with_empty):
 def test_ingest_empty(with_empty):
     page = texts(open_app("ingest"))
     assert "No runs yet" in page and "No rejected files" in page
+
+
+def test_maintenance_shows_while_it_runs_and_after(monkeypatch, tmp_path, data_warehouse):
+    import os
+    import shutil
+
+    from dash_helpers import use_warehouse
+
+    from warehouse.maintenance import maintenance
+
+    copy = tmp_path / "lagebild.duckdb"
+    shutil.copyfile(data_warehouse, copy)
+    (tmp_path / "inbox").mkdir()
+    use_warehouse(monkeypatch, copy)
+    assert "No maintenance has run yet" in texts(open_app("ingest"))
+    with maintenance(copy, "search index rebuild") as note:
+        assert "Running: search index rebuild since" in texts(open_app("ingest"))
+        note("13 articles")
+    at = open_app("ingest")
+    jobs = next(df.value for df in at.dataframe if "task" in df.value.columns)
+    assert jobs[["task", "status", "detail", "pid"]].values.tolist() == [
+        ["search index rebuild", "done", "13 articles", os.getpid()]]

@@ -9,12 +9,13 @@ import pytest
 
 from lagebild.faults import POINTS
 from reliability.harness import assert_invariant, start, write_corpus
+from warehouse import search_index
 
 pytestmark = pytest.mark.slow
 
 
 def test_kill_at_every_phase_then_restart_keeps_every_file_exactly_once(tmp_path: Path, prefect_api: str):
-    """All five kill points run side by side (one data folder each) to keep the suite fast."""
+    """All six kill points run side by side (one data folder each) to keep the suite fast."""
     runs = {}
     for point in POINTS:
         data = tmp_path / point / "data"
@@ -31,6 +32,7 @@ def test_kill_at_every_phase_then_restart_keeps_every_file_exactly_once(tmp_path
     for point, (data, corpus, _proc) in runs.items():
         assert restarts[point].wait(180) == 0, f"{point}: see {data.parent / 'ingest.log'}"
         assert_invariant(data, corpus, settled=True)
+        assert search_index.in_step(data / "lagebild.duckdb"), f"{point}: the search index lags the warehouse"
     assert_state_after_commit_crash(runs["after_commit"][0])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import time
@@ -48,10 +49,28 @@ def test_with_a_short_timeout_the_reader_gets_warehouse_busy(db_file: Path):
     holder = hold_read_write(db_file, 30.0)
     try:
         started = time.monotonic()
-        with pytest.raises(WarehouseBusy, match="locked by another process"), connect(db_file, read_only=True,
-                                                                                    timeout=0.5):
+        with pytest.raises(WarehouseBusy, match=rf"held open by another process \(PID {holder.pid}: .*python"
+                           r".*close that DuckDB session"), connect(db_file, read_only=True, timeout=0.5):
             pass
         assert 0.5 <= time.monotonic() - started < 5
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_reader_that_waits_for_the_watcher_names_it_with_its_pid(db_file: Path, caplog: pytest.LogCaptureFixture):
+    """The holder's own command line (here a process started as `lagebild … watch`) names it, not a guess."""
+    caplog.set_level(logging.WARNING, "lagebild.warehouse")
+    argv0 = str(Path(sys.executable).parent / "lagebild")
+    holder = subprocess.Popen([argv0, "-c", HOLD, str(db_file), "30", "watch"], executable=sys.executable,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(WarehouseBusy) as busy, connect(db_file, read_only=True, timeout=1.5):
+            pass
+        assert f"being written by the watcher (PID {holder.pid})" in str(busy.value)
+        assert "DuckDB CLI" not in str(busy.value)
+        assert f"waiting for the watcher (PID {holder.pid})" in caplog.text
     finally:
         holder.kill()
         holder.wait()
