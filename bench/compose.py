@@ -2,8 +2,11 @@
 
 Article `i` depends only on the seed and `i`. It has the title and first sentence of one source
 article, then single sentences (15 % pairs of consecutive sentences) of random other sources, in
-paragraphs of three: distinct texts over the whole vocabulary of the corpora. Single sentences keep
-chance overlaps rare (two texts must share several sentences to share a passage). Dates spread over eight
+paragraphs of three: distinct texts over the whole vocabulary of the corpora. With ~19,000 source
+sentences, a million articles use each one hundreds of times; so that they do not all share passages
+(word 8-grams) by chance, each use swaps half of the words of four letters or more outside mentions,
+speakers and theme evidence (quotes take the swapped text) for other words of the corpora with the
+same length and case, so every offset stays valid. Dates spread over eight
 years (more news in later years, less at weekends), 5 % known only to their month. About 3 % are
 syndicated copies of an earlier article (one sentence added, a day or two later) and 2 % reuse a
 long passage of an earlier article: the product's loader finds both (duplicate_of, "overlaps").
@@ -15,6 +18,8 @@ product's signature of the new text.
 from __future__ import annotations
 
 import random
+import re
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -28,7 +33,9 @@ FIRST_DAY = date(2019, 1, 1)
 DAYS = 8 * 365 - 31  # up to the end of November 2026
 COPY_SHARE, OVERLAP_SHARE, MONTH_SHARE = 0.03, 0.02, 0.05
 OUTLETS = ("dpa", "APA", "DER STANDARD", "Wikinews", "AFP", "Reuters", "taz", "FAZ", "SZ", "ORF")
-RunSpec = tuple[int, int, int]  # (source, first sentence, count)
+SWAP = 0.5  # share of the words outside mentions, speakers and theme evidence that each use swaps
+RunSpec = tuple[int, int, int, int]  # (source, first sentence, count, seed of its word swaps)
+_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Plan:
     """What article `i` is made of."""
 
     title: int  # source whose title it carries
+    title_seed: int
     runs: tuple[RunSpec, ...]
     day: date
     month_only: bool
@@ -52,14 +60,14 @@ def _day(rng: random.Random) -> date:
 def _fresh(i: int, seed: int, pool: Pool) -> Plan:
     rng = random.Random(seed * 1_000_003 + i)
     lead = rng.randrange(len(pool.bodies))
-    runs = [(lead, 0, 1)]
+    runs = [(lead, 0, 1, rng.getrandbits(48))]
     for _ in range(max(6, int(rng.gauss(15, 4)))):
         src = rng.randrange(len(pool.bodies))
         n = 1 if rng.random() < 0.85 else 2
         first = rng.randrange(max(1, len(pool.bodies[src]) - n + 1))
-        runs.append((src, first, min(n, len(pool.bodies[src]) - first)))
+        runs.append((src, first, min(n, len(pool.bodies[src]) - first), rng.getrandbits(48)))
     outlet = OUTLETS[min(len(OUTLETS) - 1, int(rng.expovariate(0.45)))]
-    return Plan(lead, tuple(runs), _day(rng), rng.random() < MONTH_SHARE, outlet)
+    return Plan(lead, rng.getrandbits(48), tuple(runs), _day(rng), rng.random() < MONTH_SHARE, outlet)
 
 
 def plan(i: int, seed: int, pool: Pool) -> Plan:
@@ -72,24 +80,64 @@ def plan(i: int, seed: int, pool: Pool) -> Plan:
     day = earlier.day + timedelta(days=rng.randint(0, 2))
     if draw < COPY_SHARE:  # syndicated copy: the whole text, one sentence of another source added
         src = rng.randrange(len(pool.bodies))
-        return replace(earlier, runs=(*earlier.runs, (src, 0, 1)), day=day, outlet=rng.choice(OUTLETS))
+        return replace(earlier, runs=(*earlier.runs, (src, 0, 1, rng.getrandbits(48))), day=day,
+                       outlet=rng.choice(OUTLETS))
     own = _fresh(i, seed, pool)  # partial reuse: half of the earlier text, then its own sentences
-    return replace(own, title=earlier.title, runs=earlier.runs[: max(2, len(earlier.runs) // 2)] + own.runs[1:],
-                   day=day)
+    return replace(own, title=earlier.title, title_seed=earlier.title_seed,
+                   runs=earlier.runs[: max(2, len(earlier.runs) // 2)] + own.runs[1:], day=day)
 
 
 def build(i: int, seed: int, pool: Pool) -> tuple[Article, Enrichment]:
     """The article and its enrichment, as the loader receives them from parse and enrich."""
     p = plan(i, seed, pool)
-    pieces = [pool.bodies[s][f + k] for s, f, n in p.runs for k in range(n)]
+    words = _vocabulary(pool)
+    pieces = [_vary(pool.bodies[s][f + k], v + k, words) for s, f, n, v in p.runs for k in range(n)]
     paragraphs: list[list[Piece]] = [pieces[k:k + 3] for k in range(0, len(pieces), 3)]
-    title = pool.titles[p.title]
+    title = _vary(pool.titles[p.title], p.title_seed, words)
     day = p.day.replace(day=1) if p.month_only else p.day
     header = parse_date_value(day.isoformat()[:7] if p.month_only else day.isoformat(), "bench")
     file = f"bench/{day:%Y-%m}/artikel-{i:07d}.txt"
     art = build_article(file, title.text, [" ".join(x.text for x in para) for para in paragraphs], header,
                         source=p.outlet)
     return art, _enrichment(art, [title, *pieces], paragraphs, pool)
+
+
+_VOCABULARY: dict[int, dict[tuple[int, bool], list[str]]] = {}
+
+
+def _vocabulary(pool: Pool) -> dict[tuple[int, bool], list[str]]:
+    """The words of the pool by (length, capitalised)."""
+    key = id(pool)
+    if key not in _VOCABULARY:
+        found: set[str] = set()
+        for body in pool.bodies:
+            for piece in body:
+                found.update(_WORD.findall(piece.text))
+        by: dict[tuple[int, bool], list[str]] = defaultdict(list)
+        for w in sorted(found):
+            by[(len(w), w[0].isupper())].append(w)
+        _VOCABULARY[key] = dict(by)
+    return _VOCABULARY[key]
+
+
+def _vary(piece: Piece, seed: int, words: dict[tuple[int, bool], list[str]]) -> Piece:
+    """The piece with SWAP of its free words swapped for corpus words of the same length and case."""
+    rng = random.Random(seed)
+    kept = [(m.start_char, m.end_char) for m in piece.mentions]
+    kept += [(q.speaker_start, q.speaker_end) for q in piece.quotes
+             if q.speaker_start is not None and q.speaker_end is not None]
+    evidence = {w.casefold() for t in piece.themes for e in t.evidence for w in e.split()}
+    text = list(piece.text)
+    for m in _WORD.finditer(piece.text):
+        w = m.group()
+        if rng.random() >= SWAP or w.casefold() in evidence or any(a < m.end() and m.start() < b for a, b in kept):
+            continue
+        options = words.get((len(w), w[0].isupper()))
+        if options:
+            text[m.start():m.end()] = rng.choice(options)
+    varied = "".join(text)
+    quotes = tuple(replace(q, quote=varied[q.start_char:q.end_char]) for q in piece.quotes)
+    return replace(piece, text=varied, quotes=quotes)
 
 
 def _starts(title: Piece, paragraphs: list[list[Piece]]) -> list[int]:

@@ -75,8 +75,11 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
     wh = Warehouse(str(target), lock_timeout=60)
     wh.initialise()
     started, loaded, stats = time.perf_counter(), 0, {"mentions": 0, "quotes": 0, "sentences": 0}
+    commits: list[float] = []  # seconds of each load transaction
     for n, rows in enumerate(_batches(articles, batch, seed, pool)):
+        begun = time.perf_counter()
         loaded += load_batch(wh, rows, f"bench-{n:06d}", pool.themes)
+        commits.append(time.perf_counter() - begun)
         for key in stats:
             stats[key] += sum(len(getattr(e, key)) for _, e in rows)
         if n % 10 == 9:
@@ -89,6 +92,7 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
            "mentions_per_article": stats["mentions"] / max(1, loaded),
            "quotes_per_article": stats["quotes"] / max(1, loaded),
            "sentences_per_article": stats["sentences"] / max(1, loaded),
+           "commit_s": percentiles(commits), "last_commits_s": [round(c, 2) for c in commits[-5:]],
            "pool_enrich_s": pool.enrich_seconds, "pool_sources": len(pool.bodies),
            "real_reference": real_reference(
                pool_dir / f"real-{pool.enrich_version[:16]}-{pool_limit or 'all'}" / "lagebild.duckdb", pool)}
