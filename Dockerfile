@@ -1,5 +1,7 @@
 # One image for every Lagebild service: watcher, dashboard, Prefect server, Dask scheduler/workers.
-FROM python:3.11-slim
+# BASE_IMAGE: any image with Python 3.11+ whose `pip` installs into the Python on PATH.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

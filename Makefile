@@ -4,10 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install browser screenshots lint eval bench clean help model
+.PHONY: run test install browser screenshots lint eval bench clean help model test-deploy
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ browser:  ## install Debian's chromium + chromium-driver for the browser test (i
 
 test: install browser  ## the whole test suite
 	$(BIN)/python -m pytest
+
+test-deploy: install  ## docker compose up for real: build, boot, drop files, SIGKILL the watcher, tear down (~15 min cold)
+	$(BIN)/python -m deploy.e2e
 
 SHOTS := test-artifacts/screenshots
 

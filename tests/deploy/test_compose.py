@@ -36,8 +36,8 @@ def test_topology_services_ports_volumes_and_profiles(compose):
     assert CORE <= set(services)
     assert {n for n, s in services.items() if "dask" in s.get("profiles", [])} == {"dask-scheduler", "dask-worker"}
     assert services["dask-worker"]["deploy"]["replicas"] == 2
-    assert "4200:4200" in services["prefect-server"]["ports"]
-    assert "8501:8501" in services["dashboard"]["ports"]
+    assert "${LAGEBILD_PREFECT_HOST_PORT:-4200}:4200" in services["prefect-server"]["ports"]
+    assert "${LAGEBILD_DASHBOARD_HOST_PORT:-8501}:8501" in services["dashboard"]["ports"]
     assert {"inbox", "archive", "warehouse", "pgdata"} <= set(compose["volumes"])
     for name in ("watcher", "dashboard", "dask-worker"):
         mounted = {v.split(":")[0] for v in services[name]["volumes"]}
