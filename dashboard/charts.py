@@ -174,3 +174,21 @@ def cooccurrence_heatmap(df: pd.DataFrame) -> alt.Chart:
     return heatmap(
         df, x="name_b", x_title="Actor", y="name_a", y_title="Actor", fields=["actor_a", "actor_b"]
     )
+
+
+def sparklines(df: pd.DataFrame, grain: str) -> alt.Chart:
+    """One small line per actor or theme (id, name, bucket, articles); click one to drill down."""
+    pick = alt.selection_point(name=PICK, fields=["id"], on="click")
+    return (
+        alt.Chart(df)
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X("bucket:T", title=None, axis=alt.Axis(format="%d.%m." if grain == "day" else "%d.%m.%y")),
+            y=alt.Y("articles:Q", title=None, axis=alt.Axis(tickCount=2)),
+            row=alt.Row("name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
+            tooltip=["name:N", alt.Tooltip("bucket:T", title=grain, format="%d.%m.%Y"), "articles:Q"],
+        )
+        .add_params(pick)
+        .properties(height=36, width=260)
+    )

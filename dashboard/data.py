@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
@@ -15,7 +16,7 @@ import streamlit as st
 
 from dashboard import context
 from warehouse import search as wh_search
-from warehouse.queries import drill, listings, pairs, series
+from warehouse.queries import drill, lage, listings, pairs, series
 from warehouse.queries.filters import Drill, Filters
 from warehouse.status import Status, build_status
 
@@ -130,3 +131,38 @@ def search(text: str, limit: int, duplicates: bool) -> tuple[pd.DataFrame, str]:
     commits after the warehouse, so its own stamp is part of the key."""
     return _search(wh_search.index_stamp(context.warehouse()), text, limit, duplicates)
 
+
+# The situation picture (Lage page and brief): warehouse/queries/lage.py
+@_per_stamp
+def lage_latest_day(target: str, stamp: Stamp) -> date | None:
+    return lage.latest_day(target)
+
+
+@_per_stamp
+def lage_stories(target: str, stamp: Stamp, p: lage.Period, limit: int) -> pd.DataFrame:
+    return lage.top_stories(target, p, limit)
+
+
+@_per_stamp
+def lage_rising(target: str, stamp: Stamp, what: str, p: lage.Period, limit: int) -> pd.DataFrame:
+    return lage.rising(target, what, p, limit)
+
+
+@_per_stamp
+def lage_sparklines(target: str, stamp: Stamp, what: str, ids: tuple[str, ...], p: lage.Period) -> pd.DataFrame:
+    return lage.sparklines(target, what, list(ids), p)
+
+
+@_per_stamp
+def lage_new_actors(target: str, stamp: Stamp, p: lage.Period) -> pd.DataFrame:
+    return lage.new_actors(target, p)
+
+
+@_per_stamp
+def lage_new_roles(target: str, stamp: Stamp, p: lage.Period) -> pd.DataFrame:
+    return lage.new_roles(target, p)
+
+
+@_per_stamp
+def lage_story(target: str, stamp: Stamp, story_id: str) -> pd.DataFrame:
+    return lage.story_members(target, story_id)

@@ -162,7 +162,7 @@ def open_page(pg, url: str) -> None:
 
 def test_live_overview_and_drill_down(app, page):
     url, data = app
-    open_page(page, url)
+    open_page(page, f"{url}/overview")  # the front page is Lage
     wait_for_articles(page, 4, timeout=120)
     page.wait_for_selector(CHART, timeout=30_000)
     shutil.copyfile(sorted(SEEDS.glob("*.txt"))[4], data / "inbox" / "neu.txt")
@@ -190,6 +190,7 @@ def test_live_overview_and_drill_down(app, page):
 def test_pages_render_in_browser(app, page):
     url, _ = app
     for name, path, wait in (
+        ("lage", "lage?lage_grain=week&on=2022-01-21", "text=Top stories"),
         ("themes", "themes?grain=month", CHART),
         ("search", "search?q=Sanktion", "text=articles ("),
         ("ingest", "ingest", "text=Recent runs"),

@@ -6,7 +6,7 @@ from dash_helpers import open_app, texts
 
 
 def test_overview_with_data(with_data):
-    at = open_app()
+    at = open_app("overview")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles"] == "13"
     assert metrics["Rejected files"] == "1"
@@ -18,13 +18,13 @@ def test_overview_with_data(with_data):
 
 
 def test_overview_month_grain_from_url(with_data):
-    at = open_app(grain="month")
+    at = open_app("overview", grain="month")
     assert at.radio(key="w_grain").value == "month"
     assert len(at.get("vega_lite_chart")) == 2
 
 
 def test_overview_empty(with_empty):
-    at = open_app()
+    at = open_app("overview")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles"] == "0"
     assert metrics["Last ingest run"] == "none yet"
@@ -36,5 +36,5 @@ def test_overview_without_warehouse(monkeypatch, tmp_path):
     from dash_helpers import use_warehouse
 
     use_warehouse(monkeypatch, tmp_path / "missing.duckdb")
-    at = open_app()
+    at = open_app("overview")
     assert "No warehouse yet" in texts(at)

@@ -1,0 +1,3 @@
+from dashboard.views.lage import render
+
+render()
