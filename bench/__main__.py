@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench import dashboard, growth, latency, report, throughput
+from bench import dashboard, growth, latency, readers, report, search, throughput
 from bench.util import ROOT, commit_id, machine
 
-SECTIONS = ("throughput", "latency", "dashboard", "growth")
+SECTIONS = ("throughput", "latency", "dashboard", "growth", "search", "readers")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,6 +39,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="generated warehouse sizes, comma-separated (default 10000,100000; --quick: 500)")
     p.add_argument("--repeat", type=int, default=None, help="runs per dashboard query (default 20)")
     p.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
+    p.add_argument("--search-sizes", default=None, help="sizes of the search comparison (default 10000,100000; "
+                   "--quick: 2000)")
+    p.add_argument("--reader-articles", type=int, default=None, help="articles dropped under a watcher while "
+                   "readers query (default 2000; --quick: 50)")
+    p.add_argument("--readers-base", type=Path, default=None, help="a warehouse file the readers run starts from "
+                   "(e.g. one of bench.make_warehouse; default: an empty warehouse)")
     p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the scratch folder")
     p.add_argument("--reuse", type=Path, help="copy the sections not run now from this earlier results.json")
@@ -51,6 +57,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.dashboard_sizes = [int(x) for x in (args.dashboard_sizes or ("500" if q else "10000,100000")).split(",")]
     args.repeat = args.repeat or (3 if q else 20)
     args.singles, args.burst = (3, 20) if q else (100, 1_000)
+    args.search_sizes = [int(s) for s in (args.search_sizes or ("2000" if q else "10000,100000")).split(",") if s]
+    args.reader_articles = args.reader_articles or (50 if q else 2_000)
     args.only = [s for s in args.only.split(",") if s]
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
@@ -163,6 +171,11 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
                                                             pool_limit=100 if args.quick else None), save)
     if "growth" in args.only:
         section(results, "growth", lambda: growth.run(work, args.sizes, seed, log), save)
+    if "search" in args.only:
+        section(results, "search", lambda: search.run(work / "search", args.search_sizes, args.repeat, seed), save)
+    if "readers" in args.only:
+        section(results, "readers", lambda: readers.run(work / "readers", args.reader_articles, work / "readers.log",
+                                                        args.readers_base), save)
 
 
 def _reuse(results: dict[str, Any], args: argparse.Namespace) -> None:

@@ -35,6 +35,13 @@ FOOTER = """## How each figure is measured
 - **Dashboard**: `bench/make_warehouse.py` generates the warehouse; each query of
   `make_warehouse.query_cases` runs once to warm up, then `repeat` times; pages are AppTest runs with
   the Streamlit caches cleared (cold) and then again (warm).
+- **Search** (`bench/search.py`): corpus articles stored run by run (1,000 per run); after each run the
+  tantivy index adds it (the load step's call) and, for comparison, an own table of stemmed terms is
+  filled in one transaction; at each size every design answers the same queries; DuckDB fts is rebuilt
+  in full once per size, as before.
+- **Readers** (`bench/readers.py`): `lagebild sql "select count(*) from articles"` as a subprocess,
+  10 times idle, then every 0.5 s while a `lagebild watch` ingests the dropped corpus files and for 15 s
+  after; the watcher's log gives each batch's commit time and its indexing time.
 - **Growth**: the inbox is filled first, then `lagebild watch` starts; *steady* articles/s counts from
   the moment the first batch left the inbox (server start and resource loading excluded). RSS is
   sampled every 0.25 s over the watcher and its worker processes (Prefect's server excluded).
@@ -186,6 +193,50 @@ def growth_lines(g: dict[str, Any]) -> list[str]:
     return rows + [""]
 
 
+def search_lines(r: dict[str, Any]) -> list[str]:
+    rows = [f"## Search at growing size ({r['articles_per_run']:,} articles per run, {len(r['queries'])} queries "
+            f"× {r['repeat']} runs, worst query shown)", "",
+            "| articles | design | run searchable / inserted s (p50, last 5 runs) | full rebuild s "
+            "| search p50 ms | p95 ms | max ms | size | load average |", "|---:|---|---:|---:|---:|---:|---:|---|---:|"]
+    for size, z in r["sizes"].items():
+        t, d, f = z["tantivy"], z["duckdb_terms"], z.get("duckdb_fts")
+        for name, cost, rebuild, q, extent in (
+                ("tantivy index folder (used)", t["run_indexed_s"].get("p50"), None, t["search_s"],
+                 f"{_f(t['index_mb'])} MB"),
+                ("own inverted index table in DuckDB", d["run_inserted_s"].get("p50"), None, d["search_s"],
+                 f"{d['rows']:,} rows"),
+                *([("DuckDB fts (before)", None, f["full_rebuild_s"], f["search_s"], "")] if f else [])):
+            rows.append(f"| {int(size):,} | {name} | {_f(cost, 2)} | {_f(rebuild)} | {_f(q['p50'] * 1000, 0)} "
+                        f"| {_f(q['p95'] * 1000, 0)} | {_f(q['max'] * 1000, 0)} | {extent} | {_f(z['load_average'])} |")
+    return rows + ["", "Search p95 target: ≤ 200 ms at 1M articles.", ""]
+
+
+def readers_lines(r: dict[str, Any]) -> list[str]:
+    idle, busy = r["idle_s"], r["during_ingest_s"]
+    load = r["load_average"]
+    ok = busy.get("p95", 99) <= idle.get("p95", 0) + 1 and busy.get("max", 99) <= idle.get("p95", 0) + 2
+    return [f"## Readers while the watcher writes ({r['articles_dropped']:,} articles dropped into a warehouse of "
+            f"{r['articles_before']:,})", "",
+            "| `lagebild sql \"select count(*) from articles\"` | n | p50 s | p95 s | max s |",
+            "|---|---:|---:|---:|---:|",
+            f"| idle | {idle['n']} | {_f(idle.get('p50'), 2)} | {_f(idle.get('p95'), 2)} | {_f(idle.get('max'), 2)} |",
+            f"| during ingest and after (every 0.5 s) | {busy['n']} | {_f(busy.get('p50'), 2)} "
+            f"| {_f(busy.get('p95'), 2)} | {_f(busy.get('max'), 2)} |",
+            "", "| measure | value |", "|---|---:|",
+            f"| failed calls | {r['failures']} |",
+            f"| p95 ≤ idle + 1 s and max ≤ idle + 2 s | {_ok(busy.get('p95'), ok)} |",
+            f"| search during ingest, p95 / max | {_f(r['search_during_ingest_s'].get('p95', 0) * 1000, 0)} / "
+            f"{_f(r['search_during_ingest_s'].get('max', 0) * 1000, 0)} ms |",
+            f"| batch commit (write lock held at most), p50 / max | {_f(r['commit_s'].get('p50'), 2)} / "
+            f"{_f(r['commit_s'].get('max'), 2)} s |",
+            f"| search index after the commit, p50 / max | {_f(r['indexed_after_commit_s'].get('p50'), 2)} / "
+            f"{_f(r['indexed_after_commit_s'].get('max'), 2)} s |",
+            f"| watcher peak RSS | {_mb(r['watcher_peak_rss_bytes'])} MB |",
+            f"| load average during the run (min / mean / max) | {_f(load['min'])} / {_f(load['mean'])} "
+            f"/ {_f(load['max'])} |", ""] + [f"- a waiting reader was told: `{m}`" for m in r.get("messages", [])] \
+        + [""]
+
+
 def partial_lines(r: dict[str, Any]) -> list[str]:
     """A partial run (stopped, or a section failed) says so above every figure, with the reasons."""
     reasons = r.get("partial") or []
@@ -197,7 +248,8 @@ def partial_lines(r: dict[str, Any]) -> list[str]:
 def render(r: dict[str, Any]) -> str:
     lines = HEADER.splitlines() + [""] + partial_lines(r) + machine_lines(r)
     for key, fn in (("throughput", throughput_lines), ("latency", latency_lines),
-                    ("dashboard", dashboard_lines), ("growth", growth_lines), ("growth_large", growth_lines)):
+                    ("dashboard", dashboard_lines), ("growth", growth_lines), ("growth_large", growth_lines),
+                    ("search", search_lines), ("readers", readers_lines)):
         if key not in r:
             continue
         part = fn(r[key]) if "error" not in r[key] else [f"## {key}", "", f"failed: {r[key]['error']}", ""]

@@ -6,6 +6,8 @@ are decided here, before it, so the transaction only records them.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +23,8 @@ from lagebild.settings import Settings
 from warehouse import Warehouse
 from warehouse.batch_commit import BatchRows
 from warehouse.load import LogRow, RunRow
+
+logger = logging.getLogger("lagebild.load")
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,11 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
     now = datetime.now()
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
     articles = [a for p in parsed for a in p.articles]
-    if warehouse.commit_batch(BatchRows(run, articles, enrichments, themes, log, new_ids, now)):
+    began = time.monotonic()
+    added = warehouse.commit_batch(BatchRows(run, articles, enrichments, themes, log, new_ids, now))
+    logger.info("run %s: %d articles committed in %.2f s (the write lock was held at most that long)",
+                run.run_id, added, time.monotonic() - began)
+    if added:
         faults.point("before_index")  # committed in the warehouse, not yet in the search index
         search_refresh.index_run(settings, run.run_id)  # never raises: a lagging index is caught up later
     return placements

@@ -76,29 +76,23 @@ def _indexed(index: tantivy.Index, text: str, limit: int, include_duplicates: bo
         copies = tantivy.Query.term_query(index.schema, "copy", True)
         wanted = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, copies)])
     hits = searcher.search(wanted, limit).hits
-    snippets = tantivy.SnippetGenerator.create(searcher, query, index.schema, "body")
-    snippets.set_max_num_chars(SNIPPET_CHARS)
+    stems = _stems(text)
     rows = []
     for score, address in hits:
         doc = searcher.doc(address)
-        fragment = snippets.snippet_from_doc(doc).fragment()
-        body = doc.get_first("body") or ""
         rows.append({
             "article_id": doc.get_first("article_id"),
             "published_date": pd.Timestamp(doc.get_first("published_date")).date(),
             "date_precision": doc.get_first("date_precision"), "title": doc.get_first("title"),
-            "snippet": _framed(body, fragment) if fragment else snippet(body, []), "score": float(score),
+            "snippet": snippet(doc.get_first("body") or "", stems), "score": float(score),
             "duplicate_of": doc.get_first("duplicate_of") or None,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _framed(body: str, fragment: str) -> str:
-    """The fragment with … where it cuts the body."""
-    at = body.find(fragment)
-    head = "… " if at > 0 else ""
-    tail = " …" if at < 0 or at + len(fragment) < len(body) else ""
-    return head + fragment.replace("\n", " ") + tail
+def _stems(text: str) -> list[str]:
+    """Word starts that find inflected forms in the text (Sanktion → sankt… finds Sanktionen)."""
+    return [w[: max(4, len(w) - 3)].lower() for w in re.split(r"\W+", text) if w]
 
 
 def _ilike(con: duckdb.DuckDBPyConnection, text: str, limit: int, include_duplicates: bool) -> pd.DataFrame:
@@ -112,8 +106,7 @@ def _ilike(con: duckdb.DuckDBPyConnection, text: str, limit: int, include_duplic
             FROM articles ar WHERE {conds} {dup} ORDER BY ar.published_date DESC LIMIT ?""",
         [*escaped, limit],
     ).df()
-    stems = [w[: max(4, len(w) - 3)].lower() for w in words]
-    df["snippet"] = [snippet(body, stems) for body in df["body"]]
+    df["snippet"] = [snippet(body, _stems(text)) for body in df["body"]]
     return df[COLUMNS]
 
 

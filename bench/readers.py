@@ -1,0 +1,120 @@
+"""Readers while the watcher writes: `lagebild sql "select count(*) from articles"` every 0.5 s, first idle,
+then while a running `lagebild watch` (started, its first one-file batch done) ingests real articles (and
+whatever maintenance follows), plus a search through the index at each probe. Reports p50/p95/max,
+failures and what a waiting reader was told, the watcher's own commit and indexing times from its log,
+and the load average.
+
+    python -m bench.readers DATA_DIR --articles 2000 [--base WAREHOUSE_TO_COPY]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import corpus
+from bench.util import ROOT, lagebild_cmd, lagebild_env, percentiles
+from bench.watcher import Watcher
+
+QUERY = "select count(*) from articles"
+INTERVAL = 0.5
+_COMMIT = re.compile(r"articles committed in ([0-9.]+) s")
+_INDEXED = re.compile(r"searchable after ([0-9.]+) s")
+
+
+def probe(data_dir: Path) -> tuple[float, int, int | None, str]:
+    """One `lagebild sql` run: seconds, exit code, the count it printed, and its stderr."""
+    began = time.perf_counter()
+    done = subprocess.run([*lagebild_cmd("sql", "--format", "csv", QUERY)], env=lagebild_env(data_dir), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    seconds = time.perf_counter() - began
+    lines = done.stdout.split()
+    count = int(lines[-1]) if done.returncode == 0 and lines and lines[-1].isdigit() else None
+    return seconds, done.returncode, count, done.stderr.strip()
+
+
+def _search_s(warehouse: Path) -> float:
+    from warehouse.search import search
+
+    began = time.perf_counter()
+    search(warehouse, "Regierung", 50)
+    return time.perf_counter() - began
+
+
+def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle_probes: int = 10,
+        seed: int = 11, after_s: float = 15.0) -> dict[str, Any]:
+    """Copy `base` (if given) into `data_dir`, probe idle, then drop `articles` files under a watcher."""
+    warehouse = data_dir / "lagebild.duckdb"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if base is not None:
+        shutil.copyfile(base, warehouse)
+    staging, inbox = data_dir / "staging", data_dir / "inbox"
+    corpus.write(staging, articles, seed, start=2_000_000)
+    subprocess.run(lagebild_cmd("search-rebuild"), env=lagebild_env(data_dir), cwd=ROOT, check=True,
+                   capture_output=True)  # index a copied warehouse before the clock starts
+    idle = [probe(data_dir) for _ in range(idle_probes)]
+    before = idle[-1][2] or 0
+    watcher = Watcher(data_dir, log).start()
+    loads, busy, searches, messages, failures = [], [], [], set(), 0
+    finished_at: float | None = None
+    try:
+        inbox.mkdir(parents=True, exist_ok=True)
+        first, *rest = sorted(staging.iterdir())
+        os.replace(first, inbox / first.name)  # a running watcher: started, its first batch done
+        while probe(data_dir)[2] != before + 1:
+            if not watcher.alive():
+                raise RuntimeError(f"the watcher exited early; see {log}")
+            time.sleep(1.0)
+        for path in rest:
+            os.replace(path, inbox / path.name)
+        deadline = time.perf_counter() + 3600
+        while time.perf_counter() < deadline:
+            seconds, code, count, stderr = probe(data_dir)
+            busy.append(seconds)
+            failures += code != 0
+            messages.update(line for line in stderr.splitlines() if "warehouse" in line)
+            searches.append(_search_s(warehouse))
+            loads.append(os.getloadavg()[0])
+            if finished_at is None and count is not None and count >= before + len(rest) * 0.9 \
+                    and not any(inbox.iterdir()):
+                finished_at = time.perf_counter()
+            if finished_at is not None and time.perf_counter() - finished_at > after_s:
+                break
+            if not watcher.alive():
+                raise RuntimeError(f"the watcher exited early; see {log}")
+            time.sleep(INTERVAL)
+    finally:
+        rss = watcher.stop()
+    text = log.read_text(errors="replace")
+    return {
+        "articles_dropped": articles, "articles_before": before, "articles_after": probe(data_dir)[2],
+        "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures,
+        "messages": sorted(messages)[:5], "search_during_ingest_s": percentiles(searches),
+        "commit_s": percentiles([float(x) for x in _COMMIT.findall(text)]),
+        "indexed_after_commit_s": percentiles([float(x) for x in _INDEXED.findall(text)]),
+        "load_average": {"min": min(loads, default=0), "max": max(loads, default=0),
+                         "mean": sum(loads) / max(len(loads), 1)},
+        "watcher_peak_rss_bytes": rss,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.readers", description=__doc__.split("\n\n")[0])
+    p.add_argument("data_dir", type=Path, help="a fresh data folder (the warehouse is created or copied there)")
+    p.add_argument("--articles", type=int, default=2000, help="real articles dropped into the inbox (default 2000)")
+    p.add_argument("--base", type=Path, help="a warehouse file to copy in first (e.g. one of bench.make_warehouse)")
+    args = p.parse_args(argv)
+    out = run(args.data_dir, args.articles, args.data_dir / "watch.log", args.base)
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
