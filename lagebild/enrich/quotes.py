@@ -1,202 +1,57 @@
 """Direct quotes („…“, "…", «…», »…«) and reported speech, with the speaker resolved to an actor.
 
-Per sentence, the first cue outside direct quotes decides the speaker: "X zufolge", "laut X",
-"nach Angaben von X", "wie X berichtet", ", so X", or a speech verb (sagte, erklärte, teilte … mit)
-with its subject before it ("Lawrow sagte") or after it ("sagte ein Sprecher des Ministeriums",
-"„…“, sagte er"); "X: „…“" introduces a quote too. Pronoun speakers resolve to the last person
-named. A sentence in the subjunctive (… sei …) or a direct quote without a cue of its own
-continues the speaker of one of the two sentences before.
+Each sentence's own frame (speech_frames.py) gives a speaker span and a cue; the span resolves to an
+actor through the NER/registry mentions inside it, pronouns to the last person named, role nouns (der
+US-Außenminister, die Kanzlerin) to the nearest person named before who holds that role on the
+article's date. A quote running over several sentences takes the cue after its end; a sentence in
+the subjunctive (… sei …) or a direct quote without a cue of its own continues the speaker of the
+sentence before; a headline quote takes the speaker of the quote that repeats it. Quoted names
+(die Übung "Alliierte Entschlossenheit", im "heute journal") are no quotes.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
-from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-from lagebild.enrich.lexicon import lemma_table, speech_particles, wordlist
+from lagebild.enrich.lexicon import wordlist
 from lagebild.enrich.model import Mention, Quote, Sentence
-from lagebild.enrich.speakers import PRONOUNS, Span, Speakers, first_np, np_after, np_before, subject_before
-from lagebild.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, SUBJ, TokenView
+from lagebild.enrich.speakers import DETERMINERS, PRONOUNS, Span, Speakers
+from lagebild.enrich.speech_frames import SentenceTokens, attribute
+from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, ROLE, SOURCE, SUBJ, TokenView
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
-_OPENERS = frozenset("„“”\"«»")
-_CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
-_NACH_NOUNS = frozenset("Angaben Aussagen Aussage Informationen Berichten Berichte Ansicht Meinung Einschätzung "
-                        "Auffassung Darstellung Worten Schätzungen Erkenntnissen Bekunden Medienberichten "
-                        "Polizeiangaben Zeitungsberichten Agenturberichten Recherchen Quellen Umfragen".split())
-_NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden inoffiziellen unbestätigten "
-                      "vorläufigen jüngsten neuen neuesten".split())
-_AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
-_REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
-_PASSIVE = frozenset("wurde wurden worden wird werden".split())
-_OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
-_COLON = np.uint64(hash_string(":"))
+_TITLE_INTRO = frozenset("im beim vom gegenüber Sendung Zeitung Magazin Buch Film Programm Operation".split())
+_WH = frozenset({"Was", "was", "Wie", "wie", "Dass", "dass", "Ob", "ob", "Wenn", "wenn"})
 CARRY = 1  # a cue-less sentence continues the speaker of one of this many sentences before
-Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
 Who = tuple[str | None, int, int]  # actor_id, speaker start_char, end_char
 
 
-class _Sentence:
-    """One sentence's token range and the direct quotes in it."""
-
-    def __init__(self, v: TokenView, a: int, b: int, quotes: list[tuple[int, int]]) -> None:
-        self.v, self.a, self.b, self.quotes = v, a, b, quotes
-
-    def quoted(self, k: int) -> bool:
-        pos = self.v.offsets[k]
-        return any(s <= pos < e for s, e in self.quotes)
-
-    def clause_end(self, k: int) -> int:
-        t = self.v.tokens
-        while k < self.b and t[k] not in _CLAUSE_END:
-            k += 1
-        return k
-
-
-def _source(s: _Sentence, k: int) -> Found | None:
-    """Speaker of a source phrase at token k: zufolge, laut, gemäß, nach Angaben, wie … berichtet, so."""
-    v, t, w = s.v, s.v.tokens, s.v.tokens[k]
-    if w == "zufolge":
-        sp = np_before(v, k, s.a)
-        return (sp, w, (k, k + 1)) if sp else None
-    if w in ("laut", "Laut", "gemäß", "Gemäß"):
-        sp = np_after(v, k + 1, s.b) or ((k + 1, min(k + 5, s.clause_end(k + 1))) if k + 1 < s.b else None)
-        return (sp, w, (k, k + 1)) if sp and sp[1] > sp[0] else None
-    if w in ("nach", "Nach"):
-        return _nach(s, k)
-    if w in ("wie", "Wie"):
-        for c in range(k + 1, min(s.clause_end(k + 1), k + 12)):
-            if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
-                return ((k + 1, c), t[c], (c, c + 1))
-        return None
-    if w == "so" and k > s.a and (t[k - 1] == "," or t[k - 1] in _OPENERS):
-        sp = np_after(v, k + 1, s.b)
-        return (sp, w, (k, k + 1)) if sp else None
-    return None
-
-
-def _nach(s: _Sentence, k: int) -> Found | None:
-    """nach Angaben (von|des|der) X, nach eigenem Bekunden, nach Informationen der X."""
-    t, n = s.v.tokens, k + 1
-    while n < s.b and n - k < 3 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem")):
-        n += 1
-    if n >= s.b or t[n] not in _NACH_NOUNS:
-        return None
-    end, cue_end = n + 1, n + 1
-    if end < s.b and t[end] in ("von", "des", "der", "aus", "dem", "eines", "einer"):
-        cue_end = end + 1 if t[end] in ("von", "des", "der", "aus") else end
-        sp = np_after(s.v, end + (t[end] == "von" or t[end] == "aus"), s.b)
-        end = sp[1] if sp else end
-    return ((k + 1, end), " ".join(t[k:cue_end]), (k, cue_end))
-
-
-def _particle_ok(s: _Sentence, k: int) -> bool:
-    """A particle verb (teilte … mit) counts when its particle closes the clause."""
-    lemma = lemma_table().get(s.v.tokens[k], s.v.tokens[k].lower())
-    parts = speech_particles().get(lemma, frozenset())
-    end = s.clause_end(k + 1)
-    return end > k + 1 and s.v.tokens[end - 1] in parts
-
-
-def _verb(s: _Sentence, k: int, openers: frozenset[str]) -> Found | None:
-    """Speaker of a speech verb at k: its subject before it, else the noun phrase after it."""
-    v, t = s.v, s.v.tokens
-    if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
-        return None
-    if _passive(s, k):
-        return _agent(s, k)
-    prev = t[k - 1] if k > s.a else ""
-    if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
-        sp = subject_before(v, k, s.a, openers, strict=True)
-        if sp:
-            return (sp, t[k], (k, k + 1))
-    if prev in ("und", "aber", "sowie"):
-        sp = first_np(v, s.a, k)
-        if sp:
-            return (sp, t[k], (k, k + 1))
-    aux = _auxiliary(s, k)
-    if aux is not None:  # hatte … gesagt: the subject sits around the auxiliary
-        sp = subject_before(v, aux, _clause_start(s, aux), openers) or np_after(v, aux + 1, k)
-        if sp:
-            return (sp, t[k], (k, k + 1))
-    if prev and prev not in _CLAUSE_END and prev not in _OPENERS:
-        sp = subject_before(v, k, _clause_start(s, k), openers)
-        if sp:
-            return (sp, t[k], (k, k + 1))
-    sp = np_after(v, k + 1, s.b)
-    return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
-
-
-def _passive(s: _Sentence, k: int) -> bool:
-    """A participle cue with a form of 'werden' in its clause (wurde … kritisiert)."""
-    w = s.v.tokens[k]
-    if not (w.startswith("ge") or "ge" in w[2:6]) or not w.endswith("t"):
-        return False
-    return any(s.v.tokens[x] in _PASSIVE for x in range(_clause_start(s, k), k))
-
-
-def _agent(s: _Sentence, k: int) -> Found | None:
-    """The agent of a passive cue: 'von X' or 'vom X' in its clause."""
-    t = s.v.tokens
-    for x in range(_clause_start(s, k), k):
-        if t[x] in ("von", "vom", "Von", "Vom"):
-            sp = np_after(s.v, x + 1, k)
-            if sp:
-                return (sp, t[k], (k, k + 1))
-    return None
-
-
-def _clause_start(s: _Sentence, k: int) -> int:
-    t = s.v.tokens
-    while k > s.a and t[k - 1] not in _CLAUSE_END and t[k - 1] not in _OPENERS:
-        k -= 1
-    return k
-
-
-def _auxiliary(s: _Sentence, k: int) -> int | None:
-    """The finite auxiliary of a participle cue (hatte … gesagt, hat … zugesagt) in its clause."""
-    w = s.v.tokens[k]
-    if "ge" not in w[:5] and not w.endswith("t"):
-        return None
-    for x in range(k - 1, _clause_start(s, k) - 1, -1):
-        if s.v.tokens[x] in _AUX:
-            return x
-    return None
-
-
-def _attribute(s: _Sentence, openers: frozenset[str]) -> Found | None:
-    """(speaker span, cue) of a sentence from its first usable cue, else a colon before a quote."""
-    v = s.v
-    refer = None
-    for k in np.nonzero(v.codes[s.a:s.b] & (SOURCE | CUE | PARTICLE_CUE))[0].tolist():
-        k += s.a
-        if s.quoted(k):
-            continue
-        if v.tokens[k] in _REFERS:
-            refer = refer or ((k, k + 1), v.tokens[k], (k, k + 1))
-            continue
-        found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
-        if found:
-            return found
-    for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():
-        if v.tokens[k + 1] in _OPENERS:
-            sp = subject_before(v, k, s.a, openers)
-            if sp:
-                return (sp, ":", (k, k + 1))
-    return refer
-
-
 def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> Who:
-    """(actor_id, start_char, end_char) of a speaker span; pronouns take the last person named."""
+    """(actor_id, start_char, end_char) of a speaker span; pronouns take the last person named, a role
+    noun (der US-Außenminister) the nearest person named before who holds that role."""
     a, b = v.offsets[sp[0]], v.end(sp[1] - 1)
-    if sp[1] - sp[0] == 1 and v.tokens[sp[0]] in PRONOUNS:
+    if v.tokens[sp[1] - 1] in PRONOUNS and (sp[1] - sp[0] == 1 or v.tokens[sp[0]] in _WH):
         person = speakers.last_person(a)
-        return (person.actor_id if person else None, a, b)
+        return (person.actor_id if person else None, v.offsets[sp[1] - 1], b)
     m = speakers.inside(a, b)
+    if m is None:
+        head = _head(v, sp)
+        m = speakers.by_role(v.tokens[head], a) if head is not None and v.bits[head] & ROLE else None
     return (m.actor_id if m else None, a, b)
+
+
+def _head(v: TokenView, sp: Span) -> int | None:
+    """The head noun of a speaker phrase: its first capitalised word, the last part of a hyphenated one
+    (US-Außenminister)."""
+    k = next((k for k in range(*sp) if v.bits[k] & CAP and v.tokens[k].lower() not in DETERMINERS), None)
+    while k is not None and k + 2 < sp[1] and v.tokens[k + 1] == "-" and v.glued[k + 1]:
+        k += 2
+    return k
 
 
 def _quote(text: str, who: Who | None, cue: tuple[str, int | None, int | None], span: tuple[int, int], kind: str,
@@ -215,31 +70,87 @@ def _sentence_bits(codes: np.ndarray, first: list[int]) -> list[int]:
     return [b if first[i] < first[i + 1] else 0 for i, b in enumerate(bits)]
 
 
+def _is_title(text: str, a: int, b: int) -> bool:
+    """A quoted name rather than a quote: capitalised words only (die Übung "Alliierte Entschlossenheit"),
+    or a short one after a preposition that introduces a programme or paper (im "heute journal")."""
+    words = text[a + 1:b - 1].split()
+    if len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return True
+    before = text[max(0, a - 12):a].split()
+    return len(words) <= 3 and bool(before) and before[-1] in _TITLE_INTRO
+
+
+def _direct(text: str) -> list[tuple[int, int]]:
+    """Character spans of the direct quotes (with their marks) of two or more words that are no names."""
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text) if len(m.group().split()) >= 2]
+    return [(a, b) for a, b in spans if not _is_title(text, a, b)]
+
+
+class _Found:
+    """Each sentence's own attribution (speaker, cue span) before carrying over."""
+
+    def __init__(self, v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> None:
+        self.v, self.sentences, self.direct = v, sentences, _direct(v.text)
+        offs = np.asarray(v.offsets, dtype=np.int64)
+        self.first = np.searchsorted(offs, [s.start_char for s in sentences]).tolist() + [len(offs)]
+        self.bits = _sentence_bits(v.codes, self.first)
+        self.starts = [s.start_char for s in sentences]
+        speakers, openers = Speakers(mentions), frozenset(wordlist("clause_openers"))
+        self.who: list[Who | None] = []
+        self.cue: list[tuple[str, int | None, int | None]] = []
+        self.inside: list[list[tuple[int, int]]] = []
+        for i, sent in enumerate(sentences):
+            inside = [(a, b) for a, b in self.direct if a < sent.end_char and b > sent.start_char]
+            found = None
+            if not v.text[sent.end_char - 1].isalnum() and (inside or self.bits[i] & (SOURCE | CUE | PARTICLE_CUE)):
+                found = attribute(SentenceTokens(v, self.first[i], self.first[i + 1], inside), openers)
+            self.inside.append(inside)
+            self.who.append(_speaker(v, found[0], speakers) if found else None)
+            self.cue.append((found[1], v.offsets[found[2][0]], v.end(found[2][1] - 1)) if found else ("", None, None))
+
+    def closing(self, b: int) -> int:
+        """Index of the sentence in which a quote ending at character b ends."""
+        return max(bisect_right(self.starts, b - 1) - 1, 0)
+
+
 def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> tuple[Quote, ...]:
-    """Direct and reported quotes of one article, in text order."""
-    text, speakers, openers = v.text, Speakers(mentions), frozenset(wordlist("clause_openers"))
-    direct = [(m.start(), m.end()) for m in _QUOTE.finditer(text) if len(m.group().split()) >= 2]
-    offs = np.asarray(v.offsets, dtype=np.int64)
-    first = np.searchsorted(offs, [s.start_char for s in sentences]).tolist() + [len(offs)]
-    sent_bits = _sentence_bits(v.codes, first)
+    """Direct and reported quotes of one article, in text order. A direct quote running over several
+    sentences takes the cue after its end („…. …“, sagte X); a cue-less quote or subjunctive sentence
+    continues the speaker of the sentence before."""
+    f, text = _Found(v, sentences, mentions), v.text
     out: list[Quote] = []
     last: Who | None = None
     last_at = -CARRY - 1
     for i, sent in enumerate(sentences):
         if text[sent.end_char - 1].isalnum():  # a headline or subheading
             continue
-        inside = [(a, b) for a, b in direct if a < sent.end_char and b > sent.start_char]
-        s = _Sentence(v, first[i], first[i + 1], inside)
-        found = _attribute(s, openers) if inside or sent_bits[i] & (SOURCE | CUE | PARTICLE_CUE) else None
-        who = _speaker(v, found[0], speakers) if found else None
-        cue = (found[1], v.offsets[found[2][0]], v.end(found[2][1] - 1)) if found else ("", None, None)
-        if who is None and i - last_at <= CARRY and last is not None and (inside or sent_bits[i] & SUBJ):
+        inside, who, cue = f.inside[i], f.who[i], f.cue[i]
+        for a, b in inside:
+            j = f.closing(b)
+            if a >= sent.start_char and j > i and f.who[j] and (f.cue[j][1] or 0) >= b:
+                who, cue = f.who[j], f.cue[j]  # „… . …“, sagte X: the quote's own cue comes after it
+        if who is None and i - last_at <= CARRY and last is not None and (inside or f.bits[i] & SUBJ):
             who, cue = last, ("„…“" if inside else "sei", None, None)
         for a, b in inside:
             if a >= sent.start_char:  # a quote running over sentences is kept once
                 out.append(_quote(text, who, (cue[0] or "„…“", cue[1], cue[2]), (a + 1, b - 1), "direct", sent.index))
-        if who and not any(a >= sent.start_char for a, _ in inside):
+        if who and not inside:
             out.append(_quote(text, who, cue, (sent.start_char, sent.end_char), "reported", sent.index))
         if who:
             last, last_at = who, i
+    return _echoes(out)
+
+
+def _echoes(quotes: list[Quote]) -> tuple[Quote, ...]:
+    """A direct quote without a speaker (in a headline) takes the speaker of an attributed quote that
+    repeats its words (Invasion ein „reales Risiko“ … „ein reales Risiko …“, sagte Blinken)."""
+    said = [q for q in quotes if q.kind == "direct" and q.speaker_start is not None]
+    out = []
+    for q in quotes:
+        if q.kind == "direct" and q.speaker_start is None:
+            src = next((o for o in said if q.quote in o.quote and o is not q), None)
+            if src is not None:
+                q = replace(q, actor_id=src.actor_id, speaker_text=src.speaker_text, speaker_start=src.speaker_start,
+                            speaker_end=src.speaker_end)
+        out.append(q)
     return tuple(out)

@@ -37,15 +37,31 @@ class Speakers:
         self.starts = [m.start_char for m in self.m]
 
     def inside(self, a: int, b: int) -> Mention | None:
-        """The best mention inside characters [a, b): a person first, else the last one."""
-        i, found = bisect_right(self.starts, a - 1), []
+        """The best mention inside characters [a, b): a person first, else the last one; else a mention
+        that starts inside and runs on (das Außenministerium | in Moskau)."""
+        i = bisect_right(self.starts, a - 1)
+        found: list[Mention] = []
+        running: list[Mention] = []
         while i < len(self.m) and self.m[i].start_char < b:
-            if self.m[i].end_char <= b:
-                found.append(self.m[i])
+            (found if self.m[i].end_char <= b else running).append(self.m[i])
             i += 1
+        found = found or running[:1]
         persons = [m for m in found if m.kind == "person"]
         best = persons or found
         return best[-1] if best else None
+
+    def by_role(self, head: str, pos: int) -> Mention | None:
+        """The nearest person before `pos` whose role on the article's date ends like `head` (der
+        US-Außenminister, die Kanzlerin, der Kreml-Sprecher): role anaphora."""
+        want = head.lower().rsplit("-", 1)[-1]
+        i = bisect_right(self.starts, pos) - 1
+        while i >= 0:
+            m = self.m[i]
+            if m.kind == "person" and m.role and any(
+                    w.endswith(want) for w in m.role.lower().replace(";", " ").replace("-", " ").split()):
+                return m
+            i -= 1
+        return None
 
     def last_person(self, pos: int) -> Mention | None:
         i = bisect_right(self.starts, pos) - 1
@@ -121,8 +137,8 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         return (j, e)
     if any(t[i] in _FINITE for i in range(j, e)):
         return None
-    if strict and not all(_np_token(t[i], v.bits[i]) for i in range(j, e)):
-        return None
+    if strict and (not all(_np_token(t[i], v.bits[i]) for i in range(j, e)) or "," not in t[j:e]):
+        return None  # an apposition (Der Vorsitzende, Jean Mignon, sagte) has a comma inside
     return (j, e) if (t[j] in DETERMINERS or v.bits[j] & CAP) else None
 
 

@@ -1,0 +1,180 @@
+"""Reported-speech frames in one sentence: the cue (sagte, erklärte, räumte … ein, zufolge, laut,
+nach Angaben von, so X, X: „…“, passives with their agent) and the speaker's token span around it.
+
+Per sentence, the first cue outside direct quotes decides: "X zufolge", "laut X", "nach Angaben von X",
+"wie X berichtet", ", so X", or a speech verb with its subject before it ("Lawrow sagte") or after it
+("sagte ein Sprecher des Ministeriums", "„…“, sagte er"); "X: „…“" introduces a quote too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.strings import hash_string  # type: ignore[attr-defined]
+
+from lagebild.enrich.lexicon import lemma_table, speech_particles
+from lagebild.enrich.speakers import Span, first_np, np_after, np_before, subject_before
+from lagebild.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, TokenView
+
+_OPENERS = frozenset("„“”\"«»")
+_CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
+_NACH_NOUNS = frozenset("Angaben Aussagen Aussage Informationen Berichten Berichte Ansicht Meinung Einschätzung "
+                        "Auffassung Darstellung Worten Schätzungen Erkenntnissen Bekunden Medienberichten "
+                        "Polizeiangaben Zeitungsberichten Agenturberichten Recherchen Quellen Umfragen".split())
+_NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden inoffiziellen unbestätigten "
+                      "vorläufigen jüngsten neuen neuesten".split())
+_AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
+_REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
+_PASSIVE = frozenset("wurde wurden worden wird werden".split())
+_OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
+_COLON = np.uint64(hash_string(":"))
+Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
+
+
+class SentenceTokens:
+    """One sentence's token range and the direct quotes in it."""
+
+    def __init__(self, v: TokenView, a: int, b: int, quotes: list[tuple[int, int]]) -> None:
+        self.v, self.a, self.b, self.quotes = v, a, b, quotes
+
+    def quoted(self, k: int) -> bool:
+        pos = self.v.offsets[k]
+        return any(s <= pos < e for s, e in self.quotes)
+
+    def clause_end(self, k: int) -> int:
+        t = self.v.tokens
+        while k < self.b and t[k] not in _CLAUSE_END:
+            k += 1
+        return k
+
+
+def _source(s: SentenceTokens, k: int) -> Found | None:
+    """Speaker of a source phrase at token k: zufolge, laut, gemäß, nach Angaben, wie … berichtet, so."""
+    v, t, w = s.v, s.v.tokens, s.v.tokens[k]
+    if w == "zufolge":
+        sp = np_before(v, k, s.a)
+        return (sp, w, (k, k + 1)) if sp else None
+    if w in ("laut", "Laut", "gemäß", "Gemäß"):
+        sp = np_after(v, k + 1, s.b) or ((k + 1, min(k + 5, s.clause_end(k + 1))) if k + 1 < s.b else None)
+        return (sp, w, (k, k + 1)) if sp and sp[1] > sp[0] else None
+    if w in ("nach", "Nach"):
+        return _nach(s, k)
+    if w in ("wie", "Wie"):
+        for c in range(k + 1, min(s.clause_end(k + 1), k + 12)):
+            if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
+                return ((k + 1, c), t[c], (c, c + 1))
+        return None
+    if w == "so" and k > s.a and (t[k - 1] == "," or t[k - 1] in _OPENERS):
+        sp = np_after(v, k + 1, s.b)
+        return (sp, w, (k, k + 1)) if sp else None
+    return None
+
+
+def _nach(s: SentenceTokens, k: int) -> Found | None:
+    """nach Angaben (von|des|der) X, nach eigenem Bekunden, nach Informationen der X."""
+    t, n = s.v.tokens, k + 1
+    while n < s.b and n - k < 3 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem")):
+        n += 1
+    if n >= s.b or t[n] not in _NACH_NOUNS:
+        return None
+    end, cue_end = n + 1, n + 1
+    if end < s.b and t[end] in ("von", "des", "der", "aus", "dem", "eines", "einer"):
+        cue_end = end + 1 if t[end] in ("von", "des", "der", "aus") else end
+        sp = np_after(s.v, end + (t[end] == "von" or t[end] == "aus"), s.b)
+        end = sp[1] if sp else end
+    return ((k + 1, end), " ".join(t[k:cue_end]), (k, cue_end))
+
+
+def _particle_ok(s: SentenceTokens, k: int) -> bool:
+    """A particle verb (teilte … mit) counts when its particle closes the clause."""
+    lemma = lemma_table().get(s.v.tokens[k], s.v.tokens[k].lower())
+    parts = speech_particles().get(lemma, frozenset())
+    end = s.clause_end(k + 1)
+    return end > k + 1 and s.v.tokens[end - 1] in parts
+
+
+def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
+    """Speaker of a speech verb at k: its subject before it, else the noun phrase after it."""
+    v, t = s.v, s.v.tokens
+    if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
+        return None
+    if _passive(s, k):
+        return _agent(s, k)
+    prev = t[k - 1] if k > s.a else ""
+    if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
+        sp = subject_before(v, k, s.a, openers, strict=True)
+        if sp:
+            return (sp, t[k], (k, k + 1))
+    if prev in ("und", "aber", "sowie"):
+        sp = first_np(v, s.a, k)
+        if sp:
+            return (sp, t[k], (k, k + 1))
+    aux = _auxiliary(s, k)
+    if aux is not None:  # hatte … gesagt: the subject sits around the auxiliary
+        sp = subject_before(v, aux, _clause_start(s, aux), openers) or np_after(v, aux + 1, k)
+        if sp:
+            return (sp, t[k], (k, k + 1))
+    if prev and prev not in _CLAUSE_END and prev not in _OPENERS:
+        sp = subject_before(v, k, _clause_start(s, k), openers)
+        if sp:
+            return (sp, t[k], (k, k + 1))
+    sp = np_after(v, k + 1, s.b)
+    return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
+
+
+def _passive(s: SentenceTokens, k: int) -> bool:
+    """A participle cue with a form of 'werden' in its clause (wurde … kritisiert)."""
+    w = s.v.tokens[k]
+    if not (w.startswith("ge") or "ge" in w[2:6]) or not w.endswith("t"):
+        return False
+    return any(s.v.tokens[x] in _PASSIVE for x in range(_clause_start(s, k), k))
+
+
+def _agent(s: SentenceTokens, k: int) -> Found | None:
+    """The agent of a passive cue: 'von X' or 'vom X' in its clause."""
+    t = s.v.tokens
+    for x in range(_clause_start(s, k), k):
+        if t[x] in ("von", "vom", "Von", "Vom"):
+            sp = np_after(s.v, x + 1, k)
+            if sp:
+                return (sp, t[k], (k, k + 1))
+    return None
+
+
+def _clause_start(s: SentenceTokens, k: int) -> int:
+    t = s.v.tokens
+    while k > s.a and t[k - 1] not in _CLAUSE_END and t[k - 1] not in _OPENERS:
+        k -= 1
+    return k
+
+
+def _auxiliary(s: SentenceTokens, k: int) -> int | None:
+    """The finite auxiliary of a participle cue (hatte … gesagt, hat … zugesagt) in its clause."""
+    w = s.v.tokens[k]
+    if "ge" not in w[:5] and not w.endswith("t"):
+        return None
+    for x in range(k - 1, _clause_start(s, k) - 1, -1):
+        if s.v.tokens[x] in _AUX:
+            return x
+    return None
+
+
+def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
+    """(speaker span, cue) of a sentence from its first usable cue, else a colon before a quote."""
+    v = s.v
+    refer = None
+    for k in np.nonzero(v.codes[s.a:s.b] & (SOURCE | CUE | PARTICLE_CUE))[0].tolist():
+        k += s.a
+        if s.quoted(k):
+            continue
+        if v.tokens[k] in _REFERS:
+            refer = refer or ((k, k + 1), v.tokens[k], (k, k + 1))
+            continue
+        found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
+        if found:
+            return found
+    for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():
+        if v.tokens[k + 1] in _OPENERS:
+            sp = subject_before(v, k, s.a, openers)
+            if sp:
+                return (sp, ":", (k, k + 1))
+    return refer
