@@ -257,8 +257,13 @@ def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
     if not ducklake.is_ducklake(settings.warehouse):
         print(f"{settings.warehouse} is a DuckDB file: nothing to compact (compact is for ducklake:… warehouses)")
         return 0
+    from warehouse.maintenance import maintenance
+
+    _log_to_stderr()
     try:
-        done = ducklake.compact(settings.warehouse, expire_older_than=args.expire_older_than)
+        with maintenance(settings.warehouse, "compaction") as note:
+            done = ducklake.compact(settings.warehouse, expire_older_than=args.expire_older_than)
+            note(f"data files {done.files_before} → {done.files_after}, {done.snapshots_expired} snapshots expired")
     except (ducklake.LakeError, WarehouseBusy) as exc:
         raise UserError(str(exc)) from None
     print(f"data files: {done.files_before} → {done.files_after}; {done.snapshots_expired} snapshots expired, "
