@@ -20,6 +20,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from eval import seed_quotes
 from eval.metrics import PRF
 from lagebild.enrich import enrich, load_resources
 from lagebild.enrich.speakers import Speakers
@@ -87,7 +88,8 @@ def evaluate(res=None) -> dict[str, PRF]:
                 _add(counts[(m, h)], c)
     names = {"speakers": "Wikinews quote speakers", "speaker actors": "Wikinews speaker actors",
              "cues": "Wikinews quote cues"}
-    return {f"{names[m]} {h}": _prf(c) for (m, h), c in counts.items()}
+    scores = {f"{names[m]} {h}": _prf(c) for (m, h), c in counts.items()}
+    return {**scores, **seed_quotes.evaluate(res)}
 
 
 def _add(total: list[int], c: tuple[int, int, int, int]) -> None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from lagebild.enrich import enrich
+import pytest
+import yaml
+
+from lagebild.enrich import Resources, enrich, load_resources
+from lagebild.parse import parse_text_article
 from tests.enrich.conftest import make_article
 from warehouse.db import connect, initialise
 from warehouse.enrichment_store import load_articles, replace_enrichments
 from warehouse.load import ARTICLE_COLUMNS, article_rows, insert_enrichments, insert_rows, upsert_themes
 
+ROOT = Path(__file__).resolve().parents[2]
 BODY = ("Titel\n\n„Die Nato muss mit Russland reden“, sagte Scholz am Mittwoch. "
         "Lawrow kritisierte, die Sanktionen der EU seien ein Fehler.")
 
@@ -51,3 +57,19 @@ def test_quote_rows_survive_reprocessing(tmp_path, res):
         assert con.execute(query).fetchall() == before and con.execute(pairs).fetchall() == before_pairs
     assert [(r[0], r[1]) for r in before_pairs] == [("p-lawrow", "org-eu"), ("p-scholz", "country-ru"),
                                                     ("p-scholz", "org-nato")]
+
+
+@pytest.fixture(scope="module")
+def res_shipped() -> Resources:
+    """The shipped registry and NER model, as `lagebild enrich` runs."""
+    return load_resources()
+
+
+def test_seed_direct_quotes_found_with_their_speakers(res_shipped):
+    """Every direct quote of the seeds (eval/gold/seed_quotes.yaml) is found with the actor the text names."""
+    gold = yaml.safe_load((ROOT / "eval" / "gold" / "seed_quotes.yaml").read_text(encoding="utf-8"))
+    files = sorted(gold)
+    arts = [parse_text_article(f, (ROOT / "seeds" / f).read_text(encoding="utf-8")) for f in files]
+    for f, enr in zip(files, enrich(arts, res_shipped), strict=True):
+        direct = {q.start_char: q.actor_id for q in enr.quotes if q.kind == "direct"}
+        assert direct == {start: actor for start, actor, _ in gold[f]}, f
