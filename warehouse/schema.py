@@ -46,6 +46,12 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0] or 0) if row else 0
 
 
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Every migration recorded as applied (a migration numbered below the highest one still runs once
+    if it arrived later)."""
+    return {int(r[0]) for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
 def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None = None,
             upto: int | None = None) -> list[int]:
     """Apply pending migrations (up to version `upto`), each in its own transaction; return the versions applied.
@@ -57,10 +63,10 @@ def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None =
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     ))
-    done = current_version(con)
+    done = applied_versions(con)
     applied = []
     for mig in migrations():
-        if mig.version <= done or (upto is not None and mig.version > upto):
+        if mig.version in done or (upto is not None and mig.version > upto):
             continue
         with transaction(con):
             con.execute(adapt(mig.sql))

@@ -72,3 +72,15 @@ def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):
         assert current_version(con) == 2
         assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'article_day'"
                            ).fetchone()[0] == 0
+
+
+def test_a_migration_numbered_below_the_highest_applied_one_still_runs_once(tmp_path: Path):
+    """A warehouse migrated while 006 did not exist yet (the numbers were taken out of order) gets it later."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        migrate(con)
+        con.execute("DROP TABLE maintenance_log")
+        con.execute("DELETE FROM schema_migrations WHERE version = 6")
+        assert current_version(con) == latest_version()
+        assert migrate(con) == [6]
+        assert con.execute("SELECT count(*) FROM maintenance_log").fetchone() == (0,)
+        assert migrate(con) == []
