@@ -271,6 +271,18 @@ def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
+    from flows.brief import NothingToBrief, brief
+
+    _prepare(settings)
+    try:
+        files = brief(settings, args.since, args.format, args.output, args.until)
+    except NothingToBrief as exc:
+        raise UserError(str(exc)) from None
+    print(f"brief written: {files[0]}" + (f" (charts: {', '.join(files[1:])})" if files[1:] else ""))
+    return 0
+
+
 def _log_to_stderr() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     logging.getLogger("lagebild").setLevel(logging.INFO)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from cli import commands, services
@@ -104,6 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="re-enrich every article, not only outdated ones")
     _common(p)
 
+    p = sub.add_parser("brief", help="write the situation picture of the last days as Markdown or HTML",
+                       description="Write the brief: the top stories, rising actors and themes (with charts as PNG "
+                       "images), new actors and new roles of the last days up to the newest article dated to the "
+                       "day (or --until). Runs as the Prefect flow lagebild-brief; see the README for running it on "
+                       "a schedule.", epilog=EPILOG)
+    p.add_argument("--since", type=_days, default=7, metavar="Nd|Nw",
+                   help="how far back: days (7d) or weeks (2w), default 7d")
+    p.add_argument("--until", type=_day, help="last day of the brief, YYYY-MM-DD (default: the newest article's day)")
+    p.add_argument("--format", choices=("md", "html"), default="md",
+                   help="md: Markdown with the charts as PNG files beside it; html: one file, charts embedded")
+    p.add_argument("--output", help="the report's path (default DATA_DIR/briefs/brief-<last day>.<format>)")
+    _common(p)
+
     p = sub.add_parser("compact", help="merge a DuckLake warehouse's small Parquet files",
                        description="On a DuckLake warehouse (LAGEBILD_WAREHOUSE=ducklake:…): write inlined rows "
                        "to Parquet, merge small adjacent files, expire old snapshots and delete the files only "
@@ -134,6 +148,21 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _ingest_options(p)
     return parser
+
+
+def _days(value: str) -> int:
+    """'7d' -> 7, '2w' -> 14 (a plain number counts days)."""
+    number, unit = (value[:-1], value[-1]) if value[-1:] in ("d", "w") else (value, "d")
+    if not number.isdigit() or int(number) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of days or weeks, like 7d or 2w")
+    return int(number) * (7 if unit == "w" else 1)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a date as YYYY-MM-DD, like 2022-01-21") from None
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

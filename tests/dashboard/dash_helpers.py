@@ -202,3 +202,25 @@ def chart_data(element) -> str:
 
     frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in element.proto.datasets]
     return "\n".join(f.to_string() for f in frames)
+
+
+def add_burst(path: Path, day: date, n: int = 6) -> list[str]:
+    """Add `n` reports of one meeting (Scholz meets Lawrow in Moscow) dated `day`, as the load step stores them."""
+    from dataclasses import replace
+
+    from warehouse.stories import assign_stories
+
+    template, themes = make_articles(2)[1]
+    burst = []
+    for i in range(n):
+        body = f"Scholz in Moskau {i}\n\nScholz trifft Lawrow in Moskau. Die NATO berät, Quelle {i}."
+        burst.append(replace(template, article_id=article_id_for(body), title=f"Scholz in Moskau {i}", body=body,
+                             published_date=day, source_file=f"burst{i}.txt", source=f"Blatt {i}"))
+    ids = [a.article_id for a in burst]
+    with connect(path) as con:
+        insert_rows(con, "articles", article_rows(burst, {}, "run-2", {}, datetime(day.year, day.month, day.day, 12)),
+                    ARTICLE_COLUMNS)
+        insert_enrichments(con, [_enrich(a, themes) for a in burst])
+        refresh_summaries(con, ids)
+        assign_stories(con, ids)
+    return ids

@@ -3,41 +3,25 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-from dash_helpers import _enrich, make_articles, open_app, texts, use_warehouse
+from dash_helpers import add_burst, open_app, texts, use_warehouse
 
-from lagebild.article import article_id_for
 from warehouse.db import connect
-from warehouse.load import ARTICLE_COLUMNS, article_rows, insert_enrichments, insert_rows
-from warehouse.stories import assign_stories
-from warehouse.summaries import refresh_summaries
 
 BURST_DAY = date(2022, 2, 25)
 
 
 @pytest.fixture(scope="module")
 def burst_warehouse(data_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shared synthetic warehouse plus six reports of one meeting on BURST_DAY, loaded as the load step does."""
+    """The shared synthetic warehouse plus six reports of one meeting on BURST_DAY."""
     folder = tmp_path_factory.mktemp("lage")
     (folder / "inbox").mkdir()
-    path = shutil.copy(data_warehouse, folder / "lagebild.duckdb")
-    template, themes = make_articles(2)[1]  # "Scholz trifft Lawrow in Moskau …"
-    burst = []
-    for i in range(6):
-        body = f"Scholz in Moskau {i}\n\nScholz trifft Lawrow in Moskau. Die NATO berät, Quelle {i}."
-        burst.append(replace(template, article_id=article_id_for(body), title=f"Scholz in Moskau {i}", body=body,
-                             published_date=BURST_DAY, source_file=f"burst{i}.txt", source=f"Blatt {i}"))
-    with connect(path) as con:
-        insert_rows(con, "articles", article_rows(burst, {}, "run-2", {}, datetime(2022, 2, 25, 12)), ARTICLE_COLUMNS)
-        insert_enrichments(con, [_enrich(a, themes) for a in burst])
-        ids = [a.article_id for a in burst]
-        refresh_summaries(con, ids)
-        assign_stories(con, ids)
-    return Path(path)
+    path = Path(shutil.copy(data_warehouse, folder / "lagebild.duckdb"))
+    add_burst(path, BURST_DAY)
+    return path
 
 
 def test_lage_is_the_front_page_with_the_weeks_stories(with_data):

@@ -18,23 +18,31 @@ SIGNAL_VIEWS = {(what, grain): (f"{what}_signals_{grain}", f"{what}_id") for wha
 
 @dataclass(frozen=True)
 class Period:
-    """A day or an ISO week (starting Monday)."""
+    """From `start` to `end` (inclusive); `grain` ('day' | 'week') is the bucket of the signals and sparklines."""
 
     start: date
-    grain: str  # 'day' | 'week'
-
-    @property
-    def end(self) -> date:
-        return self.start + timedelta(days=0 if self.grain == "day" else 6)
-
-    @property
-    def spark_start(self) -> date:
-        back = timedelta(days=SPARK_DAYS - 1) if self.grain == "day" else timedelta(weeks=SPARK_WEEKS - 1)
-        return self.start - back
+    end: date
+    grain: str
 
     @classmethod
     def of(cls, day: date, grain: str) -> Period:
-        return cls(day - timedelta(days=day.weekday()) if grain == "week" else day, grain)
+        """One day, or the ISO week (Monday to Sunday) holding `day`."""
+        if grain == "week":
+            monday = day - timedelta(days=day.weekday())
+            return cls(monday, monday + timedelta(days=6), grain)
+        return cls(day, day, grain)
+
+    @property
+    def buckets(self) -> tuple[date, date]:
+        """The first and last signal bucket (day, or Monday of the week) inside the period."""
+        if self.grain == "week":
+            return self.start - timedelta(days=self.start.weekday()), self.end - timedelta(days=self.end.weekday())
+        return self.start, self.end
+
+    @property
+    def spark_start(self) -> date:
+        last = self.buckets[1]
+        return last - (timedelta(days=SPARK_DAYS - 1) if self.grain == "day" else timedelta(weeks=SPARK_WEEKS - 1))
 
 
 def latest_day(target: str | Path) -> date | None:
@@ -61,10 +69,13 @@ def top_stories(target: str | Path, p: Period, limit: int = 10) -> pd.DataFrame:
 def rising(target: str | Path, what: str, p: Period, limit: int = 10) -> pd.DataFrame:
     """Rising actors (`what='actor'`) or themes in the period, strongest first (see migration 008)."""
     view, key = SIGNAL_VIEWS[(what, p.grain)]
-    name = "name" if what == "actor" else "label AS name"
-    return frame(target, f"""SELECT {key} AS id, {name}, articles, round(baseline, 2) AS baseline, round(z, 1) AS z
-                             FROM {view} WHERE {p.grain} = ? AND rising ORDER BY z DESC, id LIMIT ?""",
-                 [p.start, limit])  # view and key come from the table above, never from input
+    name = "name" if what == "actor" else "label"
+    return frame(target, f"""SELECT {key} AS id, any_value({name}) AS name, arg_max(articles, z)::INTEGER AS articles,
+                                    round(arg_max(baseline, z), 2) AS baseline, round(max(z), 1) AS z,
+                                    arg_max({p.grain}, z)::DATE AS peak
+                             FROM {view} WHERE {p.grain} BETWEEN ? AND ? AND rising
+                             GROUP BY ALL ORDER BY z DESC, id LIMIT ?""",
+                 [*p.buckets, limit])  # view and key come from SIGNAL_VIEWS, never from input
 
 
 def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.DataFrame:
@@ -79,12 +90,13 @@ def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.D
         SELECT ids.id, buckets.bucket, coalesce(sum(src.articles), 0)::INTEGER AS articles
         FROM ids CROSS JOIN buckets LEFT JOIN src ON src.id = ids.id
              AND date_trunc('{p.grain}', src.d)::DATE = buckets.bucket
-        GROUP BY ALL ORDER BY ids.id, buckets.bucket""", [p.spark_start, p.start, ids])
+        GROUP BY ALL ORDER BY ids.id, buckets.bucket""", [p.spark_start, p.buckets[1], ids])
 
 
 def new_actors(target: str | Path, p: Period, limit: int = 20) -> pd.DataFrame:
     """Actors seen for the first time, or for the first time in eight weeks, in the period."""
-    return frame(target, """SELECT actor_id AS id, name, kind, origin, novelty, previous_day, sum(articles) AS articles
+    return frame(target, """SELECT actor_id AS id, name, kind, origin, novelty, previous_day,
+                                   sum(articles)::INTEGER AS articles
                             FROM new_actors WHERE day BETWEEN ? AND ? GROUP BY ALL
                             ORDER BY articles DESC, name LIMIT ?""", [p.start, p.end, limit])
 
@@ -99,3 +111,10 @@ def story_members(target: str | Path, story_id: str) -> pd.DataFrame:
     return frame(target, """SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.source,
                                    ar.duplicate_of FROM story_articles sa JOIN articles ar USING (article_id)
                             WHERE sa.story_id = ? ORDER BY ar.published_date, ar.article_id""", [story_id])
+
+
+def article_count(target: str | Path, p: Period) -> int:
+    """Articles (copies included) dated to a day inside the period."""
+    df = frame(target, """SELECT count(*) AS n FROM articles
+                          WHERE date_precision <> 'month' AND published_date BETWEEN ? AND ?""", [p.start, p.end])
+    return int(df["n"].iloc[0])
