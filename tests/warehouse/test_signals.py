@@ -78,3 +78,20 @@ def test_an_actor_returning_after_eight_weeks_is_new_again(signals):
         back = con.execute("SELECT previous_day, novelty FROM new_actors WHERE actor_id = 'returner' "
                            "ORDER BY day DESC LIMIT 1").fetchone()
     assert back == (SPIKE, "returning")
+
+
+def test_an_actor_with_a_new_office_is_a_new_role(warehouse):
+    offices = [("a1", date(2021, 11, 1), "Vizekanzler"), ("a2", date(2021, 12, 8), "Bundeskanzler"),
+               ("a3", date(2021, 12, 9), "Bundeskanzler"), ("a4", date(2021, 12, 10), "Vizekanzler")]
+    with warehouse.transaction() as con:
+        con.execute("INSERT INTO actors (actor_id, name, kind, origin) VALUES ('olaf-scholz', 'Olaf Scholz', "
+                    "'person', 'registry')")
+        for aid, day, role in offices:
+            con.execute("INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file, "
+                        "word_count, ingested_at) VALUES (?, ?, 'day', 'Scholz', 'Scholz', ?, 1, now())",
+                        [aid, day, f"{aid}.txt"])
+            con.execute("INSERT INTO mentions (article_id, actor_id, surface, sentence, start_char, end_char, method, "
+                        "role) VALUES (?, 'olaf-scholz', 'Scholz', 0, 0, 6, 'alias', ?)", [aid, role])
+    with warehouse.connect(read_only=True) as con:
+        rows = con.execute("SELECT day, name, role, previous_role FROM new_roles").fetchall()
+    assert rows == [(date(2021, 12, 8), "Olaf Scholz", "Bundeskanzler", "Vizekanzler")]  # once, when it began
