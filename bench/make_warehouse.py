@@ -83,8 +83,8 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
         for key in stats:
             stats[key] += sum(len(getattr(e, key)) for _, e in rows)
         if n % 10 == 9:
-            say(f"{loaded:>9,} articles  {time.perf_counter() - started:7.0f} s  load average "
-                f"{os.getloadavg()[0]:.1f}")
+            say(f"{loaded:>9,} articles  {time.perf_counter() - started:7.0f} s  last load transaction "
+                f"{commits[-1]:.2f} s  load average {os.getloadavg()[0]:.1f}")
     seconds = time.perf_counter() - started
     nbytes = target.stat().st_size
     out = {"articles": loaded, "seconds": seconds, "articles_per_s": loaded / seconds, "bytes": nbytes,
