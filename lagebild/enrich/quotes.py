@@ -129,6 +129,8 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
             j = f.closing(b)
             if a >= sent.start_char and j > i and f.who[j] and (f.cue[j][1] or 0) >= b:
                 who, cue = f.who[j], f.cue[j]  # „… . …“, sagte X: the quote's own cue comes after it
+        if i and "\n" in text[sentences[i - 1].end_char:sent.start_char]:
+            last = None  # a new paragraph: the speaker of the one before is not carried over
         if who is None and i - last_at <= CARRY and last is not None and (inside or f.bits[i] & SUBJ):
             who, cue = last, ("„…“" if inside else "sei", None, None)
         for a, b in inside:

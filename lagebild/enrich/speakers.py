@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from lagebild.enrich.model import Mention
-from lagebild.enrich.tokens import CAP, FW, TokenView
+from lagebild.enrich.tokens import CAP, FW, LOWWORD, WORD, TokenView
 
 DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen sein seine seiner ihr ihre ihrer "
                         "dessen deren mehrere einige viele zwei drei beide alle".split())
@@ -23,6 +23,7 @@ _BOUNDARY = frozenset({",", ";", ":", ".", "!", "?", "„", "“", "”", '"', "
 _FINITE = frozenset("ist hat wird wurde war sind waren hatte hatten werden wurden haben kann konnte soll sollte "
                      "will wollte muss musste gibt gab geht ging kam kommt".split())
 _PREPS = frozenset({"am", "im", "bei", "vor", "nach", "in", "auf"})
+_RELATIVE = frozenset("der die das den dem denen deren dessen".split())
 _ADVERB_OPENERS = frozenset("Auch Zudem Außerdem Dann Nun Jedoch Ebenfalls Inzwischen Unterdessen Später Zuvor "
                             "Allerdings Daraufhin Anschließend Gleichzeitig Bereits Schon Dabei Hingegen".split())
 Span = tuple[int, int]  # token start, end
@@ -131,7 +132,9 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         e -= 1
     if j + 1 < e and t[j] in _ADVERB_OPENERS:  # Auch sie forderten …
         j += 1
-    if j >= e or t[j] in openers or e - j > 16:
+    while j < e and _adverb(v, j):  # Sinngemäß hofft Musk …, Aber man betont …
+        j += 1
+    if j >= e or t[j] in openers or e - j > 16 or _relative(v, j, e):
         return None
     if e - j == 1 and t[j] in PRONOUNS:
         return (j, e)
@@ -140,6 +143,21 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
     if strict and (not all(_np_token(t[i], v.bits[i]) for i in range(j, e)) or "," not in t[j:e]):
         return None  # an apposition (Der Vorsitzende, Jean Mignon, sagte) has a comma inside
     return (j, e) if (t[j] in DETERMINERS or v.bits[j] & CAP) else None
+
+
+def _adverb(v: TokenView, j: int) -> bool:
+    """A word capitalised only because it opens the sentence: German in lower case, not as written."""
+    b = v.bits[j]
+    return bool(b & CAP and b & LOWWORD and not b & WORD) and v.tokens[j].lower() not in DETERMINERS \
+        and v.tokens[j] not in PRONOUNS
+
+
+def _relative(v: TokenView, j: int, e: int) -> bool:
+    """A relative clause (…, die im Oktober …, den der Gerichtshof …): its verb is no speech of the sentence."""
+    t = v.tokens
+    if j == 0 or t[j - 1] != "," or t[j] not in _RELATIVE:
+        return False
+    return t[j] == "denen" or (j + 1 < e and (not v.bits[j + 1] & CAP or t[j + 1] in DETERMINERS))
 
 
 def _np_token(w: str, bits: int) -> bool:

@@ -124,7 +124,7 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
 def _passive(s: SentenceTokens, k: int) -> bool:
     """A participle cue with a form of 'werden' in its clause (wurde … kritisiert)."""
     w = s.v.tokens[k]
-    if not (w.startswith("ge") or "ge" in w[2:6]) or not w.endswith("t"):
+    if not w.endswith("t") or not w[:1].islower():
         return False
     return any(s.v.tokens[x] in _PASSIVE for x in range(_clause_start(s, k), k))
 
