@@ -80,13 +80,6 @@ def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
     return result
 
 
-def forget_articles(con: Any, article_ids: Sequence[str]) -> list[str]:
-    """Remove these articles from their stories; returns the stories they were in."""
-    rows = con.execute("DELETE FROM story_articles WHERE article_id IN (SELECT unnest(?)) RETURNING story_id",
-                       [list(article_ids)]).fetchall()
-    return sorted({r[0] for r in rows})
-
-
 def rebuild_stories(con: Any) -> int:
     """Cluster every stored article again, in date order and in chunks; returns the number of stories."""
     con.execute("DELETE FROM story_articles")
