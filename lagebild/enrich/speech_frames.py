@@ -24,6 +24,7 @@ _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden ino
                       "vorläufigen jüngsten neuen neuesten".split())
 _AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
 _REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
+_RELATIVE = frozenset("der die das welcher welche welches".split())
 _PASSIVE = frozenset("wurde wurden worden wird werden".split())
 _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
 _COLON = np.uint64(hash_string(":"))
@@ -97,11 +98,11 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
     v, t = s.v, s.v.tokens
     if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
         return None
-    if _passive(s, k):
+    if _passive(s, k) and not t[k].startswith("zitiert"):  # X wird … zitiert: X is the speaker
         return _agent(s, k)
     prev = t[k - 1] if k > s.a else ""
     if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
-        sp = subject_before(v, k, s.a, openers, strict=True)
+        sp = subject_before(v, k, s.a, openers, strict=True) or _before_relative(s, k, openers)
         if sp:
             return (sp, t[k], (k, k + 1))
     if prev in ("und", "aber", "sowie"):
@@ -119,6 +120,15 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
             return (sp, t[k], (k, k + 1))
     sp = np_after(v, k + 1, s.b)
     return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
+
+
+def _before_relative(s: SentenceTokens, k: int, openers: frozenset[str]) -> Span | None:
+    """The subject before a relative clause that ends right before the verb (Klose, der … sah, nannte)."""
+    t = s.v.tokens
+    for x in range(k - 2, max(s.a, k - 30), -1):
+        if t[x] == "," and x + 1 < k and t[x + 1] in _RELATIVE:
+            return subject_before(s.v, x, _clause_start(s, x), openers)
+    return None
 
 
 def _passive(s: SentenceTokens, k: int) -> bool:
