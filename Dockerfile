@@ -11,8 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PREFECT_SERVER_ANALYTICS_ENABLED=false
 
 WORKDIR /app
-COPY requirements.lock pyproject.toml README.md ./
+# The pinned dependencies first: this layer is rebuilt only when requirements.lock changes.
+COPY requirements.lock ./
 RUN pip install -r requirements.lock
+
+COPY pyproject.toml README.md ./
 
 COPY lagebild ./lagebild
 COPY flows ./flows

@@ -96,9 +96,13 @@ def executor_for(settings: Settings) -> tuple[Executor, int, int] | None:
 
 
 def start(settings: Settings) -> None:
-    """Check --task-runner and connect to (or start) the Dask cluster now, before the first batch."""
+    """Check --task-runner and connect to (or start) the Dask cluster now, before the first batch; with
+    LAGEBILD_WARM_START and in-process enrichment, build the pipeline now too (a service's first file
+    then loads in seconds)."""
     if parse_spec(settings.task_runner) is not None:
         executor_for(settings)
+    elif settings.warm_start and settings.enrich_workers <= 1:
+        _start_worker(settings)
 
 
 def _local_pool(settings: Settings) -> ProcessPoolExecutor:

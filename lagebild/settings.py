@@ -30,6 +30,7 @@ class Settings:
     lock_timeout: float = 600.0  # how long a writer waits for a reader holding the warehouse
     spacy_model: str | None = None  # statistical NER: None = the shipped model, "none" = rules only, or a pipeline
     task_runner: str | None = None  # None (in-process) or 'dask' / 'dask=ADDRESS'
+    warm_start: bool = False  # build the enrichment pipeline when a watcher starts, not at its first file
     prefect_port: int = 4200  # port of the local Prefect server (API and UI) that `lagebild up` starts
     dashboard_refresh: float = 3.0  # seconds between the dashboard's live refreshes (0 turns them off)
     dashboard_password: str | None = field(default=None, repr=False)  # asked for when set (else none)

@@ -228,12 +228,24 @@ def portable_sql(sql: str) -> str:
     return sql
 
 
-def initialise(target: str, timeout: float = 30.0) -> list[int]:
-    """Create the lake if needed and apply pending migrations (constraint-free DDL)."""
+def initialise(target: str, timeout: float = 30.0, attempts: int = 6) -> list[int]:
+    """Create the lake if needed and apply pending migrations (constraint-free DDL).
+
+    Services that start together (docker-compose.yml) initialise one catalog at once: the loser of a
+    conflicting commit (catalog tables or a migration created by the other) tries again and finds the
+    winner's work done."""
     from warehouse.schema import migrate
 
-    with connect(target, timeout=timeout) as con:
-        return migrate(con, adapt=portable_sql)
+    for attempt in range(1, attempts + 1):
+        try:
+            with connect(target, timeout=timeout) as con:
+                return migrate(con, adapt=portable_sql)
+        except (duckdb.TransactionException, duckdb.CatalogException, LakeError) as exc:
+            lost_a_race = isinstance(exc, duckdb.TransactionException) or "already exists" in str(exc)
+            if attempt == attempts or not lost_a_race:
+                raise
+            time.sleep(random.uniform(0.2, 0.5) * attempt)
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)

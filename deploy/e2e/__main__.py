@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m deploy.e2e", description=__doc__.split("\n\n")[0])
     p.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "lagebild-deploy",
                    help="root file system tarball, wheelhouse and dockerd log (default ~/.cache/lagebild-deploy)")
-    p.add_argument("--articles", type=int, default=300, help="files in the batch that is killed (default 300)")
+    p.add_argument("--articles", type=int, default=120, help="files in the batch that is killed (default 120)")
     args = p.parse_args(argv)
     started, report = time.monotonic(), Report()
     args.cache_dir.mkdir(parents=True, exist_ok=True)

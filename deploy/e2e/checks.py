@@ -66,7 +66,10 @@ def flow_runs_in_prefect(api: str) -> str:
     wait_for(f"a completed {INGEST_FLOW} run in {api}", lambda: bool(flow_runs(api, ("COMPLETED",))), 30)
     runs = flow_runs(api, ("COMPLETED",))
     names = ", ".join(sorted(str(r["name"]) for r in runs))
-    return f"{len(runs)} completed {INGEST_FLOW} flow run(s) in {api}: {names}"
+    status, page = http(api.removesuffix("/api") + "/")
+    if status != 200 or b"<html" not in page.lower():
+        raise DeployFailure(f"the Prefect UI at {api.removesuffix('/api')}/ gave {status}")
+    return f"{len(runs)} completed {INGEST_FLOW} flow run(s) in {api}: {names}; the UI answers"
 
 
 def dashboard_answers(url: str) -> str:

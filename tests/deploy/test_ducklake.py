@@ -164,3 +164,32 @@ def test_dashboard_queries_answer_the_same_on_ducklake(seeded):
             assert ordered[0].equals(ordered[1]) and len(on_lake), name
         else:
             assert on_lake == on_file and on_lake["articles"] == 5, name
+
+
+def test_services_starting_together_initialise_one_postgres_catalog(request, tmp_path: Path):
+    """docker-compose.yml starts the watcher and the dashboard at once, both on an empty catalog: the
+    loser of a conflicting migration commit tries again instead of failing."""
+    import threading
+
+    from warehouse import ducklake
+
+    request.param = "postgres"
+    target = _lake_target(request, tmp_path)
+    barrier, errors = threading.Barrier(2), []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            ducklake.initialise(target)
+        except Exception as exc:  # noqa: BLE001 - collected and reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with ducklake.connect(target) as con:
+        rows = con.execute("SELECT version, count(*) FROM schema_migrations GROUP BY version").fetchall()
+    assert rows and all(n == 1 for _, n in rows)
