@@ -57,6 +57,10 @@ class Stack:
                 missing = [s for s in services if s not in healthy]
                 raise DeployFailure(f"not healthy after {timeout:.0f} s: {', '.join(missing)}")
             time.sleep(1)
+        for service in services:  # a crash that the restart policy hid is a failure too
+            restarts = run(["docker", "inspect", "-f", "{{.RestartCount}}", self.container(service)]).stdout.strip()
+            if restarts != "0":
+                raise DeployFailure(f"{service} restarted {restarts} time(s) on the way up:\n{self.logs(service)}")
         return healthy
 
     def exec(self, service: str, *cmd: str, timeout: float = 120, check: bool = True) -> str:
