@@ -4,7 +4,7 @@ Two articles are linked when their dates lie at most WINDOW_DAYS apart and
 - one is a near-identical copy of the other (MinHash, `articles.duplicate_of`), or
 - they share passages (`"overlaps"`, sampled word 8-grams), or
 - the weighted overlap of what they name — persons, organisations, places, themes and title words — is at
-  least LINK_SCORE.
+  least LINK_SCORE, and what they share weighs at least MIN_SHARED.
 
 A story is a connected group of linked articles (single link). A new article joins the story it links to,
 starts one when it links to none, and merges the stories it links to when it links to several; so the
@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 WINDOW_DAYS = 5  # farthest apart (in days) two linked articles may be
 LINK_SCORE = 0.35  # weighted overlap of the keys at or above which two articles report the same event
+MIN_SHARED = 1.4  # and the least weight of the keys they share (two persons, or a person and a title word)
 WEIGHTS = {"p": 1.0, "o": 0.8, "g": 0.3, "t": 0.2, "w": 0.7}  # person, organisation, place, theme, title word
 ACTOR_PREFIX = {"person": "p", "organisation": "o", "group": "o", "country": "g", "place": "g"}
 STEM = 6  # title words are compared by their first STEM letters (crude German stemming)
@@ -78,9 +79,10 @@ def weight(key: str) -> float:
 
 
 def key_score(a: frozenset[str], b: frozenset[str]) -> float:
-    """Weighted overlap coefficient: weight of the shared keys over the weight of the smaller key set."""
+    """Weighted overlap coefficient: weight of the shared keys over the weight of the smaller key set
+    (0 when the shared keys weigh less than MIN_SHARED: a country and a theme alone say little)."""
     shared = sum(weight(k) for k in a & b)
-    if not shared:
+    if shared < MIN_SHARED:
         return 0.0
     return shared / min(sum(weight(k) for k in a), sum(weight(k) for k in b))
 
