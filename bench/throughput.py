@@ -66,6 +66,21 @@ def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path
             "warehouse_bytes": warehouse_bytes(data_dir)}
 
 
+def oneshot(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
+    """`lagebild ingest` of one new article into an existing warehouse (no Prefect server runs), against
+    `python -c "import spacy, duckdb"` timed just before it."""
+    import sys
+
+    source = work / "corpus-oneshot"
+    if not source.exists():
+        corpus.write(source, 1, seed + 2)
+    baseline, _ = run_timed([sys.executable, "-c", "import spacy, duckdb"], lagebild_env(data_dir), log, timeout=600)
+    seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), lagebild_env(data_dir), log,
+                             timeout=600)
+    return {"seconds": seconds, "cpu_seconds": cpu, "import_seconds": baseline,
+            "over_import": seconds / baseline}
+
+
 def count_articles(path: Path) -> int:
     from warehouse.db import connect
 
@@ -88,6 +103,8 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path, startup: bool
         corpus.write(work / "corpus-1", 1, seed + 1)
         out["c_startup"] = ingest_rate(work / "corpus-1", work / "ingest-1", 1, 1, log)
     out["c_ingest_1"] = ingest_rate(source, work / f"ingest-{size}-w1", 1, size, log)
+    if startup:  # one more article into the warehouse of (c): warm caches, an existing warehouse
+        out["c_oneshot"] = oneshot(work, work / f"ingest-{size}-w1", seed, log)
     if workers > 1:
         out[f"c_ingest_{workers}"] = ingest_rate(source, work / f"ingest-{size}-w{workers}", workers, size, log)
     a, b, c = (out["a_tokenize"]["articles_per_s"], out["b_enrich"]["articles_per_s_with_setup"],

@@ -19,7 +19,6 @@ from lagebild.inbox import scan, storable_paths
 from lagebild.locking import inbox_lock
 from lagebild.settings import Settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
-from warehouse import status as wh_status
 
 if TYPE_CHECKING:
     from flows.batch import BatchReport
@@ -29,18 +28,21 @@ class UserError(RuntimeError):
     """Something the user can fix; printed without a traceback."""
 
 
-def _prepare(settings: Settings) -> None:
+def _prepare(settings: Settings) -> str | None:
+    """Folders, warehouse and Prefect's address: a running server's API URL, or None (ephemeral mode)."""
     settings.ensure_folders()
     try:
         Warehouse.of(settings).initialise()
     except WarehouseBusy as exc:
         raise UserError(str(exc)) from None
     settings.apply_prefect_env()
-    use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
+    return use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
 
 
-def batch_runner(settings: Settings) -> Callable[[list[str]], BatchReport]:
-    """A callable that ingests a list of inbox paths as one Prefect flow run, holding the inbox lock.
+def batch_runner(settings: Settings, prefect: bool = True) -> Callable[[list[str]], BatchReport]:
+    """A callable that ingests a list of inbox paths as one batch, holding the inbox lock.
+
+    Each batch is a Prefect flow run, or with `prefect=False` the same steps without Prefect.
 
     First it brings the search index level with the warehouse (after a crash between a batch's commit
     and its indexing, or on a warehouse indexed by an older version).
@@ -49,7 +51,16 @@ def batch_runner(settings: Settings) -> Callable[[list[str]], BatchReport]:
     dask[=ADDRESS]`); a wrong --task-runner or an unreachable scheduler fails here, before any batch.
     """
     from flows import enrich_executor, search_refresh
-    from flows.ingest import ingest_files
+
+    ingest: Callable[[list[str], Settings], BatchReport]
+    if prefect:
+        from flows.ingest import ingest_files
+
+        ingest = ingest_files
+    else:
+        from flows.pipeline import run_plain
+
+        ingest = run_plain
 
     try:
         enrich_executor.start(settings)
@@ -61,7 +72,7 @@ def batch_runner(settings: Settings) -> Callable[[list[str]], BatchReport]:
 
     def run(paths: list[str]) -> BatchReport:
         with inbox_lock(settings):
-            return ingest_files(storable_paths(settings.inbox, paths), settings)
+            return ingest(storable_paths(settings.inbox, paths), settings)
 
     return run
 
@@ -92,12 +103,15 @@ def stop_on_sigterm() -> threading.Event:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    _prepare(settings)
+    server = _prepare(settings)
+    if server is None and not args.prefect:
+        print("no Prefect server runs: ingesting without flow runs (start `lagebild up`, set PREFECT_API_URL, "
+              "or pass --prefect to record them)", file=sys.stderr)
     files = list(_collect(settings, [Path(p) for p in args.paths]))
     if not files:
         print("nothing to ingest")
         return 0
-    run = batch_runner(settings)
+    run = batch_runner(settings, prefect=server is not None or args.prefect)
     from tqdm import tqdm
 
     totals = {"loaded": 0, "duplicates": 0, "rejected": 0, "articles": 0}
@@ -172,6 +186,8 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    from warehouse import status as wh_status  # imports pandas: only for this command
+
     try:
         info = wh_status.build_status(settings.warehouse).as_dict()
     except (WarehouseMissing, WarehouseBusy) as exc:

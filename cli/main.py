@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     _ingest_options(p)
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    p.add_argument("--prefect", action="store_true",
+                   help="record each batch as a Prefect flow run even when no Prefect server runs (starts "
+                   "Prefect's ephemeral server, ~10 s); with a running server (`lagebild up`, PREFECT_API_URL) "
+                   "batches are always flow runs")
 
     p = sub.add_parser("sql", help="run a read-only SQL query against the warehouse",
                        description="Run one read-only SQL statement. Files of the host, extensions and "

@@ -30,6 +30,9 @@ from lagebild.settings import Settings
 T = TypeVar("T")
 SPEC_HELP = "'dask' (a local cluster) or 'dask=ADDRESS' (e.g. dask=tcp://scheduler:8786)"
 MIN_PER_WORKER = 8  # a local pool leaves smaller batches to this process: pickling would cost more
+# A pool not yet started costs each worker seconds to load the model and resources: about this many
+# articles' enrichment. Smaller batches stay in this process until a larger one has started the pool.
+POOL_START_PER_WORKER = 100
 _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 _clients: dict[str, Any] = {}  # scheduler address (or 'local') -> dask.distributed Client
@@ -90,9 +93,11 @@ def executor_for(settings: Settings) -> tuple[Executor, int, int] | None:
     if spec is not None:
         client = _dask_client(spec[1])
         return client.get_executor(pure=False), max(1, sum(client.nthreads().values())), 2
-    if settings.enrich_workers <= 1:
+    workers = settings.enrich_workers
+    if workers <= 1:
         return None
-    return _local_pool(settings), settings.enrich_workers, settings.enrich_workers * MIN_PER_WORKER
+    per_worker = MIN_PER_WORKER if workers in _pools else POOL_START_PER_WORKER
+    return _local_pool(settings), workers, workers * per_worker
 
 
 def start(settings: Settings) -> None:
@@ -103,6 +108,9 @@ def start(settings: Settings) -> None:
         executor_for(settings)
     elif settings.warm_start and settings.enrich_workers <= 1:
         _start_worker(settings)
+    elif settings.warm_start:  # start the pool's workers now: each loads the model once, in parallel
+        pool = _local_pool(settings)
+        list(pool.map(_ready, range(settings.enrich_workers)))
 
 
 def _local_pool(settings: Settings) -> ProcessPoolExecutor:
@@ -123,10 +131,16 @@ def _drop_pool(executor: Executor) -> None:
 
 
 def _start_worker(settings: Settings) -> None:
-    """Load the resources and build the spaCy pipeline once, when a pool worker starts."""
-    from lagebild.enrich.pipeline import get_pipeline
+    """Load the resources, build the spaCy pipeline and load the NER model once, when a worker starts."""
+    from lagebild.enrich.pipeline import get_ner, get_pipeline
 
-    get_pipeline(resources_for(settings))
+    res = resources_for(settings)
+    get_pipeline(res)
+    get_ner(res)
+
+
+def _ready(_: int) -> bool:
+    return True
 
 
 def _dask_client(address: str | None) -> Any:

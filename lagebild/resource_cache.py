@@ -48,17 +48,23 @@ def fingerprint(overlay: Path | None, model: str | None) -> str:
 
 def load_cached(overlay: Path | None, model: str | None, cache_dir: Path) -> Resources:
     """`load_resources(overlay, model)`, read from `cache_dir` when its sources are unchanged."""
-    from lagebild.enrich import load_resources
+    from lagebild.enrich import lexicon, load_resources
 
     path = cache_dir / f"{PREFIX}{fingerprint(overlay, model)}.pickle"
     try:
         with path.open("rb") as f:
-            return pickle.load(f)  # noqa: S301 - our own file in the data folder
+            res = pickle.load(f)  # noqa: S301 - our own file in the data folder
+        lexicon.restore(res.compiled.get("lexicon", {}))
+        return res
     except FileNotFoundError:
         pass
     except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt
         log.warning("ignoring unreadable resource cache %s (%s)", path, exc)
+    from lagebild.enrich.pipeline import pattern_words
+
     res = load_resources(overlay_path=overlay, model=model)
+    pattern_words(res)  # tokenized once, kept in the cache with the rest
+    res.compiled["lexicon"] = lexicon.snapshot()
     _store(path, res)
     return res
 

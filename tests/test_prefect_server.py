@@ -2,7 +2,8 @@
 
 One `lagebild up` runs for the module: its server answers and serves the UI, a dropped file and a
 separate `lagebild ingest` both show up as flow runs in its API, SIGTERM leaves no process behind.
-Without a server a command falls back to Prefect's ephemeral mode and removes a stale state file.
+Without a server `lagebild ingest` runs its steps without Prefect (or, with --prefect, in Prefect's
+ephemeral mode) and removes a stale state file.
 """
 
 from __future__ import annotations
@@ -163,21 +164,26 @@ def test_sigterm_stops_up_and_its_server_and_leaves_no_process(up: Up):
     assert not healthy(up.api_url, timeout=1)
 
 
-def test_without_a_server_a_command_falls_back_to_ephemeral_mode(tmp_path: Path):
+def test_without_a_server_ingest_runs_without_prefect_unless_asked(tmp_path: Path):
+    """No server: the batch steps run as plain calls (no flow run, no ephemeral server to start);
+    `--prefect` records the batch in Prefect's ephemeral mode, in the data folder's Prefect home."""
     data = tmp_path / "data"
     state = data / "prefect" / STATE_NAME
     state.parent.mkdir(parents=True)
     dead = subprocess.Popen(["true"])
     dead.wait()
     state.write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}/api", "pid": dead.pid}))
-    article = tmp_path / "one.txt"
-    article.write_text(ARTICLE.format(who="Emmanuel Macron"), encoding="utf-8")
-    done = subprocess.run([*LAGEBILD, "ingest", "--data-dir", str(data), "--no-progress", str(article)],
-                          cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "1 loaded" in done.stdout
-    assert not state.exists(), "the stale state file was not removed"
-    assert (data / "prefect" / "prefect.db").exists(), "the ephemeral server keeps its database in PREFECT_HOME"
+    for number, extra in enumerate(([], ["--prefect"])):
+        article = tmp_path / f"one-{number}.txt"
+        article.write_text(ARTICLE.format(who=("Emmanuel Macron", "Joe Biden")[number]), encoding="utf-8")
+        done = subprocess.run([*LAGEBILD, "ingest", "--data-dir", str(data), "--no-progress", *extra, str(article)],
+                              cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "1 loaded" in done.stdout
+        assert ("no Prefect server runs" in done.stderr) is (not extra)
+        assert not state.exists(), "the stale state file was not removed"
+        assert (data / "prefect" / "prefect.db").exists() is bool(extra), "only --prefect starts Prefect"
+    assert [run is not None for run in recorded_runs(data)] == [False, True]
 
 
 def test_a_state_file_of_a_process_that_is_no_prefect_server_is_stale(tmp_path: Path):

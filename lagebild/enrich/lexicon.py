@@ -1,20 +1,53 @@
 """Word lists from installed packages: German lemma lookup, given names, surnames, places.
 
-Read once per process (functools.cache); nothing is read at import time.
+Read once per process (`cache` below); nothing is read at import time. Reading and filtering them
+costs seconds, so the tables are also saved with the resources' disk cache (`snapshot`) and put back
+in a new process (`restore`, lagebild/resource_cache.py).
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
-from functools import cache
+from collections.abc import Callable
 from importlib import resources as ir
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_TABLES: dict[tuple[str, tuple[Any, ...]], Any] = {}
+
+
+def cache(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Like functools.cache, with the values in one table that `snapshot` and `restore` can carry."""
+
+    @functools.wraps(fn)
+    def cached(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        key = (fn.__name__, args)
+        if key not in _TABLES:
+            _TABLES[key] = fn(*args, **kwargs)
+        return _TABLES[key]
+
+    return cached
+
+
+def snapshot() -> dict[tuple[str, tuple[Any, ...]], Any]:
+    """Every word list, computed now if it was not yet: for the resources' disk cache."""
+    for table in (lemma_table, german_words, function_words, given_names, common_nouns, place_names, role_heads,
+                  speech_particles, surnames):
+        table()
+    return dict(_TABLES)
+
+
+def restore(tables: dict[tuple[str, tuple[Any, ...]], Any]) -> None:
+    """Put back the tables of `snapshot` (those this process has not computed itself)."""
+    for key, value in tables.items():
+        _TABLES.setdefault(key, value)
 
 
 @cache

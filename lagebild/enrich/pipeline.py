@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _HYPHEN_INFIX = r"(?<=[A-Za-zÄÖÜäöüß0-9])-(?=[A-Za-zÄÖÜäöüß])"
 _CACHE: dict[tuple[str, str | None], Language] = {}
 TOKENIZER_CACHE = 250_000  # chunks; spaCy's default of 10,000 leaves most of a news vocabulary uncached
-_PATTERNS: dict[str, Callable[[], dict[str, list[str]]]] = {}
+_PATTERNS: dict[str, Callable[[], dict[str, list[list[str]]]]] = {}
 _NER: dict[str, Language] = {}
 
 
@@ -77,17 +77,36 @@ class Sentences:
 class ActorMatcher:
     """PhraseMatcher over ORTH; stores (label, start, end) tuples in doc.user_data."""
 
-    def __init__(self, nlp: Language, patterns: dict[str, list[str]]) -> None:
+    def __init__(self, nlp: Language, patterns: dict[str, list[list[str]]]) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        tokenizer = _twin(nlp.tokenizer)  # keeps the pipeline's tokenizer cache for article text
-        for label, texts in patterns.items():
-            self.matcher.add(label, list(tokenizer.pipe(texts)))
+        vocab = nlp.vocab
+        for label, token_lists in patterns.items():
+            self.matcher.add(label, [Doc(vocab, words=words) for words in token_lists])
         self.strings = nlp.vocab.strings
 
     def __call__(self, doc: Doc) -> Doc:
         strings = self.strings
         doc.user_data["lagebild_matches"] = [(strings[m], s, e) for m, s, e in self.matcher(doc)]
         return doc
+
+
+def pattern_words(res: Resources) -> dict[str, list[list[str]]]:
+    """The actor patterns (label -> names) as the tokens of the pipeline's tokenizer.
+
+    Tokenizing ~14,000 names costs about a second; the result is kept with the resources, so it is
+    stored in their disk cache (lagebild/resource_cache.py) and a new process only builds the matcher.
+    """
+    words = res.compiled.get("pattern_words")
+    if words is None:
+        from lagebild.enrich.matcher import actor_patterns
+
+        nlp = spacy.blank("de")
+        split_hyphens(nlp)
+        tokenizer = _twin(nlp.tokenizer)  # pattern texts would otherwise fill the tokenizer's cache
+        words = {label: [[t.text for t in doc] for doc in tokenizer.pipe(texts)]
+                 for label, texts in actor_patterns(res).items()}
+        res.compiled["pattern_words"] = words
+    return words
 
 
 def _twin(tok: Tokenizer) -> Tokenizer:
@@ -111,10 +130,8 @@ def register_components() -> None:
 
 def build_pipeline(res: Resources) -> Language:
     """Tokenizer (hyphen split) + sentence splitter + actor matcher; the NER model runs apart (get_ner)."""
-    from lagebild.enrich.matcher import actor_patterns
-
     register_components()
-    _PATTERNS[res.enrich_version] = lambda: actor_patterns(res)
+    _PATTERNS[res.enrich_version] = lambda: pattern_words(res)
     nlp = spacy.blank("de")
     split_hyphens(nlp)
     nlp.tokenizer.max_cache_size = TOKENIZER_CACHE  # type: ignore[union-attr]

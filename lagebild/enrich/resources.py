@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lagebild.enrich.gazetteer import FACTORY as GAZETTEER
 from lagebild.enrich.gazetteer import Tables, build_tables
@@ -32,6 +33,8 @@ class Resources:
     enrich_version: str
     by_id: dict[str, RegistryActor] = field(default_factory=dict, compare=False, repr=False)
     gazetteer: Tables | None = field(default=None, compare=False, repr=False)  # for a model that uses them
+    # what is derived from the rest once and kept with it in the disk cache (pipeline.pattern_words)
+    compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def themes(self) -> list[tuple[str, str]]:
