@@ -29,11 +29,12 @@ def test_process_pool_returns_the_in_process_results_in_order(settings):
     articles = _articles(4)  # 20 articles: enough for two workers (MIN_PER_WORKER each)
     assert len(articles) >= 2 * enrich_executor.MIN_PER_WORKER
     single = enrich_executor.enrich_in_order(settings, articles)
-    pooled_settings = settings.with_(enrich_workers=2)
+    pooled_settings = settings.with_(enrich_workers=2, warm_start=True)
     try:
-        pooled = enrich_executor.enrich_in_order(pooled_settings, articles)
+        enrich_executor.start(pooled_settings)  # a warm start starts both workers (before: batches of 200+)
         executor, slots, smallest = enrich_executor.executor_for(pooled_settings) or (None, 0, 0)
         assert (slots, smallest) == (2, 2 * enrich_executor.MIN_PER_WORKER)
+        pooled = enrich_executor.enrich_in_order(pooled_settings, articles)
         assert enrich_executor.enrich_in_order(pooled_settings, articles[:3]) == single[:3]  # small: in process
     finally:
         enrich_executor.close()
