@@ -6,7 +6,6 @@
 | `article_day` | day, date precision, copy flag | articles, mentions |
 | `theme_day` | day, date precision, copy flag, theme | articles |
 | `actor_theme_month` | month, copy flag, actor, theme | mentions, articles |
-| `actor_pair_month` | month, copy flag, actor pair (actor_a < actor_b) | articles |
 | `role_count` | mention role | mentions |
 
 Every count is a sum over articles, and an article has one date, so a batch's counts merge into the
@@ -14,6 +13,10 @@ rows with the same keys: `refresh_summaries(con, ids)` adds the counts of newly 
 (the load step, after its inserts); reprocessing calls `remove_articles` before it deletes the old
 enrichment rows and `refresh_summaries` after inserting the new ones. Only the rows of the keys a
 batch touches are rewritten. `refresh_summaries(con)` without ids recomputes everything.
+
+Co-occurring actor pairs have no summary: with ~16 actors per article a month of pairs barely
+compresses (1.30M rows for 1.38M article pairs at 10k generated articles, six times the mention rows),
+so the co-occurrence reads the mentions.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ class Summary:
 
 _DAY = "ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL"
 _MONTH = "date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL"
-_ACTORS = "(SELECT DISTINCT article_id, actor_id FROM mentions WHERE {ids})"
 
 SUMMARIES = (
     Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id"), ("mentions", "articles"),
@@ -53,10 +55,6 @@ SUMMARIES = (
             f"""SELECT {_MONTH}, m.actor_id, t.theme_id, sum(m.n), count(*)
                 FROM (SELECT article_id, actor_id, count(*) AS n FROM mentions WHERE {{ids}} GROUP BY ALL) m
                 JOIN article_themes t USING (article_id) JOIN articles ar USING (article_id) GROUP BY ALL"""),
-    Summary("actor_pair_month", ("month", "is_copy", "actor_a", "actor_b"), ("articles",),
-            f"""SELECT {_MONTH}, x.actor_id, y.actor_id, count(*)
-                FROM {_ACTORS} x JOIN {_ACTORS} y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-                JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL"""),
     Summary("role_count", ("role",), ("mentions",),
             "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL AND {ids} GROUP BY ALL"),
 )

@@ -52,10 +52,10 @@ def test_the_loader_takes_them_finds_the_copies_and_keeps_the_summaries(pool, tm
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (300,)
         copies = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
         assert 0 < copies < 30
-        stored = sorted(con.execute("SELECT * FROM actor_pair_month").fetchall())
+        stored = sorted(con.execute("SELECT * FROM actor_theme_month").fetchall())
         raw = sorted(con.execute(
-            """SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL, x.actor_id,
-                      y.actor_id, count(DISTINCT ar.article_id)
-               FROM mentions x JOIN mentions y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-               JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""").fetchall())
+            """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, m.actor_id, t.theme_id,
+                      count(*), count(DISTINCT m.article_id)
+               FROM mentions m JOIN article_themes t USING (article_id) JOIN articles USING (article_id)
+               GROUP BY ALL""").fetchall())
     assert stored == raw and stored

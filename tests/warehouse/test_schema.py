@@ -60,7 +60,6 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         assert con.execute("SELECT theme_id, articles FROM theme_day").fetchall() == [("diplomatie", 1)]
         assert con.execute("SELECT actor_id, theme_id, mentions, articles FROM actor_theme_month").fetchall() == [
             ("scholz", "diplomatie", 1, 1)]
-        assert con.execute("SELECT count(*) FROM actor_pair_month").fetchall() == [(0,)]  # one actor: no pair
 
 
 def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):

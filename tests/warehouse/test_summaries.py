@@ -28,10 +28,6 @@ RAW = {
                                    t.theme_id, count(*), count(DISTINCT m.article_id)
                             FROM mentions m JOIN article_themes t USING (article_id) JOIN articles USING (article_id)
                             GROUP BY ALL""",
-    "actor_pair_month": """SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL,
-                                  x.actor_id, y.actor_id, count(DISTINCT ar.article_id)
-                           FROM mentions x JOIN mentions y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-                           JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""",
     "role_count": "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY ALL",
 }
 
@@ -72,9 +68,9 @@ def test_summaries_equal_the_raw_counts_after_loads(loaded):
     assert_summaries_match(loaded)
     with loaded.connect(read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone() == (1,)
-        for table in ("theme_day", "actor_theme_month", "actor_pair_month", "role_count"):
+        for table in ("theme_day", "actor_theme_month", "role_count"):
             assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
-        assert con.execute("SELECT count(*) FROM actor_pair_month WHERE is_copy").fetchone()[0] > 0
+        assert con.execute("SELECT count(*) FROM actor_theme_month WHERE is_copy").fetchone()[0] > 0
 
 
 def test_summaries_follow_reprocessing_and_removal(warehouse, seed_articles, seed_enrichments, seed_themes,
@@ -113,16 +109,12 @@ def _sorted(df, *by):
 
 @pytest.mark.parametrize("f", [Filters(), Filters(duplicates=True),
                                Filters(start=date(2022, 1, 1), end=date(2022, 12, 31), duplicates=True)])
-def test_summary_backed_cross_tables_and_series_equal_the_raw_queries(loaded, f):
+def test_summary_backed_heatmap_and_theme_series_equal_the_raw_queries(loaded, f):
     target = loaded.target
     matrix = pairs.actor_theme_matrix(target, f, 12)
     assert not matrix.empty
     raw = pairs._raw_actor_theme_matrix(target, f, 12)
     assert _sorted(matrix, "actor_id", "theme_id").equals(_sorted(raw, "actor_id", "theme_id"))
-    co = pairs.cooccurrence(target, f, 12)
-    assert not co.empty
-    raw_co = pairs._raw_cooccurrence(target, f, 12)
-    assert _sorted(co, "actor_a", "actor_b").equals(_sorted(raw_co, "actor_a", "actor_b"))
     for grain in ("day", "week", "month"):
         themes = series.theme_series(target, grain, f)
         raw_themes = series._mention_theme_series(target, grain, f)

@@ -1,6 +1,6 @@
 -- 005: summary tables for the remaining dashboard questions, kept like those of 003 by
 -- warehouse/summaries.py inside the load (and reprocess) transaction: themes per day, actor × theme
--- per month, co-occurring actor pairs per month, mention roles. Every count adds up across rows
+-- per month, mention roles. Every count adds up across rows
 -- (an article has one date), so the load step merges the counts of a batch into them.
 
 CREATE TABLE theme_day (
@@ -20,14 +20,6 @@ CREATE TABLE actor_theme_month (
     articles  BIGINT NOT NULL             -- articles carrying the theme that mention the actor
 );
 
-CREATE TABLE actor_pair_month (
-    "month"   DATE NOT NULL,
-    is_copy   BOOLEAN NOT NULL,
-    actor_a   VARCHAR NOT NULL,           -- actor_a < actor_b: each pair once
-    actor_b   VARCHAR NOT NULL,
-    articles  BIGINT NOT NULL             -- articles mentioning both
-);
-
 CREATE TABLE role_count (
     role      VARCHAR NOT NULL,
     mentions  BIGINT NOT NULL
@@ -43,11 +35,5 @@ SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL
        sum(m.n), count(*)
 FROM (SELECT article_id, actor_id, count(*) AS n FROM mentions GROUP BY ALL) m
 JOIN article_themes t USING (article_id) JOIN articles ar USING (article_id) GROUP BY ALL;
-
-INSERT INTO actor_pair_month
-SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL, x.actor_id, y.actor_id, count(*)
-FROM (SELECT DISTINCT article_id, actor_id FROM mentions) x
-JOIN (SELECT DISTINCT article_id, actor_id FROM mentions) y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL;
 
 INSERT INTO role_count SELECT role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY ALL;

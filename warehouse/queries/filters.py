@@ -1,7 +1,7 @@
 """What the analyst narrowed a view to, and the WHERE clauses built from it.
 
 The counting rules live here, once for the raw tables, once for the daily summary tables and once
-for the monthly ones (`actor_theme_month`, `actor_pair_month`, which count whole months):
+for the monthly one (`actor_theme_month`, which counts whole months):
 syndicated copies are left out unless `Filters.duplicates` is true ("count a story once"), and
 at day and week granularity articles known only to their month are left out (they are counted
 at month granularity, never drawn as if on the 1st).

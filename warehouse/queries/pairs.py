@@ -1,8 +1,8 @@
 """Cross tables of the top actors: actor × theme and actor × actor (co-occurrence).
 
-Both read the monthly summaries (`actor_theme_month`, `actor_pair_month`, migration 005), which count
-whole months of the date range. A role filter concerns single mentions and a theme filter on the
-co-occurrence concerns the articles of a pair, which only the raw tables hold: those read them.
+The heatmap reads the monthly summary `actor_theme_month` (migration 005), which counts whole months
+of the date range; a role filter concerns single mentions, which only the raw tables hold. The
+co-occurrence reads the mentions (see warehouse/summaries.py for why pairs have no summary).
 """
 
 from __future__ import annotations
@@ -67,24 +67,6 @@ def _raw_actor_theme_matrix(target: str | Path, f: Filters, top_n: int) -> pd.Da
 
 def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFrame:
     """Articles in which two of the top actors both appear: actor_a, name_a, actor_b, name_b, articles."""
-    if f.roles or f.themes:
-        return _raw_cooccurrence(target, f, top_n)
-    chosen = list(f.actors or top_actors(target, f, top_n)["actor_id"])
-    mw, mp = month_where(f)
-    return frame(
-        target,
-        f"""WITH p AS (SELECT s.actor_a, s.actor_b, sum(s.articles)::BIGINT AS articles FROM actor_pair_month s
-                       WHERE {mw} AND list_contains(?, s.actor_a) AND list_contains(?, s.actor_b) GROUP BY ALL),
-             both_ways AS (SELECT actor_a, actor_b, articles FROM p
-                           UNION ALL SELECT actor_b, actor_a, articles FROM p)
-        SELECT b.actor_a, x.name AS name_a, b.actor_b, y.name AS name_b, b.articles
-        FROM both_ways b JOIN actors x ON x.actor_id = b.actor_a JOIN actors y ON y.actor_id = b.actor_b
-        ORDER BY articles DESC, actor_a, actor_b""",
-        [*mp, chosen, chosen],
-    )
-
-
-def _raw_cooccurrence(target: str | Path, f: Filters, top_n: int) -> pd.DataFrame:
     cte, params = _top_pairs(target, f, top_n)
     return frame(
         target,
