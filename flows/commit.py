@@ -21,7 +21,7 @@ from lagebild.inbox import RawFile
 from lagebild.parse import ParsedFile
 from lagebild.settings import Settings
 from warehouse import Warehouse
-from warehouse.batch_commit import BatchRows
+from warehouse.batch_commit import BatchRows, finished
 from warehouse.load import LogRow, RunRow
 
 logger = logging.getLogger("lagebild.load")
@@ -62,19 +62,58 @@ def plan_batch(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed:
     return placements, log, new_ids
 
 
+FIRST_CHUNK = 100  # articles in the first transaction of a batch; later ones are sized to TARGET_SECONDS
+TARGET_SECONDS = 0.8  # how long one transaction should hold the warehouse's write lock
+READERS_GAP = 0.4  # seconds between transactions, in which waiting readers open the file
+
+
 def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Sequence[RawFile],
                  parsed: Sequence[ParsedFile], enrichments: Sequence[Enrichment],
                  themes: Sequence[tuple[str, str]], known_sources: dict[str, str]) -> list[Placement]:
-    """Plan the placements, then load the rows and record the placements in one transaction; then make
-    the new articles searchable."""
+    """Plan the placements, then load the rows and record the placements file by file in short
+    transactions (each holds whole files: their articles, enrichment and ingest_log rows); then make the
+    new articles searchable. Between transactions the write lock is let go for readers."""
     now = datetime.now()
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
-    articles = [a for p in parsed for a in p.articles]
-    began = time.monotonic()
-    added = warehouse.commit_batch(BatchRows(run, articles, enrichments, themes, log, new_ids, now))
-    logger.info("run %s: %d articles committed in %.2f s (the write lock was held at most that long)",
-                run.run_id, added, time.monotonic() - began)
+    first_file = _first_files(parsed, new_ids)
+    added, files, size, chunks = 0, list(parsed), FIRST_CHUNK, 0
+    while chunks == 0 or files:  # once at least: a batch of recovered files still records its run
+        chunk, files = _take(files, size)
+        chunks += 1
+        names = {p.file for p in chunk}
+        began = time.monotonic()
+        added += warehouse.commit_batch(BatchRows(
+            run, [a for p in chunk for a in p.articles], enrichments, themes, [r for r in log if r.file in names],
+            frozenset(i for i in new_ids if first_file[i] in names), now))
+        took = time.monotonic() - began
+        logger.info("run %s: %d files committed in %.2f s (the write lock was held at most that long)",
+                    run.run_id, len(chunk), took)
+        size = max(1, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
+        if files:
+            time.sleep(READERS_GAP)
+    if chunks > 1:
+        warehouse.record_run(finished(run, log, added))  # the run's totals over all its transactions
     if added:
         faults.point("before_index")  # committed in the warehouse, not yet in the search index
         search_refresh.index_run(settings, run.run_id)  # never raises: a lagging index is caught up later
     return placements
+
+
+def _first_files(parsed: Sequence[ParsedFile], new_ids: frozenset[str]) -> dict[str, str]:
+    """New article id → the file whose copy of it is stored (its first occurrence in the batch)."""
+    first: dict[str, str] = {}
+    for p in parsed:
+        for a in p.articles:
+            if a.article_id in new_ids:
+                first.setdefault(a.article_id, p.file)
+    return first
+
+
+def _take(files: list[ParsedFile], articles: int) -> tuple[list[ParsedFile], list[ParsedFile]]:
+    """Whole files from the front holding about `articles` articles (at least one file)."""
+    count = 0
+    for i, p in enumerate(files):
+        count += max(1, len(p.articles))
+        if count >= articles:
+            return files[: i + 1], files[i + 1 :]
+    return files, []

@@ -168,3 +168,24 @@ def test_ingest_waits_for_a_reader_holding_the_warehouse(settings, seed_files):
     assert report.loaded == 5 and waited >= 2.5
     assert rows(settings, "SELECT count(*) FROM articles")[0][0] == 5
     os.sync()
+
+
+def test_a_batch_commits_in_short_transactions_of_whole_files(settings, seed_files, monkeypatch):
+    """One file per transaction here: every file once, the copy in a later transaction is still a duplicate,
+    the run row holds the totals and the search index holds every stored article."""
+    from flows import commit
+    from warehouse import search_index
+
+    monkeypatch.setattr(commit, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(commit, "TARGET_SECONDS", 1e-6)  # every later transaction takes one file too
+    monkeypatch.setattr(commit, "READERS_GAP", 0.0)
+    copy = settings.inbox / "zz-kopie.txt"
+    paths = drop(settings, *seed_files)
+    shutil.copyfile(seed_files[0], copy)
+    report = ingest(settings, [*paths, copy])
+    assert (report.loaded, report.duplicates, report.articles) == (5, 1, 5)
+    assert rows(settings, "SELECT status, files, loaded, duplicates, articles FROM ingest_runs") == [
+        ("completed", 6, 5, 1, 5)]
+    assert rows(settings, "SELECT count(*), count(DISTINCT file) FROM ingest_log") == [(6, 6)]
+    assert rows(settings, "SELECT count(*) FROM articles")[0][0] == 5
+    assert search_index.in_step(settings.warehouse)

@@ -97,7 +97,7 @@ def open_with_retry(
                 log.warning("%s", holder.waiting_message(path, str(exc)))
                 noticed = True
             time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
-            delay = min(delay * 2, 1.0)
+            delay = min(delay * 2, 0.25 if read_only else 1.0)  # readers catch the writer's gaps
 
 
 def initialise(target: str | Path, timeout: float = 30.0) -> list[int]:

@@ -56,6 +56,11 @@ class Warehouse:
         with self.transaction() as con:
             return batch_commit.commit_batch(con, batch)
 
+    def record_run(self, run: RunRow) -> None:
+        """Write a run's row again, e.g. with its totals once all of its transactions committed."""
+        with self.transaction() as con:
+            load.insert_run(con, run, datetime.now())
+
     def record_failed_run(self, run: RunRow, timeout: float | None = None) -> None:
         """Mark a run failed; a run whose rows were committed keeps its counts."""
         with self.transaction(timeout) as con:
