@@ -25,11 +25,11 @@ WHERE ar.duplicate_of IS NULL;
 
 -- Speaker -> target pairs with their dates: one row per resolved speaker and actor mentioned in the quote.
 CREATE VIEW quote_pairs AS
-SELECT q.article_id, ar.published_date AS date, q.actor_id AS speaker_id, sp.name AS speaker,
-       t.target_id, tg.name AS target, tg.kind AS target_kind, q.cue, q.kind, q.start_char
-FROM quotes q
-CROSS JOIN unnest(q.targets) AS t(target_id)
-JOIN articles ar USING (article_id)
-JOIN actors sp ON sp.actor_id = q.actor_id
-JOIN actors tg ON tg.actor_id = t.target_id
-WHERE ar.duplicate_of IS NULL;
+SELECT p.article_id, p.date, p.speaker_id, sp.name AS speaker, p.target_id, tg.name AS target,
+       tg.kind AS target_kind, p.cue, p.kind, p.start_char
+FROM (SELECT q.article_id, ar.published_date AS date, q.actor_id AS speaker_id, unnest(q.targets) AS target_id,
+             q.cue, q.kind, q.start_char
+      FROM quotes q JOIN articles ar USING (article_id)
+      WHERE ar.duplicate_of IS NULL AND q.actor_id IS NOT NULL) p
+JOIN actors sp ON sp.actor_id = p.speaker_id
+JOIN actors tg ON tg.actor_id = p.target_id;

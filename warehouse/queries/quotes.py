@@ -60,16 +60,19 @@ def _escape(text: str) -> str:
 
 
 def quote_list(target: str | Path, f: QuoteFilters, limit: int = 100) -> pd.DataFrame:
-    """The newest quotes under the filters, with speaker and target names."""
+    """The newest quotes under the filters, with the names of their targets."""
     w, params = where(f)
     return frame(
         target,
-        f"""SELECT q.article_id, q.date, q.date_precision, q.speaker_id, q.speaker, q.speaker_text, q.cue, q.kind,
-                   q.quote, q.sentence, q.start_char, q.title, q.themes,
-                   (SELECT string_agg(a.name, ', ') FROM unnest(q.targets) AS t(id) JOIN actors a
-                    ON a.actor_id = t.id) AS targets
-            FROM quotes_view q WHERE {w}
-            ORDER BY q.date DESC, q.article_id, q.start_char LIMIT ?""",
+        f"""WITH l AS (SELECT q.article_id, q.date, q.date_precision, q.speaker_id, q.speaker, q.speaker_text, q.cue,
+                          q.kind, q.quote, q.sentence, q.start_char, q.title, q.themes, q.targets AS ids
+                   FROM quotes_view q WHERE {w}
+                   ORDER BY q.date DESC, q.article_id, q.start_char LIMIT ?),
+                 t AS (SELECT article_id, start_char, unnest(ids) AS id FROM l),
+                 n AS (SELECT t.article_id, t.start_char, string_agg(a.name, ', ') AS targets
+                       FROM t JOIN actors a ON a.actor_id = t.id GROUP BY ALL)
+            SELECT l.* EXCLUDE (ids), n.targets FROM l LEFT JOIN n USING (article_id, start_char)
+            ORDER BY l.date DESC, l.article_id, l.start_char""",
         [*params, limit],
     )
 
@@ -96,10 +99,9 @@ def speaker_target_matrix(target: str | Path, f: QuoteFilters, top_n: int = 12) 
     w, params = where(f)
     return frame(
         target,
-        f"""WITH p AS (SELECT q.speaker_id, q.speaker, t.target_id, a.name AS target
-                       FROM quotes_view q CROSS JOIN unnest(q.targets) AS t(target_id)
-                       JOIN actors a ON a.actor_id = t.target_id
+        f"""WITH u AS (SELECT q.speaker_id, q.speaker, unnest(q.targets) AS target_id FROM quotes_view q
                        WHERE {w} AND q.speaker_id IS NOT NULL),
+                 p AS (SELECT u.*, a.name AS target FROM u JOIN actors a ON a.actor_id = u.target_id),
                  s AS (SELECT speaker_id FROM p GROUP BY ALL ORDER BY count(*) DESC, speaker_id LIMIT ?),
                  t AS (SELECT target_id FROM p GROUP BY ALL ORDER BY count(*) DESC, target_id LIMIT ?)
             SELECT speaker_id, any_value(speaker) AS speaker, target_id, any_value(target) AS target,
@@ -116,8 +118,9 @@ def quote_options(target: str | Path) -> dict[str, pd.DataFrame]:
         target,
         ("""SELECT speaker_id AS actor_id, any_value(speaker) AS name, count(*) AS quotes FROM quotes_view
             WHERE speaker_id IS NOT NULL GROUP BY ALL ORDER BY quotes DESC, name""", []),
-        ("""SELECT target_id AS actor_id, any_value(target) AS name, count(*) AS quotes FROM quote_pairs
-            GROUP BY ALL ORDER BY quotes DESC, name""", []),
+        ("""SELECT t.id AS actor_id, any_value(a.name) AS name, count(*) AS quotes
+            FROM (SELECT unnest(targets) AS id FROM quotes WHERE actor_id IS NOT NULL) t
+            JOIN actors a ON a.actor_id = t.id GROUP BY ALL ORDER BY quotes DESC, name""", []),
     )
     return {"speakers": speakers, "targets": targets}
 
