@@ -4,7 +4,8 @@ Two articles are linked when their dates lie at most WINDOW_DAYS apart and
 - one is a near-identical copy of the other (MinHash, `articles.duplicate_of`), or
 - they share passages (`"overlaps"`, sampled word 8-grams), or
 - the weighted overlap of what they name — persons, organisations, places, themes and title words — is at
-  least LINK_SCORE, and what they share weighs at least MIN_SHARED.
+  least LINK_SCORE, and what they share weighs at least MIN_SHARED and holds a person, an organisation or a
+  title word.
 
 A story is a connected group of linked articles (single link). A new article joins the story it links to,
 starts one when it links to none, and merges the stories it links to when it links to several; so the
@@ -24,6 +25,7 @@ WINDOW_DAYS = 5  # farthest apart (in days) two linked articles may be
 LINK_SCORE = 0.35  # weighted overlap of the keys at or above which two articles report the same event
 MIN_SHARED = 1.4  # and the least weight of the keys they share (two persons, or a person and a title word)
 WEIGHTS = {"p": 1.0, "o": 0.8, "g": 0.3, "t": 0.2, "w": 0.7}  # person, organisation, place, theme, title word
+STRONG = frozenset("pow")  # persons, organisations and title words: a link needs one of them in common
 ACTOR_PREFIX = {"person": "p", "organisation": "o", "group": "o", "country": "g", "place": "g"}
 STEM = 6  # title words are compared by their first STEM letters (crude German stemming)
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -80,9 +82,10 @@ def weight(key: str) -> float:
 
 def key_score(a: frozenset[str], b: frozenset[str]) -> float:
     """Weighted overlap coefficient: weight of the shared keys over the weight of the smaller key set
-    (0 when the shared keys weigh less than MIN_SHARED: a country and a theme alone say little)."""
-    shared = sum(weight(k) for k in a & b)
-    if shared < MIN_SHARED:
+    (0 when the shared keys weigh less than MIN_SHARED or hold no person, organisation or title word)."""
+    common = a & b
+    shared = sum(weight(k) for k in common)
+    if shared < MIN_SHARED or not any(k[0] in STRONG for k in common):
         return 0.0
     return shared / min(sum(weight(k) for k in a), sum(weight(k) for k in b))
 
@@ -101,6 +104,10 @@ def linked(a: StoryArticle, b: StoryArticle, overlap: float = 0.0) -> bool:
     return key_score(a.keys, b.keys) >= LINK_SCORE
 
 
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
 class _Stories:
     """Union-find over story ids, with the members of each story indexed by key for candidate search."""
 
@@ -108,7 +115,7 @@ class _Stories:
         self.parent: dict[str, str] = {}
         self.rank: dict[str, tuple[date, str]] = {}
         self.story: dict[str, str] = {}
-        self.by_key: dict[str, list[StoryArticle]] = {}
+        self.by_key: dict[tuple[str, date], list[StoryArticle]] = {}  # (strong key, day) -> members
         self.articles: dict[str, StoryArticle] = {}
         self.copies: dict[str, list[str]] = {}  # original -> its copies placed so far
         for story, art in members:
@@ -122,8 +129,9 @@ class _Stories:
         if art.duplicate_of:
             self.copies.setdefault(art.duplicate_of, []).append(art.article_id)
         for key in art.keys:
-            if key[0] != "t":  # themes alone never make a candidate
-                self.by_key.setdefault(key, []).append(art)
+            if key[0] in STRONG:
+                for day in _days(art.first, art.last):
+                    self.by_key.setdefault((key, day), []).append(art)
 
     def find(self, story: str) -> str:
         while self.parent[story] != story:
@@ -138,7 +146,8 @@ class _Stories:
         return roots[0]
 
     def candidates(self, art: StoryArticle, links: Mapping[str, float]) -> set[str]:
-        found = {o.article_id for k in art.keys if k in self.by_key for o in self.by_key[k]}
+        near = _days(art.first - timedelta(days=WINDOW_DAYS), art.last + timedelta(days=WINDOW_DAYS))
+        found = {o.article_id for k in art.keys if k[0] in STRONG for d in near for o in self.by_key.get((k, d), ())}
         found |= {o for o in links if o in self.articles}
         if art.duplicate_of in self.articles:
             found.add(art.duplicate_of)
