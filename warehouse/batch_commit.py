@@ -20,7 +20,7 @@ from warehouse.data_checks import enforce
 from warehouse.load import LogRow, RunRow
 from warehouse.near_duplicates import mark_near_duplicates
 from warehouse.stories import assign_stories
-from warehouse.summaries import refresh_summaries
+from warehouse.summaries import add_articles
 
 
 class BatchPlanOutdated(RuntimeError):
@@ -98,7 +98,7 @@ def commit_batch(con: duckdb.DuckDBPyConnection, batch: BatchRows) -> int:
                      load.ARTICLE_COLUMNS)
     load.upsert_themes(con, batch.themes)
     load.insert_enrichments(con, [by_id[a.article_id] for a in fresh])
-    refresh_summaries(con, [a.article_id for a in fresh])
+    add_articles(con, [a.article_id for a in fresh])
     assign_stories(con, [a.article_id for a in fresh])
     load.insert_log(con, batch.log, batch.run.run_id, batch.now)
     load.insert_run(con, finished(batch.run, batch.log, len(fresh)), datetime.now())

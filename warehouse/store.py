@@ -17,7 +17,7 @@ from warehouse import batch_commit, db, enrichment_store, load, stories
 from warehouse.batch_commit import BatchRows, Known
 from warehouse.data_checks import enforce
 from warehouse.load import RunRow
-from warehouse.summaries import refresh_summaries, remove_articles
+from warehouse.summaries import add_articles, remove_articles
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Warehouse:
             load.upsert_themes(con, themes)
             remove_articles(con, ids)  # their old counts leave the summaries with their old rows
             enrichment_store.replace_enrichments(con, results)
-            refresh_summaries(con, ids)
+            add_articles(con, ids)
             enforce(con, ids)
 
     def rebuild_stories(self) -> int:

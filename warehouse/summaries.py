@@ -9,10 +9,12 @@
 | `role_count` | mention role | mentions |
 
 Every count is a sum over articles, and an article has one date, so a batch's counts merge into the
-rows with the same keys: `refresh_summaries(con, ids)` adds the counts of newly inserted articles
-(the load step, after its inserts); reprocessing calls `remove_articles` before it deletes the old
-enrichment rows and `refresh_summaries` after inserting the new ones. Only the rows of the keys a
-batch touches are rewritten. `refresh_summaries(con)` without ids recomputes everything.
+rows with the same keys: `add_articles(con, ids)` adds the counts of newly inserted articles (the load
+step, after its inserts); reprocessing calls `remove_articles` before it deletes the old enrichment
+rows and `add_articles` after inserting the new ones. Only the rows of the keys a batch touches are
+rewritten. `refresh_summaries(con, ids)` instead recounts the days and months of these articles from
+the raw rows (right after any change to them, at the cost of reading those days), and
+`refresh_summaries(con)` recounts everything.
 
 Co-occurring actor pairs have no summary: with ~16 actors per article a month of pairs barely
 compresses (1.30M rows for 1.38M article pairs at 10k generated articles, six times the mention rows),
@@ -34,6 +36,7 @@ class Summary:
     keys: tuple[str, ...]
     counts: tuple[str, ...]
     select: str  # {ids}: a condition on `article_id` that picks the articles counted
+    period: str | None  # the key that holds the date ('published_date' or 'month'); None: no date key
 
 
 _DAY = "ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL"
@@ -42,36 +45,57 @@ _MONTH = "date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT N
 SUMMARIES = (
     Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id"), ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, count(*), count(DISTINCT m.article_id)
-                FROM mentions m JOIN articles ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL"""),
+                FROM mentions m JOIN articles ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""", "published_date"),
     Summary("article_day", ("published_date", "date_precision", "is_copy"), ("articles", "mentions"),
             f"""SELECT {_DAY}, count(*), coalesce(sum(mc.n), 0)
                 FROM articles ar LEFT JOIN (SELECT article_id, count(*) AS n FROM mentions WHERE {{ids}}
                                             GROUP BY ALL) mc USING (article_id)
-                WHERE ar.{{ids}} GROUP BY ALL"""),
+                WHERE ar.{{ids}} GROUP BY ALL""", "published_date"),
     Summary("theme_day", ("published_date", "date_precision", "is_copy", "theme_id"), ("articles",),
             f"""SELECT {_DAY}, t.theme_id, count(*)
-                FROM article_themes t JOIN articles ar USING (article_id) WHERE t.{{ids}} GROUP BY ALL"""),
+                FROM article_themes t JOIN articles ar USING (article_id) WHERE t.{{ids}} GROUP BY ALL""",
+            "published_date"),
     Summary("actor_theme_month", ("month", "is_copy", "actor_id", "theme_id"), ("mentions", "articles"),
             f"""SELECT {_MONTH}, m.actor_id, t.theme_id, sum(m.n), count(*)
                 FROM (SELECT article_id, actor_id, count(*) AS n FROM mentions WHERE {{ids}} GROUP BY ALL) m
-                JOIN article_themes t USING (article_id) JOIN articles ar USING (article_id) GROUP BY ALL"""),
+                JOIN article_themes t USING (article_id) JOIN articles ar USING (article_id) GROUP BY ALL""",
+            "month"),
     Summary("role_count", ("role",), ("mentions",),
-            "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL AND {ids} GROUP BY ALL"),
+            "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL AND {ids} GROUP BY ALL", None),
 )
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
+_PERIODS = {"published_date": ("d", "published_date"), "month": ("m", "date_trunc('month', published_date)::DATE")}
 
 
 def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> None:
-    """Add the counts of these newly inserted articles to every summary; without ids, recompute all.
-
-    Call on the writer's connection inside the load (or reprocess) transaction, after the inserts.
-    """
+    """Recount from the raw rows the days and months of these articles (right after any change to their
+    rows), or every summary without ids. Call on the writer's connection inside its transaction."""
     if article_ids is None:
         for s in SUMMARIES:
             con.execute(f"DELETE FROM {s.table}")
             con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids='article_id IS NOT NULL')}")
         return
+    if not article_ids:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE _summary_days AS SELECT DISTINCT published_date AS d, "
+                "date_trunc('month', published_date)::DATE AS m FROM articles "
+                "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [list(article_ids)])
+    for s in SUMMARIES:  # table and column names are ours, never input
+        if s.period is None:
+            scope, ids = "true", "article_id IS NOT NULL"
+        else:
+            column, expr = _PERIODS[s.period]
+            scope = f'"{s.period}" IN (SELECT {column} FROM _summary_days)'
+            days = f"SELECT {column} FROM _summary_days"
+            ids = f"article_id IN (SELECT article_id FROM articles WHERE {expr} IN ({days}))"
+        con.execute(f"DELETE FROM {s.table} WHERE {scope}")
+        con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids=ids)}")
+    con.execute("DROP TABLE IF EXISTS _summary_days")
+
+
+def add_articles(con: Any, article_ids: Sequence[str]) -> None:
+    """Add the counts of these newly inserted articles (the load step, after its inserts)."""
     _merge(con, article_ids, +1)
 
 

@@ -88,6 +88,12 @@ def test_summaries_follow_reprocessing_and_removal(warehouse, seed_articles, see
         for table in ("sentences", "mentions", "article_themes", "sentence_themes", "quotes", "articles"):
             con.execute(f"DELETE FROM {table} WHERE article_id = ?", [gone])
     assert_summaries_match(loaded)
+    # any other change to an article's rows: a recount of its days and months from the raw rows
+    changed = seed_articles[3].article_id
+    with loaded.transaction() as con:
+        con.execute("DELETE FROM mentions WHERE article_id = ? AND sentence > 2", [changed])
+        refresh_summaries(con, [changed])
+    assert_summaries_match(loaded)
     with loaded.connect(read_only=True) as con:
         for s in SUMMARIES:
             zero = " AND ".join(f"{c} = 0" for c in s.counts)
