@@ -207,12 +207,12 @@ def search_lines(r: dict[str, Any]) -> list[str]:
             "| articles | design | run searchable / inserted s (p50, last 5 runs) | full rebuild s "
             "| search p50 ms | p95 ms | max ms | size | load average |", "|---:|---|---:|---:|---:|---:|---:|---|---:|"]
     for size, z in r["sizes"].items():
-        t, d, f = z["tantivy"], z["duckdb_terms"], z.get("duckdb_fts")
+        t, d, f = z["tantivy"], z.get("duckdb_terms"), z.get("duckdb_fts")
         for name, cost, rebuild, q, extent in (
                 ("tantivy index folder (used)", t["run_indexed_s"].get("p50"), None, t["search_s"],
                  f"{_f(t['index_mb'])} MB"),
-                ("own inverted index table in DuckDB", d["run_inserted_s"].get("p50"), None, d["search_s"],
-                 f"{d['rows']:,} rows"),
+                *([("own inverted index table in DuckDB", d["run_inserted_s"].get("p50"), None, d["search_s"],
+                    f"{d['rows']:,} rows")] if d else []),
                 *([("DuckDB fts (before)", None, f["full_rebuild_s"], f["search_s"], "")] if f else [])):
             rows.append(f"| {int(size):,} | {name} | {_f(cost, 2)} | {_f(rebuild)} | {_f(q['p50'] * 1000, 0)} "
                         f"| {_f(q['p95'] * 1000, 0)} | {_f(q['max'] * 1000, 0)} | {extent} | {_f(z['load_average'])} |")

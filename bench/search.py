@@ -41,17 +41,17 @@ _BM25 = """WITH q AS (SELECT DISTINCT stem(unnest(?::VARCHAR[]), 'german') AS te
            GROUP BY ALL ORDER BY score DESC LIMIT 50"""
 
 
-def _articles(size: int, seed: int) -> Iterator[dict[str, object]]:
+def _runs(size: int, seed: int) -> Iterator[list[dict[str, object]]]:
     from bench import corpus
     from warehouse.load import article_rows
 
-    now, seen = datetime.now(), set()
+    now, seen = datetime.now(), set[str]()
     for start in range(0, size, RUN):
         batch = [a for name, text in corpus.articles(min(RUN, size - start), seed, start)
                  for a in parse_file(name, text.encode()).articles]
         fresh = [a for a in batch if a.article_id not in seen]  # an identical copy is stored once
         seen.update(a.article_id for a in fresh)
-        yield from article_rows(fresh, {}, f"run-{start // RUN:05d}", {}, now)
+        yield article_rows(fresh, {}, f"run-{start // RUN:05d}", {}, now)
 
 
 def _timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
@@ -68,8 +68,11 @@ def _worst(stats: list[dict[str, float]]) -> dict[str, float]:
     return {k: max(s[k] for s in stats) for k in ("p50", "p95", "max")}
 
 
-def run(work: Path, sizes: list[int], repeat: int = 20, seed: int = 7, fts: bool = True) -> dict[str, Any]:
-    """Grow one warehouse run by run; measure each design at each size in `sizes`."""
+def run(work: Path, sizes: list[int], repeat: int = 20, seed: int = 7,
+        compare_upto: int = 10_000) -> dict[str, Any]:
+    """Grow one warehouse run by run; measure each design at each size in `sizes` (corpus articles
+    generated; the few identical copies among them are stored once). The two DuckDB designs are kept and
+    measured up to `compare_upto` articles only: they are far slower."""
     from warehouse import search_index
     from warehouse.db import connect, initialise
     from warehouse.load import ARTICLE_COLUMNS, insert_rows
@@ -81,32 +84,30 @@ def run(work: Path, sizes: list[int], repeat: int = 20, seed: int = 7, fts: bool
         con.execute("CREATE TABLE search_terms (term VARCHAR, article_id VARCHAR, tf INTEGER)")
         con.execute("CREATE TABLE search_docs (article_id VARCHAR, len INTEGER)")
     out: dict[str, Any] = {"queries": list(QUERIES), "repeat": repeat, "articles_per_run": RUN, "sizes": {}}
-    rows: list[dict[str, object]] = []
-    stored, tantivy_s, terms_s = 0, [], []
-    for row in _articles(max(sizes), seed):
-        rows.append(row)
-        if len(rows) < RUN and stored + len(rows) < max(sizes):
-            continue
+    generated, tantivy_s, terms_s = 0, list[float](), list[float]()
+    for rows in _runs(max(sizes), seed):
         run_id = str(rows[0]["run_id"])
+        terms = generated < compare_upto
         with connect(target) as con:
             insert_rows(con, "articles", rows, ARTICLE_COLUMNS)
-            _fts_loaded(con)
-            began = time.perf_counter()
-            con.execute("BEGIN")
-            con.execute(f"INSERT INTO search_terms {_TERMS}", [run_id])
-            con.execute("INSERT INTO search_docs SELECT article_id, sum(tf) FROM search_terms "
-                        "WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = ?) GROUP BY ALL",
-                        [run_id])
-            con.execute("COMMIT")
-            terms_s.append(time.perf_counter() - began)
+            if terms:
+                _fts_loaded(con)
+                began = time.perf_counter()
+                con.execute("BEGIN")
+                con.execute(f"INSERT INTO search_terms {_TERMS}", [run_id])
+                con.execute("INSERT INTO search_docs SELECT article_id, sum(tf) FROM search_terms "
+                            "WHERE article_id IN (SELECT article_id FROM articles WHERE run_id = ?) GROUP BY ALL",
+                            [run_id])
+                con.execute("COMMIT")
+                terms_s.append(time.perf_counter() - began)
         began = time.perf_counter()
         search_index.index_runs(target, [run_id])
         tantivy_s.append(time.perf_counter() - began)
-        stored += len(rows)
-        rows = []
-        if stored in sizes:
-            out["sizes"][str(stored)] = _measure(target, stored, repeat, tantivy_s, terms_s, fts)
-            print(f"[search] {stored:,} articles: {json.dumps(out['sizes'][str(stored)])}", flush=True)
+        generated += RUN
+        if generated in sizes:
+            compared = generated <= compare_upto
+            out["sizes"][str(generated)] = _measure(target, repeat, tantivy_s, terms_s, compared, compared)
+            print(f"[search] {generated:,} articles: {json.dumps(out['sizes'][str(generated)])}", flush=True)
     return out
 
 
@@ -125,39 +126,47 @@ def _fts_loaded(con: Any) -> None:
     con.execute("LOAD fts")
 
 
-def _measure(target: Path, size: int, repeat: int, tantivy_s: list[float], terms_s: list[float],
-             fts: bool) -> dict[str, Any]:
+def _measure(target: Path, repeat: int, tantivy_s: list[float], terms_s: list[float], fts: bool,
+             terms: bool) -> dict[str, Any]:
     from warehouse import search_index
     from warehouse.db import connect
     from warehouse.search import search
 
     last = slice(-5, None)  # the last five runs before this size
     result: dict[str, Any] = {
-        "load_average": os.getloadavg()[0],
+        "load_average": os.getloadavg()[0], "warehouse_mb": target.stat().st_size / 1e6,
         "tantivy": {"run_indexed_s": percentiles(tantivy_s[last]),
                     "search_s": _worst([_timed(lambda q=q: search(target, q, 50), repeat) for q in QUERIES]),
                     "index_mb": _mb(search_index.index_dir(target))},
     }
     with connect(target, read_only=True) as con:
         _fts_loaded(con)
-        result["duckdb_terms"] = {
-            "run_inserted_s": percentiles(terms_s[last]),
-            "search_s": _worst([_timed(lambda q=q: con.execute(_BM25, [q.split()]).fetchall(), repeat)
-                                for q in QUERIES]),
-            "rows": con.execute("SELECT count(*) FROM search_terms").fetchone()[0]}
+        result["stored"] = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        if terms:
+            result["duckdb_terms"] = {
+                "run_inserted_s": percentiles(terms_s[last]),
+                "search_s": _worst([_timed(lambda q=q: con.execute(_BM25, [q.split()]).fetchall(), repeat)
+                                    for q in QUERIES]),
+                "rows": con.execute("SELECT count(*) FROM search_terms").fetchone()[0]}
     if fts:
-        with connect(target) as con:
-            _fts_loaded(con)
-            began = time.perf_counter()
-            con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer='german', "
-                        "stopwords='none', overwrite=1)")
-            rebuild = time.perf_counter() - began
-            query = ("SELECT article_id FROM (SELECT article_id, fts_main_articles.match_bm25(article_id, ?) AS s "
-                     "FROM articles) WHERE s IS NOT NULL ORDER BY s DESC LIMIT 50")
-            result["duckdb_fts"] = {"full_rebuild_s": rebuild, "search_s": _worst(
-                [_timed(lambda q=q: con.execute(query, [q]).fetchall(), repeat) for q in QUERIES])}
-    result["warehouse_mb"] = target.stat().st_size / 1e6
+        result["duckdb_fts"] = _fts(target, repeat)
     return result
+
+
+def _fts(target: Path, repeat: int) -> dict[str, Any]:
+    """The former design: DuckDB fts rebuilt in full, and its search."""
+    from warehouse.db import connect
+
+    with connect(target) as con:
+        _fts_loaded(con)
+        began = time.perf_counter()
+        con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'body', stemmer='german', "
+                    "stopwords='none', overwrite=1)")
+        rebuild = time.perf_counter() - began
+        query = ("SELECT article_id FROM (SELECT article_id, fts_main_articles.match_bm25(article_id, ?) AS s "
+                 "FROM articles) WHERE s IS NOT NULL ORDER BY s DESC LIMIT 50")
+        return {"full_rebuild_s": rebuild, "search_s": _worst(
+            [_timed(lambda q=q: con.execute(query, [q]).fetchall(), repeat) for q in QUERIES])}
 
 
 def _mb(folder: Path) -> float:
@@ -169,10 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="10000", help="comma-separated sizes to measure at (default 10000)")
     p.add_argument("--repeat", type=int, default=20, help="runs per query (default 20)")
     p.add_argument("--workdir", type=Path, default=Path("/tmp/lagebild-search-bench"), help="scratch folder")
-    p.add_argument("--no-fts", action="store_true", help="skip the DuckDB fts full rebuild")
+    p.add_argument("--compare-upto", type=int, default=10_000,
+                   help="measure the two DuckDB designs up to this size only (default 10000; 0: tantivy alone)")
     args = p.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    print(json.dumps(run(args.workdir, sizes, args.repeat, fts=not args.no_fts), indent=2))
+    out = run(args.workdir, sizes, args.repeat, compare_upto=args.compare_upto)
+    print(json.dumps(out, indent=2))
     return 0
 
 

@@ -63,6 +63,7 @@ def plan_batch(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed:
 
 
 FIRST_CHUNK = 100  # articles in the first transaction of a batch; later ones are sized to TARGET_SECONDS
+SMALLEST_CHUNK = 50  # a transaction has a fixed cost (checks, summaries): fewer articles would not be shorter
 TARGET_SECONDS = 0.8  # how long one transaction should hold the warehouse's write lock
 READERS_GAP = 0.4  # seconds between transactions, in which waiting readers open the file
 
@@ -88,7 +89,7 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
         took = time.monotonic() - began
         logger.info("run %s: %d files committed in %.2f s (the write lock was held at most that long)",
                     run.run_id, len(chunk), took)
-        size = max(1, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
+        size = max(SMALLEST_CHUNK, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
         if files:
             time.sleep(READERS_GAP)
     if chunks > 1:

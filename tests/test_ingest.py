@@ -177,6 +177,7 @@ def test_a_batch_commits_in_short_transactions_of_whole_files(settings, seed_fil
     from warehouse import search_index
 
     monkeypatch.setattr(commit, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(commit, "SMALLEST_CHUNK", 1)
     monkeypatch.setattr(commit, "TARGET_SECONDS", 1e-6)  # every later transaction takes one file too
     monkeypatch.setattr(commit, "READERS_GAP", 0.0)
     copy = settings.inbox / "zz-kopie.txt"
