@@ -26,6 +26,7 @@ from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, ROLE, SOURCE, SUBJ, T
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
 _TITLE_INTRO = frozenset("im beim vom gegenüber Sendung Zeitung Magazin Buch Film Programm Operation".split())
+_POSSESSIVE = frozenset("seiner seinen seinem".split())  # ihrer may be a plural or an organisation
 _WH = frozenset({"Was", "was", "Wie", "wie", "Dass", "dass", "Ob", "ob", "Wenn", "wenn"})
 CARRY = 1  # a cue-less sentence continues the speaker of one of this many sentences before
 Who = tuple[str | None, int, int]  # actor_id, speaker start_char, end_char
@@ -38,20 +39,26 @@ def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> Who:
     if v.tokens[sp[1] - 1] in PRONOUNS and (sp[1] - sp[0] == 1 or v.tokens[sp[0]] in _WH):
         person = speakers.last_person(a)
         return (person.actor_id if person else None, v.offsets[sp[1] - 1], b)
+    if v.tokens[sp[0]] in _POSSESSIVE:  # nach seiner Meinung: the last person named
+        person = speakers.last_person(a)
+        return (person.actor_id if person else None, a, b)
     m = speakers.inside(a, b)
     if m is None:
         head = _head(v, sp)
-        m = speakers.by_role(v.tokens[head], a) if head is not None and v.bits[head] & ROLE else None
+        m = speakers.by_role(v.text[head[0]:head[1]], a) if head else None
     return (m.actor_id if m else None, a, b)
 
 
-def _head(v: TokenView, sp: Span) -> int | None:
-    """The head noun of a speaker phrase: its first capitalised word, the last part of a hyphenated one
-    (US-Außenminister)."""
+def _head(v: TokenView, sp: Span) -> tuple[int, int] | None:
+    """Characters of the head noun of a speaker phrase when it is a role word: its first capitalised word,
+    hyphenated compounds whole (US-Außenminister)."""
     k = next((k for k in range(*sp) if v.bits[k] & CAP and v.tokens[k].lower() not in DETERMINERS), None)
-    while k is not None and k + 2 < sp[1] and v.tokens[k + 1] == "-" and v.glued[k + 1]:
+    if k is None:
+        return None
+    first = k
+    while k + 2 < sp[1] and v.tokens[k + 1] == "-" and v.glued[k + 1]:
         k += 2
-    return k
+    return (v.offsets[first], v.end(k)) if v.bits[k] & ROLE else None
 
 
 def _quote(text: str, who: Who | None, cue: tuple[str, int | None, int | None], span: tuple[int, int], kind: str,

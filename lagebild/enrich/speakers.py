@@ -52,16 +52,17 @@ class Speakers:
         return best[-1] if best else None
 
     def by_role(self, head: str, pos: int) -> Mention | None:
-        """The nearest person before `pos` whose role on the article's date ends like `head` (der
-        US-Außenminister, die Kanzlerin, der Kreml-Sprecher): role anaphora."""
-        want = head.lower().rsplit("-", 1)[-1]
-        i = bisect_right(self.starts, pos) - 1
-        while i >= 0:
-            m = self.m[i]
-            if m.kind == "person" and m.role and any(
-                    w.endswith(want) for w in m.role.lower().replace(";", " ").replace("-", " ").split()):
+        """The nearest person before `pos` whose role on the article's date is `head` (der US-Außenminister),
+        else ends like it (der Minister, die Kanzlerin, der Kreml-Sprecher): role anaphora."""
+        before = self.m[:bisect_right(self.starts, pos)][::-1]
+        persons = [m for m in before if m.kind == "person" and m.role]
+        full, tail = head.lower(), head.lower().rsplit("-", 1)[-1]
+        for m in persons:
+            if full in (r.split(" (")[0] for r in m.role.lower().split("; ")):  # a role reads "Rolle (Org)"
                 return m
-            i -= 1
+        for m in persons:
+            if any(w.endswith(tail) for w in m.role.lower().replace(";", " ").replace("-", " ").split()):
+                return m
         return None
 
     def last_person(self, pos: int) -> Mention | None:

@@ -25,6 +25,7 @@ _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden ino
 _AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
 _REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
 _RELATIVE = frozenset("der die das welcher welche welches".split())
+_POSSESSIVE = frozenset("seiner seinen seinem ihrer ihren ihrem".split())
 _PASSIVE = frozenset("wurde wurden worden wird werden".split())
 _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
 _COLON = np.uint64(hash_string(":"))
@@ -73,7 +74,7 @@ def _source(s: SentenceTokens, k: int) -> Found | None:
 def _nach(s: SentenceTokens, k: int) -> Found | None:
     """nach Angaben (von|des|der) X, nach eigenem Bekunden, nach Informationen der X."""
     t, n = s.v.tokens, k + 1
-    while n < s.b and n - k < 3 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem")):
+    while n < s.b and n - k < 3 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem") or t[n] in _POSSESSIVE):
         n += 1
     if n >= s.b or t[n] not in _NACH_NOUNS:
         return None

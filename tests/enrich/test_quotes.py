@@ -52,3 +52,19 @@ def test_particle_verb_needs_its_particle(run):
 def test_separable_attitude_verb(run):
     enr = run("Lawrow schlug vor, die Gespräche in Genf fortzusetzen.")
     assert [q.speaker_text for q in _by_kind(enr, "reported")] == ["Lawrow"]
+
+
+def test_quote_over_sentences_takes_the_cue_after_it(run):
+    enr = run("Titel\n\n„Wir sind bereit. Wir warten auf Antwort“, sagte Lawrow am Montag.")
+    assert [(q.kind, q.actor_id, q.cue) for q in enr.quotes] == [("direct", "p-lawrow", "sagte")]
+
+
+def test_role_noun_resolves_to_the_person_holding_the_role(run):
+    enr = run("Titel\n\nBlinken traf Lawrow in Genf. „Wir reden weiter“, so der US-Außenminister. "
+              "„Nichts ist entschieden“, sagte der Bundeskanzler, nachdem er Scholz genannt hatte.")
+    assert [q.actor_id for q in _by_kind(enr, "direct")][0] == "p-blinken"
+
+
+def test_quoted_names_are_no_quotes(run):
+    enr = run('Titel\n\nDie Übung "Alliierte Entschlossenheit" beginnt im Februar, sagte Lawrow im "heute journal".')
+    assert [q.kind for q in enr.quotes] == ["reported"]
