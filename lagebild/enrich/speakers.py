@@ -55,13 +55,13 @@ class Speakers:
         """The nearest person before `pos` whose role on the article's date is `head` (der US-Außenminister),
         else ends like it (der Minister, die Kanzlerin, der Kreml-Sprecher): role anaphora."""
         before = self.m[:bisect_right(self.starts, pos)][::-1]
-        persons = [m for m in before if m.kind == "person" and m.role]
+        persons = [(m, m.role.lower()) for m in before if m.kind == "person" and m.role]
         full, tail = head.lower(), head.lower().rsplit("-", 1)[-1]
-        for m in persons:
-            if full in (r.split(" (")[0] for r in m.role.lower().split("; ")):  # a role reads "Rolle (Org)"
+        for m, role in persons:
+            if full in (r.split(" (")[0] for r in role.split("; ")):  # a role reads "Rolle (Org)"
                 return m
-        for m in persons:
-            if any(w.endswith(tail) for w in m.role.lower().replace(";", " ").replace("-", " ").split()):
+        for m, role in persons:
+            if any(w.endswith(tail) for w in role.replace(";", " ").replace("-", " ").split()):
                 return m
         return None
 
