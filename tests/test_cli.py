@@ -97,3 +97,20 @@ def test_enrich_prints_mentions_with_offsets_into_the_text(tmp_path: Path):
 def test_ingest_of_missing_path_is_a_clear_error(tmp_path: Path):
     proc = lagebild("ingest", str(tmp_path / "nope.txt"), data=tmp_path / "data", check=False)
     assert proc.returncode == 2 and "no such file or folder" in proc.stderr
+
+
+def test_ingest_makes_articles_searchable_and_search_rebuild_recovers_a_lost_index(loaded: Path):
+    import shutil
+
+    from warehouse import search_index
+    from warehouse.search import search
+
+    warehouse = loaded / "lagebild.duckdb"
+    assert search_index.in_step(warehouse)  # indexed by the load step of each batch
+    assert search(warehouse, "Außenministers")[1] == "fts"
+    shutil.rmtree(search_index.index_dir(warehouse))
+    assert search(warehouse, "Außenministers")[1] == "ilike"
+    out = lagebild("search-rebuild", data=loaded).stdout
+    assert f"search index rebuilt: 5 articles in {search_index.index_dir(warehouse)}" in out
+    assert len(search(warehouse, "Außenministers")[0]) == 4
+    assert "maintenance: search index rebuild done at" in lagebild("status", data=loaded).stdout
