@@ -25,7 +25,7 @@ from bench.watcher import Watcher
 
 QUERY = "select count(*) from articles"
 INTERVAL = 0.5
-_COMMIT = re.compile(r"articles committed in ([0-9.]+) s")
+_COMMIT = re.compile(r"committed in ([0-9.]+) s")
 _INDEXED = re.compile(r"searchable after ([0-9.]+) s")
 
 
