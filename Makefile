@@ -27,7 +27,7 @@ browser:  ## install Debian's chromium + chromium-driver for the browser test (i
 test: install browser  ## the whole test suite
 	$(BIN)/python -m pytest
 
-test-deploy: install  ## docker compose up for real: build, boot, drop files, SIGKILL the watcher, tear down (~15 min cold)
+test-deploy: install  ## docker compose up for real: build, boot, drop files, SIGKILL the watcher, tear down (~5 min with its images cached, ~27 min cold)
 	$(BIN)/python -m deploy.e2e
 
 SHOTS := test-artifacts/screenshots
