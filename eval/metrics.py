@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def f1(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def score_line(name: str, precision: float, recall: float, detail: str) -> str:
+    """One fixed-width report line: name, P, R, F1 and what was counted."""
+    return f"{name:<44} P={precision:.3f} R={recall:.3f} F1={f1(precision, recall):.3f}  ({detail})"
+
+
 @dataclass(frozen=True)
 class PRF:
     tp: int
@@ -21,12 +31,10 @@ class PRF:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
     def line(self, name: str) -> str:
-        return (f"{name:<44} P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
-                f"  (tp={self.tp} fp={self.fp} fn={self.fn})")
+        return score_line(name, self.precision, self.recall, f"tp={self.tp} fp={self.fp} fn={self.fn}")
 
 
 def prf(gold: set, pred: set) -> PRF:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from eval.metrics import PRF, prf
+from eval.metrics import PRF, f1, prf, score_line
 from lagebild.article import Article
 from lagebild.enrich import enrich, load_resources
 from lagebild.parse import parse_text_article
@@ -40,12 +40,10 @@ class BCubed:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
 
     def line(self, name: str) -> str:
-        return (f"{name:<44} P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
-                f"  ({self.items} articles, {self.stories} labelled stories)")
+        return score_line(name, self.precision, self.recall, f"{self.items} articles, {self.stories} labelled stories")
 
 
 def bcubed(gold: Mapping[str, str], pred: Mapping[str, str], items: Sequence[str]) -> BCubed:
