@@ -55,13 +55,21 @@ def _scalar(con: Any, sql: str) -> Any:
     return row[0] if row else None
 
 
+def _article_counts(con: Any) -> tuple[dict[str, int], int, date | None]:
+    """Articles and mentions, syndicated copies and the newest date, from the daily summary `article_day`."""
+    row = con.execute("""SELECT coalesce(sum(articles), 0)::BIGINT, coalesce(sum(mentions), 0)::BIGINT,
+                                coalesce(sum(articles) FILTER (WHERE is_copy), 0)::BIGINT, max(published_date)
+                         FROM article_day""").fetchone()
+    return {"articles": int(row[0]), "mentions": int(row[1])}, int(row[2]), row[3]
+
+
 def build_status(target: str | Path, runs: int = 5, rejected: int = 50, timeout: float = 30.0) -> Status:
     """The status of the warehouse: the `runs` latest runs and `rejected` latest rejected files."""
     with connect(target, read_only=True, timeout=timeout) as con:
-        counts = {t: int(_scalar(con, f"SELECT count(*) FROM {t}")) for t in COUNTED}  # table names are ours
-        duplicates = _scalar(con, "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        summed, duplicates, newest = _article_counts(con)
+        counts = {t: summed[t] if t in summed else int(_scalar(con, f"SELECT count(*) FROM {t}"))
+                  for t in COUNTED}  # table names are ours
         rejected_total = _scalar(con, "SELECT count(*) FROM ingest_log WHERE status = 'rejected'")
-        newest = _scalar(con, "SELECT max(published_date) FROM articles")
         run_rows = con.execute(
             """SELECT run_id, status, started_at, finished_at, files, loaded, duplicates, rejected, articles, message
                FROM ingest_runs ORDER BY started_at DESC LIMIT ?""", [runs]).df()

@@ -83,3 +83,23 @@ def test_a_migration_numbered_below_the_highest_applied_one_still_runs_once(tmp_
         assert migrate(con) == [6]
         assert con.execute("SELECT count(*) FROM maintenance_log").fetchone() == (0,)
         assert migrate(con) == []
+
+
+def test_migration_009_fills_the_pair_and_role_summaries_of_an_existing_warehouse(tmp_path: Path):
+    from summary_raw import RAW
+
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        migrate(con, upto=8)
+        rows_valid_at(con, 8)
+        con.execute("INSERT INTO actors VALUES ('macron', 'Emmanuel Macron', 'person', 'FR', 'registry', NULL)")
+        con.execute("INSERT INTO mentions VALUES ('a1', 'macron', 'Macron', 0, 18, 24, 'surname', "
+                    "'Staatspräsident', false)")
+        assert migrate(con) == [v for v in VERSIONS if v > 8]
+        for table in ("actor_pair_month", "actor_role_day"):
+            assert sorted(con.execute(f"SELECT * FROM {table}").fetchall()) == sorted(
+                con.execute(RAW[table]).fetchall()), table
+        assert con.execute("SELECT actor_a, actor_b, articles FROM actor_pair_month").fetchall() == [
+            ("macron", "scholz", 1)]
+        assert con.execute("SELECT actor_id, role, mentions, articles FROM actor_role_day").fetchall() == [
+            ("macron", "Staatspräsident", 1, 1)]
+        assert con.execute("SELECT actor_id, role, previous_role FROM new_roles").fetchall() == []

@@ -1,5 +1,6 @@
-"""warehouse/summaries.py: every summary table equals the counts of the raw rows, after loads, after
-reprocessing and after removing articles; the summary-backed queries answer as the raw tables do."""
+"""warehouse/summaries.py: every summary table equals the counts of the raw rows (tests/summary_raw.py),
+after loads, after reprocessing and after removing articles; the summary-backed queries answer as the raw
+tables do."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from summary_raw import RAW, mismatches
 from wh_helpers import batch_of
 
 from lagebild.parse import build_article, parse_date_value
@@ -15,28 +17,10 @@ from warehouse.queries import pairs, series
 from warehouse.queries.filters import Filters
 from warehouse.summaries import SUMMARIES, refresh_summaries, remove_articles
 
-# The summaries computed from the raw tables, written independently of warehouse/summaries.py.
-RAW = {
-    "actor_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, count(*),
-                           count(DISTINCT article_id) FROM mentions JOIN articles USING (article_id) GROUP BY ALL""",
-    "article_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, count(*),
-                             sum((SELECT count(*) FROM mentions m WHERE m.article_id = a.article_id))
-                      FROM articles a GROUP BY ALL""",
-    "theme_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, theme_id, count(*)
-                    FROM article_themes JOIN articles USING (article_id) GROUP BY ALL""",
-    "actor_theme_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, m.actor_id,
-                                   t.theme_id, count(*), count(DISTINCT m.article_id)
-                            FROM mentions m JOIN article_themes t USING (article_id) JOIN articles USING (article_id)
-                            GROUP BY ALL""",
-    "role_count": "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY ALL",
-}
-
 
 def assert_summaries_match(warehouse) -> None:
     with warehouse.connect(read_only=True) as con:
-        for table, raw in RAW.items():
-            stored = sorted(con.execute(f"SELECT * FROM {table}").fetchall())
-            assert stored == sorted(con.execute(raw).fetchall()), table
+        assert mismatches(con) == {}
     assert {s.table for s in SUMMARIES} == set(RAW)
 
 
@@ -68,7 +52,7 @@ def test_summaries_equal_the_raw_counts_after_loads(loaded):
     assert_summaries_match(loaded)
     with loaded.connect(read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone() == (1,)
-        for table in ("theme_day", "actor_theme_month", "role_count"):
+        for table in ("theme_day", "actor_theme_month", "role_count", "actor_pair_month", "actor_role_day"):
             assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
         assert con.execute("SELECT count(*) FROM actor_theme_month WHERE is_copy").fetchone()[0] > 0
 
@@ -125,6 +109,47 @@ def test_summary_backed_heatmap_and_theme_series_equal_the_raw_queries(loaded, f
         themes = series.theme_series(target, grain, f)
         raw_themes = series._mention_theme_series(target, grain, f)
         assert _sorted(themes, "bucket", "theme_id").equals(_sorted(raw_themes, "bucket", "theme_id")), grain
+    co = pairs.cooccurrence(target, f, 12)
+    assert not co.empty
+    raw_co = pairs._raw_cooccurrence(target, f, 12)
+    assert _sorted(co, "actor_a", "actor_b").equals(_sorted(raw_co, "actor_a", "actor_b"))
+
+
+def test_the_role_filter_reads_actor_role_day_as_the_mentions_answer(loaded):
+    target = loaded.target
+    with loaded.connect(read_only=True) as con:
+        [(role,)] = con.execute("SELECT role FROM mentions WHERE role IS NOT NULL GROUP BY ALL "
+                                "ORDER BY count(*) DESC, role LIMIT 1").fetchall()
+        raw = con.execute("""SELECT actor_id, count(*), count(DISTINCT article_id) FROM mentions
+                             JOIN articles USING (article_id) WHERE role = ? AND duplicate_of IS NULL
+                             GROUP BY ALL ORDER BY 2 DESC, 1""", [role]).fetchall()
+    f = Filters(roles=(role,))
+    assert not f.needs_mentions and Filters(roles=(role, "x")).needs_mentions
+    top = series.top_actors(target, f, 50)
+    assert sorted(zip(top["actor_id"], top["mentions"], top["articles"], strict=True)) == sorted(raw)
+    for grain in ("day", "week", "month"):
+        summed = series.actor_series(target, grain, f, 5)
+        mentions = series._mention_series(target, grain, replace(f, actors=tuple(summed["actor_id"].unique())))
+        assert _sorted(summed, "bucket", "actor_id").equals(_sorted(mentions, "bucket", "actor_id")), grain
+
+
+def test_the_overview_counts_come_from_the_summaries_and_equal_the_raw_rows(loaded):
+    from warehouse.queries import lage
+    from warehouse.status import build_status
+
+    info = build_status(loaded.target)
+    with loaded.connect(read_only=True) as con:
+        articles, copies, newest, dated = con.execute(
+            "SELECT count(*), count(duplicate_of), max(published_date), "
+            "max(published_date) FILTER (WHERE date_precision <> 'month') FROM articles").fetchone()
+        mentions = con.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        in_year = con.execute("SELECT count(*) FROM articles WHERE date_precision <> 'month' "
+                              "AND published_date BETWEEN DATE '2022-01-01' AND DATE '2022-12-31'").fetchone()[0]
+    assert (info.counts["articles"], info.counts["mentions"], info.duplicates, info.newest_article) == (
+        articles, mentions, copies, newest)
+    assert copies == 1 and in_year > 0
+    assert lage.latest_day(loaded.target) == dated
+    assert lage.article_count(loaded.target, lage.Period(date(2022, 1, 1), date(2022, 12, 31), "week")) == in_year
 
 
 def test_filter_options_and_month_only_from_the_summaries(loaded):

@@ -31,8 +31,9 @@ class Filters:
 
     @property
     def needs_mentions(self) -> bool:
-        """Role or theme filters: only the raw mention rows answer them, not the daily summaries."""
-        return bool(self.roles or self.themes)
+        """A theme filter on actors, or several roles (an actor may hold two of them in one article):
+        only the raw mention rows answer them, not the daily summaries."""
+        return bool(self.themes) or len(self.roles) > 1
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,18 @@ def day_where(f: Filters, grain: str | None = None) -> tuple[str, list[Any]]:
 
 
 def actor_day_where(f: Filters) -> tuple[str, list[Any]]:
-    """WHERE clause over actor_day `d` joined with actors `a`: kinds, countries, actors."""
-    parts, params = _listed((("a.kind", f.kinds), ("a.country", f.countries), ("d.actor_id", f.actors)))
+    """WHERE clause over actor_day (or actor_role_day) `d` joined with actors `a`: kinds, countries,
+    actors, and the roles when there are any (`actor_day_table`)."""
+    parts, params = _listed(
+        (("a.kind", f.kinds), ("a.country", f.countries), ("d.actor_id", f.actors), ("d.role", f.roles))
+    )
     return " AND ".join(["true", *parts]), params
+
+
+def actor_day_table(f: Filters) -> str:
+    """The daily actor summary that answers the filters: actor_role_day (mentions with a role) when one
+    role is chosen, else actor_day."""
+    return "actor_role_day" if f.roles else "actor_day"
 
 
 def month_where(f: Filters, table: str = "s") -> tuple[str, list[Any]]:

@@ -47,7 +47,7 @@ class Period:
 
 def latest_day(target: str | Path) -> date | None:
     """The newest day with articles dated to the day (None for an empty warehouse)."""
-    df = frame(target, "SELECT max(published_date) AS d FROM articles WHERE date_precision <> 'month'")
+    df = frame(target, "SELECT max(published_date) AS d FROM article_day WHERE date_precision <> 'month'")
     value = df["d"].iloc[0]
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
@@ -82,7 +82,8 @@ def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.D
     """Articles per day (week) of these actors or themes, up to the period, zeros included."""
     source = ("SELECT published_date AS d, actor_id AS id, articles FROM actor_day WHERE NOT is_copy "
               "AND date_precision <> 'month'" if what == "actor" else
-              "SELECT day AS d, theme_id AS id, articles FROM themes_per_day")
+              "SELECT published_date AS d, theme_id AS id, articles FROM theme_day WHERE NOT is_copy "
+              "AND date_precision <> 'month'")
     return frame(target, f"""
         WITH src AS ({source}),
         buckets AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 1 {p.grain.upper()}))::DATE AS bucket),
@@ -115,6 +116,6 @@ def story_members(target: str | Path, story_id: str) -> pd.DataFrame:
 
 def article_count(target: str | Path, p: Period) -> int:
     """Articles (copies included) dated to a day inside the period."""
-    df = frame(target, """SELECT count(*) AS n FROM articles
+    df = frame(target, """SELECT coalesce(sum(articles), 0)::BIGINT AS n FROM article_day
                           WHERE date_precision <> 'month' AND published_date BETWEEN ? AND ?""", [p.start, p.end])
     return int(df["n"].iloc[0])

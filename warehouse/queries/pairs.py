@@ -1,8 +1,9 @@
 """Cross tables of the top actors: actor × theme and actor × actor (co-occurrence).
 
-The heatmap reads the monthly summary `actor_theme_month` (migration 005), which counts whole months
-of the date range; a role filter concerns single mentions, which only the raw tables hold. The
-co-occurrence reads the mentions (see warehouse/summaries.py for why pairs have no summary).
+The heatmap reads the monthly summary `actor_theme_month` (migration 005), the co-occurrence the
+monthly summary `actor_pair_month` (migration 009); both count whole months of the date range. A role
+filter concerns single mentions, and a theme filter on the co-occurrence single articles, which only
+the raw tables hold.
 """
 
 from __future__ import annotations
@@ -66,7 +67,36 @@ def _raw_actor_theme_matrix(target: str | Path, f: Filters, top_n: int) -> pd.Da
 
 
 def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFrame:
-    """Articles in which two of the top actors both appear: actor_a, name_a, actor_b, name_b, articles."""
+    """Articles in which two of the top actors both appear: actor_a, name_a, actor_b, name_b, articles.
+
+    Each pair twice (a with b, b with a), as the heatmap draws it.
+    """
+    if f.roles or f.themes:
+        return _raw_cooccurrence(target, f, top_n)
+    chosen = list(f.actors or top_actors(target, f, top_n)["actor_id"])
+    mw, mp = month_where(f)
+    kinds, kp = _actor_where(f, "a")
+    kinds_b, kbp = _actor_where(f, "b")
+    return frame(
+        target,
+        f"""WITH s AS (SELECT s.actor_a, s.actor_b, sum(s.articles)::BIGINT AS articles FROM actor_pair_month s
+                       WHERE {mw} AND list_contains(?, s.actor_a) AND list_contains(?, s.actor_b) GROUP BY ALL),
+                 p AS (SELECT actor_a, actor_b, articles FROM s UNION ALL SELECT actor_b, actor_a, articles FROM s)
+        SELECT p.actor_a, a.name AS name_a, p.actor_b, b.name AS name_b, p.articles
+        FROM p JOIN actors a ON a.actor_id = p.actor_a JOIN actors b ON b.actor_id = p.actor_b
+        WHERE p.articles > 0 AND {kinds} AND {kinds_b} ORDER BY articles DESC, actor_a, actor_b""",
+        [*mp, chosen, chosen, *kp, *kbp],
+    )
+
+
+def _actor_where(f: Filters, table: str) -> tuple[str, list[Any]]:
+    """Kinds and countries over actors `table`."""
+    parts = [f"list_contains(?, {table}.{column})" for column, values in (("kind", f.kinds), ("country", f.countries))
+             if values]
+    return " AND ".join(["true", *parts]), [list(v) for v in (f.kinds, f.countries) if v]
+
+
+def _raw_cooccurrence(target: str | Path, f: Filters, top_n: int) -> pd.DataFrame:
     cte, params = _top_pairs(target, f, top_n)
     return frame(
         target,

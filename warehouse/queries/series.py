@@ -2,10 +2,11 @@
 
 Each question is answered from one place. The daily summary tables (`actor_day`, `article_day`,
 migration 003, kept by the load step and by reprocessing in their transactions) answer the filter
-options, the stories per bucket and, when no role or theme filter is set, the top actors and their
-series; `theme_day` (migration 005) the theme series and, with `article_day`, the month-only count.
-Role and theme filters on actors, and actor filters on themes, concern single mentions and
-articles, which only the raw tables hold: those questions read the raw tables.
+options, the stories per bucket and, when no theme filter is set, the top actors and their series
+(`actor_role_day`, migration 009, when a role filter is set); `theme_day` (migration 005) the theme
+series and, with `article_day`, the month-only count. Theme filters on actors, and actor, kind,
+country or role filters on themes, concern single articles, which only the raw tables hold: those
+questions read the raw tables.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 
 from warehouse.queries.filters import (
     Filters,
+    actor_day_table,
     actor_day_where,
     bucket,
     day_where,
@@ -92,7 +94,7 @@ def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
     dw, dp = day_where(f)
     aw, ap = actor_day_where(f)
     sql = f"""SELECT d.actor_id, a.name, a.kind, sum(d.mentions)::BIGINT AS mentions,
-                     sum(d.articles)::BIGINT AS articles FROM actor_day d JOIN actors a USING (actor_id)
+                     sum(d.articles)::BIGINT AS articles FROM {actor_day_table(f)} d JOIN actors a USING (actor_id)
               WHERE {dw} AND {aw} GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
     return frame(target, sql, [*dp, *ap, n])
 
@@ -113,12 +115,13 @@ def actor_series(target: str | Path, grain: str, f: Filters, top_n: int = 5) -> 
 
 
 def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
-    """actor_series from the daily summaries (no role or theme filter)."""
+    """actor_series from the daily summaries (no theme filter)."""
     dw, dp = day_where(f, grain)
     aw, ap = actor_day_where(f)
     sql = f"""WITH s AS (SELECT {bucket(grain, 'd')} AS bucket, d.actor_id, a.name,
                                 sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
-                         FROM actor_day d JOIN actors a USING (actor_id) WHERE {dw} AND {aw} GROUP BY ALL),
+                         FROM {actor_day_table(f)} d JOIN actors a USING (actor_id) WHERE {dw} AND {aw}
+                         GROUP BY ALL),
                    t AS (SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total
                          FROM article_day d WHERE {dw} GROUP BY ALL)
               SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
@@ -127,7 +130,7 @@ def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
 
 
 def _mention_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
-    """actor_series from the mention rows (a role or theme filter is set)."""
+    """actor_series from the mention rows (a theme filter is set)."""
     base, params = mention_from(f, grain)
     sw, sp = story_where(f, grain, themes=False)
     sql = f"""WITH s AS (SELECT {bucket(grain)} AS bucket, m.actor_id, a.name, count(*) AS mentions,
