@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lagebild.enrich.lexicon import wordlist
+from lagebild.enrich.lexicon import lemma_table, wordlist
 from lagebild.enrich.model import Mention, Quote, Sentence
 from lagebild.enrich.speakers import DETERMINERS, PRONOUNS, Span, Speakers
 from lagebild.enrich.speech_frames import SentenceTokens, attribute
@@ -103,14 +103,21 @@ class _Found:
         self.bits = _sentence_bits(v.codes, self.first)
         self.starts = [s.start_char for s in sentences]
         speakers, openers = Speakers(mentions), frozenset(wordlist("clause_openers"))
+        needs = frozenset(wordlist("speech_needs_content"))
         self.who: list[Who | None] = []
         self.cue: list[tuple[str, int | None, int | None]] = []
         self.inside: list[list[tuple[int, int]]] = []
+        self.latent: list[Who | None] = []  # a speaker whose sentence reports no words (bittet um Mithilfe)
         for i, sent in enumerate(sentences):
             inside = [(a, b) for a, b in self.direct if a < sent.end_char and b > sent.start_char]
             found = None
             if not v.text[sent.end_char - 1].isalnum() and (inside or self.bits[i] & (SOURCE | CUE | PARTICLE_CUE)):
                 found = attribute(SentenceTokens(v, self.first[i], self.first[i + 1], inside), openers)
+                if found and not inside and not _content(v, self.first[i], self.first[i + 1], found[2][0], needs):
+                    self.latent.append(_speaker(v, found[0], speakers))
+                    found = None
+            if len(self.latent) == i:
+                self.latent.append(None)
             self.inside.append(inside)
             self.who.append(_speaker(v, found[0], speakers) if found else None)
             self.cue.append((found[1], v.offsets[found[2][0]], v.end(found[2][1] - 1)) if found else ("", None, None))
@@ -140,14 +147,53 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
             last = None  # a new paragraph: the speaker of the one before is not carried over
         if who is None and i - last_at <= CARRY and last is not None and (inside or f.bits[i] & SUBJ):
             who, cue = last, ("„…“" if inside else "sei", None, None)
+        elif who is None and not inside and f.bits[i] & SUBJ and i and f.latent[i - 1] and last_at < i - 1:
+            who, cue = f.latent[i - 1], ("sei", None, None)  # Die Polizei bittet um Mithilfe. Der Mann sei …
         for a, b in inside:
             if a >= sent.start_char:  # a quote running over sentences is kept once
                 out.append(_quote(text, who, (cue[0] or "„…“", cue[1], cue[2]), (a + 1, b - 1), "direct", sent.index))
-        if who and not inside:
+        if who and (not inside or _fragments(text, inside, sent)):
             out.append(_quote(text, who, cue, (sent.start_char, sent.end_char), "reported", sent.index))
         if who:
             last, last_at = who, i
     return _echoes(out)
+
+
+_CONTENT_OPENERS = frozenset("dass ob wie was warum wer wann wo weshalb wieso inwieweit".split())
+
+
+def _content(v: TokenView, a: int, b: int, k: int, needs: frozenset[str]) -> bool:
+    """Whether a sentence whose speech cue is token k reports what was said. Only a participle (abgelehnt,
+    gefordert) or a verb that as often takes a noun object (`speech_needs_content`: erklärte die Hintergründe)
+    must show it: a subjunctive, a clause after the cue (erklärte, dass …; erklärte, er …), a cue after a
+    comma (…, erklärte er) or a colon after it."""
+    t = v.tokens
+    if not v.bits[k] & (CUE | PARTICLE_CUE) or v.bits[k] & SOURCE:
+        return True
+    w = t[k]
+    if not _participle(w) and lemma_table().get(w, w.lower()) not in needs:
+        return True
+    if k > a and t[k - 1] == ",":
+        return True
+    for x in range(a, b):
+        if v.bits[x] & SUBJ or (x > k and t[x] in _CONTENT_OPENERS and t[x - 1] == ","):
+            return True
+    return k + 1 < b and t[k + 1] in (",", ":")
+
+
+def _participle(w: str) -> bool:
+    """A past participle of a speech verb (gefordert, abgelehnt, angekündigt), not a finite form."""
+    return w[:1].islower() and w.endswith(("t", "en")) and ("ge" in w[:6] and not w.startswith(("ver", "be", "er")))
+
+
+def _fragments(text: str, inside: list[tuple[int, int]], sent: Sentence) -> bool:
+    """Quoted words inside a sentence of reported speech (Er will „sorgfältig prüfen“, ob …): they cover less
+    than half of it, and none opens the sentence, follows a colon or runs in from the sentence before (those
+    are direct quotes with their frame: „…“, sagte X; X sagte: „…“)."""
+    if any(a <= sent.start_char or text[max(0, a - 3):a].rstrip().endswith(":") for a, _ in inside):
+        return False
+    quoted = sum(min(b, sent.end_char) - max(a, sent.start_char) for a, b in inside)
+    return quoted * 2 < sent.end_char - sent.start_char
 
 
 def _echoes(quotes: list[Quote]) -> tuple[Quote, ...]:

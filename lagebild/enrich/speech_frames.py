@@ -20,6 +20,12 @@ _CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
 _NACH_NOUNS = frozenset("Angaben Aussagen Aussage Informationen Berichten Berichte Ansicht Meinung Einschätzung "
                         "Auffassung Darstellung Worten Schätzungen Erkenntnissen Bekunden Medienberichten "
                         "Polizeiangaben Zeitungsberichten Agenturberichten Recherchen Quellen Umfragen".split())
+_NACH_ENDINGS = ("angaben", "aussagen", "aussage", "berichten", "bericht", "meldungen", "meldung", "informationen",
+                 "studie", "analyse", "stellungnahme", "schätzung", "schätzungen", "berechnungen", "einschätzung",
+                 "darstellung", "erkenntnissen", "hochrechnung", "vorhersage", "prognose", "ermittlungsstand",
+                 "ermittlungen", "meinung", "ansicht", "auffassung", "vorstellungen", "worten", "umfrage", "dokument",
+                 "untersuchung", "untersuchungen", "hinweis", "hinweisen", "quellen", "medien", "recherchen")
+_POSTPOSED = frozenset("Meinung Ansicht Auffassung Vernehmen Einschätzung Überzeugung Darstellung".split())
 _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden inoffiziellen unbestätigten "
                       "vorläufigen jüngsten neuen neuesten".split())
 _AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
@@ -74,9 +80,18 @@ def _source(s: SentenceTokens, k: int) -> Found | None:
 def _nach(s: SentenceTokens, k: int) -> Found | None:
     """nach Angaben (von|des|der) X, nach eigenem Bekunden, nach Informationen der X."""
     t, n = s.v.tokens, k + 1
-    while n < s.b and n - k < 3 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem") or t[n] in _POSSESSIVE):
+    if k > s.a and t[k - 1] in _POSTPOSED:  # ihrer Meinung nach, dem Vernehmen nach
+        j = k - 1
+        while j > s.a and (t[j - 1].lower() in _POSSESSIVE or t[j - 1].lower() in ("dem", "der") or
+                           (t[j - 1][:1].isupper() and t[j - 1][-1:] == "s")):
+            j -= 1
+        return ((j, k), t[k - 1] + " " + t[k], (k - 1, k + 1))
+    while n < s.b and n - k < 4 and (t[n] in _NACH_ADJ or t[n] in ("den", "dem", "einer", "einem", "der", "eigener")
+                                     or t[n] in _POSSESSIVE or (t[n][:1].islower() and t[n][-2:] in ("en", "er", "em"))
+                                     or (t[n][:1].isupper() and t[n][-1:] == "s" and n + 1 < s.b
+                                         and t[n + 1][:1].isupper())):
         n += 1
-    if n >= s.b or t[n] not in _NACH_NOUNS:
+    if n >= s.b or not (t[n] in _NACH_NOUNS or (t[n][:1].isupper() and t[n].lower().endswith(_NACH_ENDINGS))):
         return None
     end, cue_end = n + 1, n + 1
     if end < s.b and t[end] in ("von", "des", "der", "aus", "dem", "eines", "einer"):

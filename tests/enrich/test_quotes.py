@@ -68,3 +68,26 @@ def test_role_noun_resolves_to_the_person_holding_the_role(run):
 def test_quoted_names_are_no_quotes(run):
     enr = run('Titel\n\nDie Übung "Alliierte Entschlossenheit" beginnt im Februar, sagte Lawrow im "heute journal".')
     assert [q.kind for q in enr.quotes] == ["reported"]
+
+
+def test_speech_verb_with_a_noun_object_reports_nothing(run):
+    enr = run("Titel\n\nDie Staatsanwaltschaft erklärte am Dienstag die Hintergründe. Die Regierung hatte den USA "
+              "Überflugrechte eingeräumt. Lawrow erklärte, die Gespräche seien beendet.")
+    assert [(q.kind, q.speaker_text) for q in enr.quotes] == [("reported", "Lawrow")]
+
+
+def test_nach_with_a_source_noun_and_postposed_meinung(run):
+    enr = run("Titel\n\nNach einer Studie der Nato bleiben die Truppen. Seiner Meinung nach ist das falsch.")
+    assert [(q.cue, q.speaker_text) for q in enr.quotes] == [("Nach einer Studie der", "einer Studie der Nato"),
+                                                              ("Meinung nach", "Seiner Meinung")]
+    assert enr.quotes[0].actor_id == "org-nato"
+
+
+def test_reported_sentence_around_quoted_words(run):
+    enr = run("Titel\n\nLawrow sagte, die Gespräche seien „sehr offen und ehrlich“ gewesen, man werde weiter reden.")
+    assert sorted((q.kind, q.actor_id) for q in enr.quotes) == [("direct", "p-lawrow"), ("reported", "p-lawrow")]
+
+
+def test_subjunctive_after_a_speaker_without_words(run):
+    enr = run("Titel\n\nDie Polizei bittet um Mithilfe. Der Mann sei etwa 20 Jahre alt.")
+    assert [(q.kind, q.speaker_text) for q in enr.quotes] == [("reported", "Die Polizei")]
