@@ -7,8 +7,12 @@ their overlaps are inserted; reprocessing calls `rebuild_stories`. The clusterin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
 from typing import Any
+
+import pyarrow as pa
 
 from lagebild import stories
 from lagebild.stories import Assignment, StoryArticle
@@ -40,19 +44,57 @@ def features(con: Any, article_ids: Sequence[str]) -> list[StoryArticle]:
     return out
 
 
-def members_near(con: Any, arts: Sequence[StoryArticle]) -> list[tuple[str, StoryArticle]]:
-    """(story id, article) of the stored articles within the window of any of `arts`."""
+def members_near(con: Any, arts: Sequence[StoryArticle],
+                 links: Iterable[str] = ()) -> list[tuple[str, StoryArticle]]:
+    """(story id, article) of the stored articles that the clustering may link to `arts`.
+
+    The stored articles near in time are those within WINDOW_DAYS of the first or last day of any of
+    `arts`. Of these, only the ones that can be a candidate of one of `arts` are read: they share a
+    person, organisation or title word with it and lie within its window, or they are one of `links`
+    (its recorded overlaps), its original, or a copy of it; plus, for each of their stories, its
+    earliest member near in time, which decides the id a merged story keeps. `stories.assign` gives the
+    same result as with every stored article near in time, without reading the whole window.
+    """
     days = sorted({d for a in arts for d in (a.first, a.last)})
     if not days:
         return []
-    rows = con.execute(
-        f"""SELECT DISTINCT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of
-            FROM story_articles sa JOIN articles ar USING (article_id)
-            JOIN (SELECT unnest(?::DATE[]) AS day) d
-              ON sa.first_day <= d.day + {stories.WINDOW_DAYS} AND sa.last_day >= d.day - {stories.WINDOW_DAYS}""",
-        [days],
-    ).fetchall()
-    return [(r[0], StoryArticle(r[1], r[2], r[3], frozenset(r[4]), r[5])) for r in rows]
+    wide = stories.WINDOW_DAYS
+    probe = [(key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
+             for a in arts for key in a.keys if key[0] in stories.STRONG]
+    ids = sorted({a.article_id for a in arts})
+    linked = sorted({*links, *(a.duplicate_of for a in arts if a.duplicate_of)} - set(ids))
+    table = pa.table({"key": pa.array([p[0] for p in probe], pa.string()),
+                      "lo": pa.array([p[1] for p in probe], pa.date32()),
+                      "hi": pa.array([p[2] for p in probe], pa.date32())})
+    con.register("_story_probe", table)
+    try:
+        rows = con.execute(
+            """WITH sk AS (SELECT article_id, first_day, last_day, unnest(keys) AS key FROM story_articles),
+                    hit AS (SELECT DISTINCT sk.article_id FROM sk JOIN _story_probe p
+                            ON p.key = sk.key AND sk.first_day <= p.hi AND sk.last_day >= p.lo
+                            UNION SELECT unnest($linked::VARCHAR[])
+                            UNION SELECT article_id FROM articles
+                                  WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
+                    near AS (SELECT story_id, article_id FROM story_articles
+                             WHERE article_id IN (SELECT article_id FROM hit))
+               SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
+                      sa.article_id IN (SELECT article_id FROM near) AS wanted
+               FROM story_articles sa JOIN articles ar USING (article_id)
+               WHERE sa.story_id IN (SELECT story_id FROM near)""",
+            {"linked": linked, "ids": ids},
+        ).fetchall()
+    finally:
+        con.unregister("_story_probe")
+    found: list[tuple[str, StoryArticle, bool]] = []
+    earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
+    for story, aid, first, last, keys, original, wanted in rows:
+        i = bisect_left(days, first - timedelta(days=wide))
+        if i == len(days) or days[i] > last + timedelta(days=wide):
+            continue  # not within WINDOW_DAYS of any of the days of `arts`
+        found.append((story, StoryArticle(aid, first, last, frozenset(keys), original), wanted))
+        earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
+    return [(story, art) for story, art, wanted in found
+            if wanted or earliest[story] == (art.first, art.article_id)]
 
 
 def overlaps_of(con: Any, article_ids: Sequence[str]) -> dict[tuple[str, str], float]:
@@ -70,7 +112,9 @@ def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
     arts = features(con, article_ids)
     if not arts:
         return Assignment()
-    result = stories.assign(arts, members_near(con, arts), overlaps_of(con, article_ids))
+    overlaps = overlaps_of(con, article_ids)
+    partners = {other for pair in overlaps for other in pair}
+    result = stories.assign(arts, members_near(con, arts, partners), overlaps)
     for old, new in sorted(result.merged.items()):
         con.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", [new, old])
     insert_rows(con, "story_articles", [
