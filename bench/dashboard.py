@@ -46,7 +46,7 @@ def _render(page: str, query: dict[str, str]) -> tuple[float, float]:
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     st.cache_data.clear()
     at = AppTest.from_file(str(app), default_timeout=120)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"page_scripts/{page}.py")
     for k, v in query.items():
         at.query_params[k] = v
     started = time.perf_counter()

@@ -160,7 +160,7 @@ def reader_picker(df: pd.DataFrame, key: str) -> None:
         label_visibility="collapsed",
     )
     if cols[1].button("Open article", key=f"{key}_go"):
-        st.switch_page("pages/article.py", query_params={"id": aid})
+        st.switch_page("page_scripts/article.py", query_params={"id": aid})
 
 
 def _date_label(value: Any, precision: str) -> str:

@@ -1,1 +1,1 @@
-"""Page bodies; the files in dashboard/pages only call their `render`."""
+"""Page bodies; the files in dashboard/page_scripts only call their `render`."""

@@ -28,7 +28,7 @@ def header(art: dict[str, Any], detail: dict[str, Any]) -> None:
         st.markdown(f"[Original]({art['url']})")
     if art.get("duplicate_of"):
         st.warning(f"Syndicated copy of {art['duplicate_of']}: counted once, under the original.")
-        st.page_link("pages/article.py", label="Open the original", query_params={"id": art["duplicate_of"]})
+        st.page_link("page_scripts/article.py", label="Open the original", query_params={"id": art["duplicate_of"]})
     themes = detail["themes"]
     if not themes.empty:
         st.markdown(

@@ -75,7 +75,7 @@ def rising(p: Period, what: str, title: str) -> None:
 
 def actor_drill(actor_id: str, p: Period) -> None:
     """Links to the actor's chart and lists the sentences that mention it in the period."""
-    st.page_link("pages/actors.py", label="Open the actor's chart", query_params={"actor": actor_id},
+    st.page_link("page_scripts/actors.py", label="Open the actor's chart", query_params={"actor": actor_id},
                  icon=":material/show_chart:")
     df = data.drill_sentences(Drill(actor_id=actor_id), Filters(start=p.start, end=p.end), SENTENCES)
     widgets.show_sentences(df, f"mentions of {actor_id} {widgets.period_label(p.start, p.grain)}", SENTENCES)
@@ -112,7 +112,7 @@ def body(p: Period) -> None:
         rising(p, "theme", "Rising themes")
     newcomers(p)
     if theme := state.param("lage_theme"):
-        st.page_link("pages/themes.py", label=f"Open the chart of theme {theme}", query_params={"theme": theme},
+        st.page_link("page_scripts/themes.py", label=f"Open the chart of theme {theme}", query_params={"theme": theme},
                      icon=":material/category:")
     if actor := state.param("lage_actor"):
         actor_drill(actor, p)

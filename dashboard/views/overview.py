@@ -53,7 +53,7 @@ def rejected(info: Status) -> None:
         return
     with st.expander(f"Rejected files ({info.rejected_total})", expanded=False):
         st.dataframe(info.rejected[REJECTED_COLUMNS], hide_index=True, width="stretch")
-        st.page_link("pages/ingest.py", label="All outcomes on the Ingest page", icon=":material/inbox:")
+        st.page_link("page_scripts/ingest.py", label="All outcomes on the Ingest page", icon=":material/inbox:")
 
 
 def body(grain: str) -> None:

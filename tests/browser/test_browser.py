@@ -162,8 +162,10 @@ def open_page(pg, url: str) -> None:
 
 def test_live_overview_and_drill_down(app, page):
     url, data = app
-    open_page(page, f"{url}/overview")  # the front page is Lage
+    open_page(page, f"{url}/overview")  # the front page is Lage; this deep link is the server's first visit
     wait_for_articles(page, 4, timeout=120)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert nav.get_by_text("Overview", exact=True).count() == 1, "a deep link bypassed the app's navigation"
     page.wait_for_selector(CHART, timeout=30_000)
     shutil.copyfile(sorted(SEEDS.glob("*.txt"))[4], data / "inbox" / "neu.txt")
     seconds = wait_for_articles(page, 5, timeout=60)
@@ -183,7 +185,7 @@ def test_live_overview_and_drill_down(app, page):
             continue
     drill = page.locator("mark.m").first
     drill.wait_for(timeout=10_000)
-    assert "pick=" in page.url
+    page.wait_for_function("() => location.search.includes('pick=')", timeout=15_000)  # the link to this view
     shot(page, "actors_drilldown")
 
 
@@ -192,6 +194,7 @@ def test_pages_render_in_browser(app, page):
     for name, path, wait in (
         ("lage", "lage?lage_grain=week&on=2022-01-21", "text=Top stories"),
         ("themes", "themes?grain=month", CHART),
+        ("quotes", "quotes", "text=Quotes per speaker"),
         ("search", "search?q=Sanktion", "text=articles ("),
         ("ingest", "ingest", "text=Recent runs"),
         ("sql", "sql?run=1", "text=/^[0-9,]+ rows/"),

@@ -161,12 +161,12 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 
 def open_app(page: str | None = None, **query: str | list[str]):
-    """Run the app (optionally switched to dashboard/pages/<page>.py with query params) in AppTest."""
+    """Run the app (optionally switched to dashboard/page_scripts/<page>.py with query params) in AppTest."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=60)
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"page_scripts/{page}.py")
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
