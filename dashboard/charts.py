@@ -32,8 +32,10 @@ def with_key(df: pd.DataFrame, grain: str = "day") -> pd.DataFrame:
 
 
 def _time_x(grain: str) -> alt.X:
+    """The time axis of a grain; months get one tick per month (weekly ticks would repeat "Jan 2022")."""
+    ticks: dict[str, Any] = {"tickCount": {"interval": "month", "step": 1}} if grain == "month" else {}
     return alt.X(
-        "bucket:T", title=GRAIN_TITLE[grain], axis=alt.Axis(format=GRAIN_FORMAT[grain], labelOverlap=True)
+        "bucket:T", title=GRAIN_TITLE[grain], axis=alt.Axis(format=GRAIN_FORMAT[grain], labelOverlap=True, **ticks)
     )
 
 

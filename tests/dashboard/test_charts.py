@@ -92,3 +92,14 @@ def test_heatmaps_and_bars():
 def test_empty_frames_build():
     empty = _series().iloc[:0]
     assert charts.actor_lines(empty, "week").to_dict()["layer"]
+
+
+def test_month_axis_labels_each_month_once():
+    """Rendered (vl-convert), a month chart names each month once, not once per weekly tick."""
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(charts.actor_lines(_series(), "month", "mentions").to_dict())
+    labels = re.findall(r">((?:Jan|Feb|Mar) 2022)<", svg)
+    assert labels and len(labels) == len(set(labels)), labels
