@@ -29,12 +29,26 @@ RAW = {
 }
 
 
+COUNTS = ("mentions", "articles")  # the count columns; every other column of a summary is a key
+
+
+def stored(con: Any, table: str) -> list[tuple[Any, ...]]:
+    """The summary's rows, one per key: rows of the same key add up (a table may hold several, see
+    warehouse/summaries.py) and keys whose counts add up to zero are no rows."""
+    columns = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                         "ORDER BY ordinal_position", [table]).fetchall()]
+    keys = ", ".join(f'"{c}"' for c in columns if c not in COUNTS)
+    sums = ", ".join(f'sum("{c}")' if c in COUNTS else f'"{c}"' for c in columns)
+    nonzero = " OR ".join(f'sum("{c}") <> 0' for c in columns if c in COUNTS)
+    return sorted(con.execute(f"SELECT {sums} FROM {table} GROUP BY {keys} HAVING {nonzero}").fetchall())
+
+
 def mismatches(con: Any) -> dict[str, tuple[int, int]]:
-    """Summary tables whose rows differ from the raw counts: table -> (stored rows, raw rows)."""
+    """Summary tables whose counts differ from the raw counts: table -> (stored keys, raw keys)."""
     out = {}
     for table, raw in RAW.items():  # table names are ours
-        stored = sorted(con.execute(f"SELECT * FROM {table}").fetchall())
+        kept = stored(con, table)
         counted = sorted(con.execute(raw).fetchall())
-        if stored != counted:
-            out[table] = (len(stored), len(counted))
+        if kept != counted:
+            out[table] = (len(kept), len(counted))
     return out

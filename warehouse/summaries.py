@@ -14,9 +14,12 @@ Every count is a sum over articles, and an article has one date, so a batch's co
 rows with the same keys: `add_articles(con, ids)` adds the counts of newly inserted articles (the load
 step, after its inserts); reprocessing calls `remove_articles` before it deletes the old enrichment
 rows and `add_articles` after inserting the new ones. Only the rows of the keys a batch touches are
-rewritten. `refresh_summaries(con, ids)` instead recounts the days and months of these articles from
-the raw rows (right after any change to them, at the cost of reading those days), and
-`refresh_summaries(con)` recounts everything.
+rewritten, except in `actor_pair_month`, where a batch appends its signed counts as new rows (several
+rows of one key add up and every reader sums them; `fold_summaries` folds them, off the load path):
+merging there would rewrite a table several times the mention rows at each batch.
+`refresh_summaries(con, ids)` instead recounts the days and months of these articles from the raw rows
+(right after any change to them, at the cost of reading those days), and `refresh_summaries(con)`
+recounts everything.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Summary:
     counts: tuple[str, ...]
     select: str  # {ids}: a condition on `article_id` that picks the articles counted
     period: str | None  # the key that holds the date ('published_date' or 'month'); None: no date key
+    appended: bool = False  # a batch appends its signed counts (several rows per key add up; readers sum)
 
 
 _DAY = "ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL"
@@ -68,7 +72,7 @@ SUMMARIES += (
     Summary("actor_pair_month", ("month", "is_copy", "actor_a", "actor_b"), ("articles",),
             f"""SELECT {_MONTH}, x.actor_id, y.actor_id, count(*)
                 FROM {_PAIRS} x JOIN {_PAIRS} y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-                JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""", "month"),
+                JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True),
     Summary("actor_role_day", ("published_date", "date_precision", "is_copy", "actor_id", "role"),
             ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, m.role, count(*), count(DISTINCT m.article_id)
@@ -127,6 +131,9 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _summary_ids AS SELECT unnest(?::VARCHAR[]) AS article_id",
                 [list(article_ids)])
     for s in SUMMARIES:  # table and column names are ours, never input
+        if s.appended:
+            _append(con, s, sign)
+            continue
         keys = ", ".join(f'"{k}"' for k in s.keys)
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_delta AS "
@@ -143,3 +150,32 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
                     f"WHERE {nonzero}")
     for temp in ("_summary_ids", "_summary_delta", "_summary_merged"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
+
+
+def _append(con: Any, s: Summary, sign: int) -> None:
+    """Append the signed counts of the articles in _summary_ids: no stored row is read or rewritten, so
+    the cost does not grow with the table (the pair table is several times the mention rows)."""
+    keys = ", ".join(f'"{k}"' for k in s.keys)
+    signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
+    con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {keys}, {signed} "
+                f"FROM ({s.select.format(ids=_IDS)}) t({_columns(s)})")
+
+
+def fold_summaries(con: Any) -> dict[str, tuple[int, int]]:
+    """Fold the appended summaries to one row per key (dropping keys whose counts add up to zero); returns
+    table -> (rows before, rows after). Maintenance, off the load path: the counts read stay the same."""
+    out = {}
+    for s in SUMMARIES:
+        if not s.appended:
+            continue
+        keys = ", ".join(f'"{k}"' for k in s.keys)
+        sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
+        nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
+        before = con.execute(f"SELECT count(*) FROM {s.table}").fetchone()[0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_folded AS SELECT * FROM "
+                    f"(SELECT {keys}, {sums} FROM {s.table} GROUP BY ALL) WHERE {nonzero} ORDER BY {keys}")
+        con.execute(f"DELETE FROM {s.table}")
+        con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {_columns(s)} FROM _summary_folded")
+        con.execute("DROP TABLE _summary_folded")
+        out[s.table] = (int(before), int(con.execute(f"SELECT count(*) FROM {s.table}").fetchone()[0]))
+    return out
