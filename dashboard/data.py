@@ -86,13 +86,16 @@ def cooccurrence(target: str, stamp: Stamp, f: Filters, top_n: int) -> pd.DataFr
 
 
 @_per_stamp
-def drill_sentences(target: str, stamp: Stamp, d: Drill, f: Filters, limit: int) -> pd.DataFrame:
-    return drill.drill_sentences(target, d, f, limit)
+def drill_sentences(target: str, stamp: Stamp, d: Drill, f: Filters, limit: int, page: int = 0) -> pd.DataFrame:
+    """Page `page` (0 = first) of `limit` sentences, and one more if a next page exists."""
+    return drill.drill_sentences(target, d, f, limit + 1, page * limit)
 
 
 @_per_stamp
-def articles_in_period(target: str, stamp: Stamp, d: Drill, f: Filters) -> pd.DataFrame:
-    return drill.articles_in_period(target, d, f)
+def articles_in_period(target: str, stamp: Stamp, d: Drill, f: Filters, limit: int = 100,
+                       page: int = 0) -> pd.DataFrame:
+    """Page `page` of `limit` stories of one bucket, and one more if a next page exists."""
+    return drill.articles_in_period(target, d, f, limit + 1, page * limit)
 
 
 @_per_stamp

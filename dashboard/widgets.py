@@ -127,23 +127,70 @@ def article_link(article_id: str, title: str) -> str:
     return f'<a href="{html.escape(href)}" target="_self">{html.escape(title or article_id)}</a>'
 
 
-def show_sentences(df: pd.DataFrame, heading: str, limit: int) -> None:
-    """Drill-down: the sentences behind a number, grouped by article, mentions highlighted."""
+def page_of(key: str) -> int:
+    """The page (0 = first) of the drill-down list `key` the analyst is on; a new selection starts at 0."""
+    return int(st.session_state.get(f"page_{key}", 0))
+
+
+def _turn(key: str, page: int) -> None:
+    st.session_state[f"page_{key}"] = max(page, 0)
+
+
+def pager(key: str, page: int, more: bool) -> None:
+    """Previous/next buttons under one page of a drill-down list (`more`: a next page exists)."""
+    if page == 0 and not more:
+        return
+    row = st.container(horizontal=True)
+    row.button("Previous", key=f"{key}_prev", disabled=page == 0, on_click=_turn, args=(key, page - 1),
+               icon=":material/chevron_left:")
+    row.button("Next", key=f"{key}_next", disabled=not more, on_click=_turn, args=(key, page + 1),
+               icon=":material/chevron_right:")
+    row.caption(f"Page {page + 1}")
+
+
+def show_sentences(df: pd.DataFrame, heading: str, limit: int, page: int = 0) -> None:
+    """Drill-down: one page of the sentences behind a number, grouped by article, mentions highlighted.
+
+    `df` holds up to `limit` + 1 sentences from the page on (`data.drill_sentences`): the extra one only
+    says that a next page exists. The page is `page_of(heading)`.
+    """
     st.markdown(f"#### Drill-down: {heading}")
     if df.empty:
-        st.caption("No sentences for this selection.")
+        st.caption("No sentences for this selection." if page == 0 else "No more sentences for this selection.")
+        pager(heading, page, False)
         return
+    more = len(df) > limit
+    df = df.head(limit)
     n_articles = df["article_id"].nunique()
-    more = " (first ones shown)" if len(df) >= limit else ""
-    st.caption(f"{len(df)} sentences in {n_articles} articles{more}. Click a title to open the reader.")
+    first = page * limit + 1
+    st.caption(f"Sentences {first}–{first + len(df) - 1} in {n_articles} articles, newest first"
+               f"{'' if more or page else ' (all of them)'}. Click a title to open the reader.")
     blocks = [marking.STYLE]
     for aid, group in df.groupby("article_id", sort=False):
-        first = group.iloc[0]
-        date = _date_label(first["published_date"], first["date_precision"])
-        blocks.append(f'<div class="lb-meta">{date} · {article_link(str(aid), str(first["title"]))}</div>')
+        first_row = group.iloc[0]
+        date = _date_label(first_row["published_date"], first_row["date_precision"])
+        blocks.append(f'<div class="lb-meta">{date} · {article_link(str(aid), str(first_row["title"]))}</div>')
         blocks += [marking.sentence_html(str(r.text), list(r.marks)) for r in group.itertuples()]
     st.html("\n".join(blocks))
+    pager(heading, page, more)
     reader_picker(df.drop_duplicates("article_id"), key=f"open_{heading}")
+
+
+def sentence_pages(heading: str, limit: int, load: Callable[[int], pd.DataFrame]) -> None:
+    """The drill-down `heading`: the page the analyst is on, `load(page)` giving its sentences."""
+    page = page_of(heading)
+    show_sentences(load(page), heading, limit, page)
+
+
+def show_articles(df: pd.DataFrame, key: str, limit: int, page: int = 0) -> None:
+    """One page of a drill-down list of articles (`df`: up to `limit` + 1 rows, as `show_sentences`)."""
+    more = len(df) > limit
+    df = df.head(limit)
+    if page or more:
+        st.caption(f"Articles {page * limit + 1}–{page * limit + len(df)}, newest first.")
+    table(df)
+    pager(key, page, more)
+    reader_picker(df, f"{key}_open")
 
 
 def reader_picker(df: pd.DataFrame, key: str) -> None:

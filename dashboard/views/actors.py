@@ -36,11 +36,11 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict[str, Any]) 
     if pick and pick.get("actor_id"):
         start = date.fromisoformat(pick["key"]) if pick.get("key") else None
         drill = Drill(actor_id=pick["actor_id"], start=start, grain=grain)
-        df = data.drill_sentences(drill, f, DRILL_LIMIT)
         name = series.loc[series["actor_id"] == pick["actor_id"], "name"]
         label = name.iloc[0] if len(name) else pick["actor_id"]
         when = " " + widgets.period_label(start, grain) if start else ""
-        widgets.show_sentences(df, f"{label}{when}", DRILL_LIMIT)
+        widgets.sentence_pages(f"{label}{when}", DRILL_LIMIT,
+                               lambda page: data.drill_sentences(drill, f, DRILL_LIMIT, page))
         url = {**url, "pick": pick["actor_id"], "at": pick.get("key")}
     else:
         st.caption("Click a point to list the sentences behind it.")

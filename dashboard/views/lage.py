@@ -77,8 +77,9 @@ def actor_drill(actor_id: str, p: Period) -> None:
     """Links to the actor's chart and lists the sentences that mention it in the period."""
     st.page_link("page_scripts/actors.py", label="Open the actor's chart", query_params={"actor": actor_id},
                  icon=":material/show_chart:")
-    df = data.drill_sentences(Drill(actor_id=actor_id), Filters(start=p.start, end=p.end), SENTENCES)
-    widgets.show_sentences(df, f"mentions of {actor_id} {widgets.period_label(p.start, p.grain)}", SENTENCES)
+    widgets.sentence_pages(f"mentions of {actor_id} {widgets.period_label(p.start, p.grain)}", SENTENCES,
+                           lambda page: data.drill_sentences(Drill(actor_id=actor_id),
+                                                             Filters(start=p.start, end=p.end), SENTENCES, page))
 
 
 def newcomers(p: Period) -> None:

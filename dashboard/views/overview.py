@@ -13,6 +13,8 @@ from warehouse.queries.filters import Drill, Filters
 from warehouse.status import Status
 
 REJECTED_COLUMNS = ["file", "line", "reason", "at", "destination"]
+ARTICLES = 100  # per page of a drill-down
+SENTENCES = 60
 
 
 def backlog() -> int:
@@ -87,14 +89,15 @@ def body(grain: str) -> None:
 def drill(points: list[widgets.Point], actor_points: list[widgets.Point], grain: str) -> None:
     if points:
         start = date.fromisoformat(points[0]["key"])
-        found = data.articles_in_period(Drill(start=start, grain=grain), Filters())
-        st.markdown(f"#### Drill-down: articles {widgets.period_label(start, grain)}")
-        widgets.table(found)
-        widgets.reader_picker(found, "ov_drill_articles")
+        heading = f"articles {widgets.period_label(start, grain)}"
+        page = widgets.page_of(heading)
+        found = data.articles_in_period(Drill(start=start, grain=grain), Filters(), ARTICLES, page)
+        st.markdown(f"#### Drill-down: {heading}")
+        widgets.show_articles(found, heading, ARTICLES, page)
     if actor_points:
         aid = actor_points[0]["actor_id"]
-        df = data.drill_sentences(Drill(actor_id=aid), Filters(), 60)
-        widgets.show_sentences(df, f"mentions of {aid}", 60)
+        widgets.sentence_pages(f"mentions of {aid}", SENTENCES,
+                               lambda page: data.drill_sentences(Drill(actor_id=aid), Filters(), SENTENCES, page))
 
 
 def render() -> None:

@@ -36,10 +36,8 @@ def timeline(f: Filters, grain: str, mode: str) -> None:
     if pick and pick.get("theme_id"):
         start = date.fromisoformat(pick["key"])
         drill = Drill(theme_id=pick["theme_id"], start=start, grain=grain)
-        df = data.drill_sentences(drill, f, DRILL_LIMIT)
-        widgets.show_sentences(
-            df, f"{label(series, pick['theme_id'])} {widgets.period_label(start, grain)}", DRILL_LIMIT
-        )
+        widgets.sentence_pages(f"{label(series, pick['theme_id'])} {widgets.period_label(start, grain)}",
+                               DRILL_LIMIT, lambda page: data.drill_sentences(drill, f, DRILL_LIMIT, page))
 
 
 def heatmap(title: str, load: Callable[[], pd.DataFrame], chart: Callable[[pd.DataFrame], alt.Chart], key: str,
@@ -58,17 +56,18 @@ def matrices(f: Filters, top_n: int) -> None:
     with right:
         p2 = heatmap("Co-occurrence", lambda: data.cooccurrence(f, top_n), charts.cooccurrence_heatmap, "cooc",
                      "cooccurrence")
-    st.caption("Counts are articles in the selected period; click a cell for the sentences behind it.")
+    st.caption("Counts are articles in the months of the selected period (a month counts whole); "
+               "click a cell for the sentences behind it.")
     pick = widgets.remember_pick("actor_theme", p1, None)
     if pick and pick.get("actor_id"):
-        drill = Drill(actor_id=pick["actor_id"], theme_id=pick["theme_id"])
-        df = data.drill_sentences(drill, f, DRILL_LIMIT)
-        widgets.show_sentences(df, f"{pick['actor_id']} × {pick['theme_id']}", DRILL_LIMIT)
+        cell = Drill(actor_id=pick["actor_id"], theme_id=pick["theme_id"])
+        widgets.sentence_pages(f"{pick['actor_id']} × {pick['theme_id']}", DRILL_LIMIT,
+                               lambda page: data.drill_sentences(cell, f, DRILL_LIMIT, page))
     pair = widgets.remember_pick("cooc", p2, None)
     if pair and pair.get("actor_a"):
-        drill = Drill(actor_id=pair["actor_a"], other_id=pair["actor_b"])
-        df = data.drill_sentences(drill, f, DRILL_LIMIT)
-        widgets.show_sentences(df, f"{pair['actor_a']} with {pair['actor_b']}", DRILL_LIMIT)
+        both = Drill(actor_id=pair["actor_a"], other_id=pair["actor_b"])
+        widgets.sentence_pages(f"{pair['actor_a']} with {pair['actor_b']}", DRILL_LIMIT,
+                               lambda page: data.drill_sentences(both, f, DRILL_LIMIT, page))
 
 
 def body(f: Filters, grain: str, mode: str, top_n: int, url: dict[str, Any]) -> None:
