@@ -13,6 +13,7 @@ log, data checks, all in its transaction. The enriched sources are also loaded o
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import os
 import time
@@ -72,6 +73,8 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
     started = time.perf_counter()
     pool = sentence_pool.cached(settings, pool_dir, pool_limit)
     say(f"sentence pool: {len(pool.bodies)} sources, {len(pool.actors)} actors ({time.perf_counter() - started:.0f} s)")
+    gc.collect()
+    gc.freeze()  # the pool lives as long as the build: collections need not walk its millions of objects
     wh = Warehouse(str(target), lock_timeout=60)
     wh.initialise()
     started, loaded, stats = time.perf_counter(), 0, {"mentions": 0, "quotes": 0, "sentences": 0}
