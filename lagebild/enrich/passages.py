@@ -17,13 +17,13 @@ _WORD = re.compile(r"\w+")
 
 def fingerprints(text: str) -> tuple[int, ...]:
     """Sorted unique 63-bit fingerprints of the sampled word 8-grams of `text`."""
-    words = _WORD.findall(text.casefold())
+    words = [w.encode() for w in _WORD.findall(text.casefold())]
     found = set()
+    blake2b, mask = hashlib.blake2b, (SAMPLE - 1) << 1  # value % SAMPLE == 0, read on the last byte (SAMPLE: 2**k)
     for i in range(len(words) - GRAM + 1):
-        digest = hashlib.blake2b(" ".join(words[i : i + GRAM]).encode(), digest_size=8).digest()
-        value = int.from_bytes(digest, "big") >> 1
-        if value % SAMPLE == 0:
-            found.add(value)
+        digest = blake2b(b" ".join(words[i : i + GRAM]), digest_size=8).digest()
+        if not digest[7] & mask:
+            found.add(int.from_bytes(digest, "big") >> 1)
     return tuple(sorted(found))
 
 

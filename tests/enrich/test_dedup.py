@@ -44,3 +44,21 @@ def test_signature_from_tokens_equals_signature_of_text(run):
 
     body = "Titel\n\n10km U.S. z.B. 1.000 foo_bar ΟΔΟΣ. İstanbul  x\n\n Nato-Chef geht's 3,5 % — „Zitat“."
     assert run(body).minhash == dedup.signature(body)
+
+
+def test_passage_fingerprints_are_the_sampled_blake2b_hashes_of_the_casefolded_word_8grams():
+    import hashlib
+    import re
+
+    from lagebild.enrich import passages
+
+    def reference(text: str) -> tuple[int, ...]:
+        words = re.findall(r"\w+", text.casefold())
+        values = {int.from_bytes(hashlib.blake2b(" ".join(words[i:i + 8]).encode(), digest_size=8).digest(), "big") >> 1
+                  for i in range(len(words) - 7)}
+        return tuple(sorted(v for v in values if v % passages.SAMPLE == 0))
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += ["Die Straße in İstanbul: ÄRGER über „Maß“ und ﬁnanzen " * 20, "zu kurz für acht Wörter", ""]
+    assert all(passages.fingerprints(t) == reference(t) for t in texts)
+    assert sum(len(passages.fingerprints(t)) for t in texts) > 50
