@@ -186,3 +186,25 @@ def test_filter_options_and_month_only_from_the_summaries(loaded):
                 "AND date_precision = 'month' AND duplicate_of IS NULL", [theme[0]]).fetchone()[0]
         assert series.month_only(target, Filters(themes=(theme[0],))) == with_theme
 
+
+@pytest.mark.parametrize("months", [Filters(),
+                                    Filters(start=date(2022, 1, 1), end=date(2022, 12, 31), duplicates=True)])
+def test_one_theme_on_actors_and_one_actor_on_themes_by_month_equal_the_raw_queries(loaded, months):
+    target = loaded.target
+    with loaded.connect(read_only=True) as con:
+        [(theme,)] = con.execute("SELECT theme_id FROM article_themes GROUP BY ALL ORDER BY count(*) DESC, 1 "
+                                 "LIMIT 1").fetchall()
+        [(actor,)] = con.execute("SELECT actor_id FROM mentions GROUP BY ALL ORDER BY count(*) DESC, 1 "
+                                 "LIMIT 1").fetchall()
+    f = replace(months, themes=(theme,))
+    top = series.top_actors(target, f, 8)
+    assert not top.empty and top.equals(series._mention_top_actors(target, f, 8))
+    summed = series.actor_series(target, "month", f, 5)
+    raw = series._mention_series(target, "month", replace(f, actors=tuple(top["actor_id"][:5])))
+    assert not summed.empty and _sorted(summed, "bucket", "actor_id").equals(_sorted(raw, "bucket", "actor_id"))
+    g = replace(months, actors=(actor,))
+    themes = series.theme_series(target, "month", g)
+    raw_themes = series._mention_theme_series(target, "month", g)
+    assert not themes.empty and _sorted(themes, "bucket", "theme_id").equals(_sorted(raw_themes, "bucket", "theme_id"))
+    # part of a month: the raw rows answer
+    assert not series._one_theme_by_month(replace(f, start=date(2022, 1, 15)))

@@ -75,10 +75,11 @@ def articles_in_period(target: str | Path, d: Drill, f: Filters, limit: int = 10
     sw, sp = story_where(g, d.grain)
     return frame(
         target,
-        f"""SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.source,
-        (SELECT count(*) FROM mentions m WHERE m.article_id = ar.article_id) AS mentions
-                             FROM articles ar WHERE {sw}
-        ORDER BY ar.published_date DESC, ar.title, ar.article_id LIMIT ? OFFSET ?""",
+        f"""WITH page AS (SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.source
+                          FROM articles ar WHERE {sw}
+                          ORDER BY ar.published_date DESC, ar.title, ar.article_id LIMIT ? OFFSET ?)
+        SELECT p.*, (SELECT count(*) FROM mentions m WHERE m.article_id = p.article_id) AS mentions
+        FROM page p ORDER BY p.published_date DESC, p.title, p.article_id""",
         [*sp, limit, offset],
     )
 

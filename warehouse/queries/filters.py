@@ -158,3 +158,9 @@ def month_where(f: Filters, table: str = "s") -> tuple[str, list[Any]]:
         parts.append(f"{table}.month <= ?")
         params.append(f.end)
     return " AND ".join(parts), params
+
+
+def whole_months(f: Filters) -> bool:
+    """The date range starts on a first and ends on a last day of a month (or is open): a monthly summary
+    then counts exactly what the raw rows count."""
+    return (f.start is None or f.start.day == 1) and (f.end is None or (f.end + timedelta(days=1)).day == 1)

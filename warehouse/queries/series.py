@@ -3,10 +3,12 @@
 Each question is answered from one place. The daily summary tables (`actor_day`, `article_day`,
 migration 003, kept by the load step and by reprocessing in their transactions) answer the filter
 options, the stories per bucket and, when no theme filter is set, the top actors and their series
-(`actor_role_day`, migration 009, when a role filter is set); `theme_day` (migration 005) the theme
-series and, with `article_day`, the month-only count. Theme filters on actors, and actor, kind,
-country or role filters on themes, concern single articles, which only the raw tables hold: those
-questions read the raw tables.
+(`actor_role_day`, migration 009, when one role is chosen); `theme_day` (migration 005) the theme
+series and, with `article_day`, the month-only count. `actor_theme_month` answers one theme on the
+actors, and one actor on the themes, by month over whole months. The rest concern single mentions
+and articles, which only the raw tables hold: a theme filter on actors by day or week (or over part
+of a month), several roles, an actor filter on themes by day or week (or with several actors, kinds,
+countries or roles).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from warehouse.queries.filters import (
     day_where,
     mention_from,
     mention_where,
+    month_where,
     story_where,
+    whole_months,
 )
 from warehouse.queries.read import frame, frames
 
@@ -85,18 +89,30 @@ def month_only(target: str | Path, f: Filters) -> int:
 
 def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
     """The most mentioned actors under the filters: actor_id, name, kind, mentions, articles."""
+    if _one_theme_by_month(f):
+        mw, mp = month_where(f, "d")
+        aw, ap = actor_day_where(f)
+        sql = f"""SELECT d.actor_id, a.name, a.kind, sum(d.mentions)::BIGINT AS mentions,
+                         sum(d.articles)::BIGINT AS articles FROM actor_theme_month d JOIN actors a USING (actor_id)
+                  WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
+        return frame(target, sql, [*mp, f.themes[0], *ap, n])
     if f.needs_mentions:
-        base, params = mention_from(f, None)
-        sql = f"""SELECT m.actor_id, a.name, a.kind, count(*) AS mentions,
-                         count(DISTINCT m.article_id) AS articles {base}
-                  GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
-        return frame(target, sql, [*params, n])
+        return _mention_top_actors(target, f, n)
     dw, dp = day_where(f)
     aw, ap = actor_day_where(f)
     sql = f"""SELECT d.actor_id, a.name, a.kind, sum(d.mentions)::BIGINT AS mentions,
                      sum(d.articles)::BIGINT AS articles FROM {actor_day_table(f)} d JOIN actors a USING (actor_id)
               WHERE {dw} AND {aw} GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
     return frame(target, sql, [*dp, *ap, n])
+
+
+def _mention_top_actors(target: str | Path, f: Filters, n: int) -> pd.DataFrame:
+    """top_actors from the mention rows (a theme filter, or several roles, are set)."""
+    base, params = mention_from(f, None)
+    sql = f"""SELECT m.actor_id, a.name, a.kind, count(*) AS mentions,
+                     count(DISTINCT m.article_id) AS articles {base}
+              GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
+    return frame(target, sql, [*params, n])
 
 
 def actor_series(target: str | Path, grain: str, f: Filters, top_n: int = 5) -> pd.DataFrame:
@@ -109,9 +125,32 @@ def actor_series(target: str | Path, grain: str, f: Filters, top_n: int = 5) -> 
         if not chosen:
             return pd.DataFrame(columns=SERIES_COLUMNS)
         f = replace(f, actors=chosen)
+    if grain == "month" and _one_theme_by_month(f):
+        return _theme_month_series(target, f)
     if f.needs_mentions:
         return _mention_series(target, grain, f)
     return _daily_series(target, grain, f)
+
+
+def _one_theme_by_month(f: Filters) -> bool:
+    """A theme filter on actors that `actor_theme_month` answers exactly: one theme, no role, whole months."""
+    return len(f.themes) == 1 and not f.roles and whole_months(f)
+
+
+def _theme_month_series(target: str | Path, f: Filters) -> pd.DataFrame:
+    """actor_series by month of the actors in the articles of one theme, from `actor_theme_month`."""
+    mw, mp = month_where(f, "d")
+    aw, ap = actor_day_where(f)
+    dw, dp = day_where(f, "month")
+    sql = f"""WITH s AS (SELECT d.month AS bucket, d.actor_id, a.name, sum(d.mentions)::BIGINT AS mentions,
+                                sum(d.articles)::BIGINT AS articles
+                         FROM actor_theme_month d JOIN actors a USING (actor_id)
+                         WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL),
+                   t AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
+                         FROM article_day d WHERE {dw} GROUP BY ALL)
+              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
+              FROM s JOIN t USING (bucket) WHERE s.mentions <> 0 ORDER BY bucket, name"""
+    return frame(target, sql, [*mp, f.themes[0], *ap, *dp])
 
 
 def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
@@ -144,6 +183,8 @@ def _mention_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
 
 def theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
     """Per bucket and theme: articles carrying the theme and their share of the bucket's stories."""
+    if grain == "month" and len(f.actors) == 1 and not (f.kinds or f.countries or f.roles) and whole_months(f):
+        return _actor_month_theme_series(target, f)
     if f.actors or f.kinds or f.countries or f.roles:
         return _mention_theme_series(target, grain, f)
     dw, dp = day_where(f, grain)
@@ -158,6 +199,23 @@ def theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
               SELECT s.*, n.total, s.articles / n.total AS share FROM s JOIN n USING (bucket)
               ORDER BY bucket, label"""
     return frame(target, sql, dp + ep + dp)
+
+
+def _actor_month_theme_series(target: str | Path, f: Filters) -> pd.DataFrame:
+    """theme_series by month of the articles that mention one actor, from `actor_theme_month`."""
+    mw, mp = month_where(f, "d")
+    dw, dp = day_where(f, "month")
+    extra, ep = "", []
+    if f.themes:
+        extra, ep = " AND list_contains(?, d.theme_id)", [list(f.themes)]
+    sql = f"""WITH s AS (SELECT d.month AS bucket, d.theme_id, th.label, sum(d.articles)::BIGINT AS articles
+                         FROM actor_theme_month d JOIN themes th USING (theme_id)
+                         WHERE {mw} AND d.actor_id = ?{extra} GROUP BY ALL),
+                   n AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
+                         FROM article_day d WHERE {dw} GROUP BY ALL)
+              SELECT s.*, n.total, s.articles / n.total AS share FROM s JOIN n USING (bucket)
+              WHERE s.articles <> 0 ORDER BY bucket, label"""
+    return frame(target, sql, [*mp, f.actors[0], *ep, *dp])
 
 
 def _mention_theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
