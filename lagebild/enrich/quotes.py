@@ -28,6 +28,8 @@ _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{
 _TITLE_INTRO = frozenset("im beim vom gegenüber Sendung Zeitung Magazin Buch Film Programm Operation".split())
 _POSSESSIVE = frozenset("seiner seinen seinem".split())  # ihrer may be a plural or an organisation
 _WH = frozenset({"Was", "was", "Wie", "wie", "Dass", "dass", "Ob", "ob", "Wenn", "wenn"})
+FAR = 2  # a sentence in the first subjunctive takes the speaker of one of this many sentences before
+_NOT_SUBJ_I = frozenset("soll sollen würde würden hätte hätten wäre wären".split())  # also conditions, rumours
 CARRY = 1  # a cue-less sentence continues the speaker of one of this many sentences before
 Who = tuple[str | None, int, int]  # actor_id, speaker start_char, end_char
 
@@ -104,6 +106,7 @@ class _Found:
         self.starts = [s.start_char for s in sentences]
         speakers, openers = Speakers(mentions), frozenset(wordlist("clause_openers"))
         needs = frozenset(wordlist("speech_needs_content"))
+        self.subj_i = frozenset(wordlist("subjunctives")) - _NOT_SUBJ_I
         self.who: list[Who | None] = []
         self.cue: list[tuple[str, int | None, int | None]] = []
         self.inside: list[list[tuple[int, int]]] = []
@@ -119,8 +122,19 @@ class _Found:
             if len(self.latent) == i:
                 self.latent.append(None)
             self.inside.append(inside)
+            if found is None and inside:
+                colon = _colon_named(v.text, inside, sent, speakers)
+                if colon:
+                    self.who.append(colon[0])
+                    self.cue.append((":", colon[1], colon[1] + 1))
+                    continue
             self.who.append(_speaker(v, found[0], speakers) if found else None)
             self.cue.append((found[1], v.offsets[found[2][0]], v.end(found[2][1] - 1)) if found else ("", None, None))
+
+    def reports(self, i: int) -> bool:
+        """Whether sentence i has a verb in the first subjunctive (sei, habe, könne), which marks reported speech
+        (unlike würde, hätte, wäre or soll, which also state conditions and rumours)."""
+        return any(self.v.tokens[k] in self.subj_i for k in range(self.first[i], self.first[i + 1]))
 
     def closing(self, b: int) -> int:
         """Index of the sentence in which a quote ending at character b ends."""
@@ -135,6 +149,8 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
     out: list[Quote] = []
     last: Who | None = None
     last_at = -CARRY - 1
+    recent: Who | None = None  # the last speaker, across paragraphs
+    recent_at = -FAR - 1
     for i, sent in enumerate(sentences):
         if text[sent.end_char - 1].isalnum():  # a headline or subheading
             continue
@@ -149,6 +165,11 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
             who, cue = last, ("„…“" if inside else "sei", None, None)
         elif who is None and not inside and f.bits[i] & SUBJ and i and f.latent[i - 1] and last_at < i - 1:
             who, cue = f.latent[i - 1], ("sei", None, None)  # Die Polizei bittet um Mithilfe. Der Mann sei …
+        if who is None and not inside and f.bits[i] & SUBJ and f.reports(i):
+            if recent is not None and i - recent_at <= FAR:
+                who, cue = recent, ("sei", None, None)
+            elif i and f.latent[i - 1]:
+                who, cue = f.latent[i - 1], ("sei", None, None)
         for a, b in inside:
             if a >= sent.start_char:  # a quote running over sentences is kept once
                 out.append(_quote(text, who, (cue[0] or "„…“", cue[1], cue[2]), (a + 1, b - 1), "direct", sent.index))
@@ -156,6 +177,7 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
             out.append(_quote(text, who, cue, (sent.start_char, sent.end_char), "reported", sent.index))
         if who:
             last, last_at = who, i
+            recent, recent_at = who, i
     return _echoes(out)
 
 
@@ -184,6 +206,19 @@ def _content(v: TokenView, a: int, b: int, k: int, needs: frozenset[str]) -> boo
 def _participle(w: str) -> bool:
     """A past participle of a speech verb (gefordert, abgelehnt, angekündigt), not a finite form."""
     return w[:1].islower() and w.endswith(("t", "en")) and ("ge" in w[:6] and not w.startswith(("ver", "be", "er")))
+
+
+def _colon_named(text: str, inside: list[tuple[int, int]], sent: Sentence,
+                 speakers: Speakers) -> tuple[Who, int] | None:
+    """A quote after a colon whose clause names a person or organisation (… äußerte Solana im Interview
+    zuversichtlich: „…“): that actor, and the colon's offset."""
+    for a, _ in inside:
+        colon = text.rfind(":", max(sent.start_char, a - 3), a)
+        if colon >= 0:
+            m = speakers.inside(sent.start_char, colon)
+            if m is not None:
+                return (m.actor_id, m.start_char, m.end_char), colon
+    return None
 
 
 def _fragments(text: str, inside: list[tuple[int, int]], sent: Sentence) -> bool:

@@ -18,7 +18,7 @@ DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem eine
 PRONOUNS = frozenset({"er", "sie", "Er", "Sie", "man", "Man", "ich", "Ich", "wir", "Wir"})
 _GENITIVE = frozenset({"des", "der", "von", "vom", "aus", "für"})
 _SKIP = frozenset("am im heute gestern morgen dazu auch noch bereits nun jetzt dann zudem außerdem weiter ebenfalls "
-                  "zuvor später erneut ferner wörtlich bei vor nach in auf gegenüber abschließend".split())
+                  "zuvor später erneut ferner wörtlich bei vor nach in auf gegenüber abschließend sich".split())
 _BOUNDARY = frozenset({",", ";", ":", ".", "!", "?", "„", "“", "”", '"', "«", "»", "(", ")", "–", "—"})
 _FINITE = frozenset("ist hat wird wurde war sind waren hatte hatten werden wurden haben kann konnte soll sollte "
                      "will wollte muss musste gibt gab geht ging kam kommt".split())
@@ -89,7 +89,13 @@ def np_after(v: TokenView, j: int, end: int) -> Span | None:
         return None
     if t[j] in PRONOUNS:
         return (j, j + 1)
-    return _phrase(v, j, end)
+    sp = _phrase(v, j, end)
+    if sp and sp[1] + 2 < end and t[sp[1]] == "," and v.bits[sp[1] + 1] & CAP:  # der Sprecher, Dmitri Peskow,
+        name = _phrase(v, sp[1] + 1, end)
+        if name and (name[1] == end or t[name[1]] in (",", ".")) and all(
+                v.bits[x] & CAP or t[x] == "-" for x in range(*name)):
+            return (sp[0], name[1])
+    return sp
 
 
 def _phrase(v: TokenView, j: int, end: int) -> Span | None:

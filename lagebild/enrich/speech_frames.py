@@ -30,10 +30,12 @@ _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden ino
                       "vorläufigen jüngsten neuen neuesten".split())
 _AUX = frozenset("hat hatte hatten haben habe hätte ist war sind waren wurde wurden".split())
 _REFERS = frozenset({"demnach", "Demnach", "wonach", "Wonach"})
-_RELATIVE = frozenset("der die das welcher welche welches".split())
+_RELATIVE = frozenset("der die das welcher welche welches dessen deren".split())
 _POSSESSIVE = frozenset("seiner seinen seinem ihrer ihren ihrem".split())
 _PASSIVE = frozenset("wurde wurden worden wird werden".split())
 _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
+_HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
+_IN_SOURCE = frozenset("in In im Im bei Bei beim Beim".split())
 _COLON = np.uint64(hash_string(":"))
 Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
 
@@ -47,6 +49,11 @@ class SentenceTokens:
     def quoted(self, k: int) -> bool:
         pos = self.v.offsets[k]
         return any(s <= pos < e for s, e in self.quotes)
+
+    def mark(self, k: int) -> bool:
+        """Whether token k is the opening or closing mark of a direct quote (not of a quoted name)."""
+        pos = self.v.offsets[k]
+        return any(pos == s or pos == e - 1 for s, e in self.quotes)
 
     def clause_end(self, k: int) -> int:
         t = self.v.tokens
@@ -67,7 +74,9 @@ def _source(s: SentenceTokens, k: int) -> Found | None:
     if w in ("nach", "Nach"):
         return _nach(s, k)
     if w in ("wie", "Wie"):
-        for c in range(k + 1, min(s.clause_end(k + 1), k + 12)):
+        for c in range(k + 1, min(s.b, k + 14)):
+            if t[c] in (".", ";", ":", "!", "?"):
+                break
             if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
                 return ((k + 1, c), t[c], (c, c + 1))
         return None
@@ -105,13 +114,21 @@ def _particle_ok(s: SentenceTokens, k: int) -> bool:
     """A particle verb (teilte … mit) counts when its particle closes the clause."""
     lemma = lemma_table().get(s.v.tokens[k], s.v.tokens[k].lower())
     parts = speech_particles().get(lemma, frozenset())
+    t = s.v.tokens
+    if k + 1 < s.b and t[k + 1] == "von" and "von" in parts:  # sprach von einer „Gefahr“
+        return True
     end = s.clause_end(k + 1)
-    return end > k + 1 and s.v.tokens[end - 1] in parts
+    if end > k + 1 and t[end - 1] in parts:
+        return True
+    # gab der Leiter der Dienststelle, Andreas Huber, bekannt: the particle closes a later clause
+    return any(t[x] in parts and (x + 1 == s.b or t[x + 1] in _CLAUSE_END) for x in range(end + 1, s.b))
 
 
 def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
     """Speaker of a speech verb at k: its subject before it, else the noun phrase after it."""
     v, t = s.v, s.v.tokens
+    if t[k] in _HEISST:
+        return _heisst(s, k)
     if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
         return None
     if _passive(s, k) and not t[k].startswith("zitiert"):  # X wird … zitiert: X is the speaker
@@ -128,6 +145,8 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
     aux = _auxiliary(s, k)
     if aux is not None:  # hatte … gesagt: the subject sits around the auxiliary
         sp = subject_before(v, aux, _clause_start(s, aux), openers) or np_after(v, aux + 1, k)
+        if not sp and aux > s.a and t[aux - 1] == ",":  # Louis Gallois, der Nachfolger …, hat angekündigt
+            sp = subject_before(v, aux, s.a, openers, strict=True)
         if sp:
             return (sp, t[k], (k, k + 1))
     if prev and prev not in _CLAUSE_END and prev not in _OPENERS:
@@ -136,6 +155,19 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
             return (sp, t[k], (k, k + 1))
     sp = np_after(v, k + 1, s.b)
     return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
+
+
+def _heisst(s: SentenceTokens, k: int) -> Found | None:
+    """"heißt es in/bei X" (In dem Schreiben heißt es, …; hieß es bei der Agentur RIA): the source is X."""
+    t = s.v.tokens
+    if not ((k + 1 < s.b and t[k + 1] == "es") or (k > s.a and t[k - 1] in ("es", "Es"))):
+        return None
+    for x in range(s.a, s.b):
+        if t[x] in _IN_SOURCE and not s.quoted(x):
+            sp = np_after(s.v, x + 1, s.b)
+            if sp:
+                return (sp, t[k], (k, k + 1))
+    return None
 
 
 def _before_relative(s: SentenceTokens, k: int, openers: frozenset[str]) -> Span | None:
@@ -168,7 +200,7 @@ def _agent(s: SentenceTokens, k: int) -> Found | None:
 
 def _clause_start(s: SentenceTokens, k: int) -> int:
     t = s.v.tokens
-    while k > s.a and t[k - 1] not in _CLAUSE_END and t[k - 1] not in _OPENERS:
+    while k > s.a and t[k - 1] not in _CLAUSE_END and not (t[k - 1] in _OPENERS and s.mark(k - 1)):
         k -= 1
     return k
 

@@ -91,3 +91,25 @@ def test_reported_sentence_around_quoted_words(run):
 def test_subjunctive_after_a_speaker_without_words(run):
     enr = run("Titel\n\nDie Polizei bittet um Mithilfe. Der Mann sei etwa 20 Jahre alt.")
     assert [(q.kind, q.speaker_text) for q in enr.quotes] == [("reported", "Die Polizei")]
+
+
+def test_heisst_es_in_a_source(run):
+    enr = run("Titel\n\nIn einem Schreiben der Nato heißt es, die Truppen blieben.")
+    assert [(q.cue, q.actor_id) for q in enr.quotes] == [("heißt", "org-nato")]
+
+
+def test_particle_after_an_apposition_and_wie_with_commas(run):
+    enr = run("Titel\n\nDies teilte der Sprecher des Kreml, Dmitri Peskow, mit. "
+              "Wie der Außenminister, Sergej Lawrow, erklärte, bleibe alles offen.")
+    assert [q.cue for q in enr.quotes] == ["teilte", "erklärte"]
+    assert "Peskow" in enr.quotes[0].speaker_text and enr.quotes[1].actor_id == "p-lawrow"
+
+
+def test_quoted_name_is_no_clause_boundary(run):
+    enr = run('Titel\n\nDie Zeitung "Neue Welt" hatte gestern berichtet, Lawrow komme nicht.')
+    assert [q.speaker_text for q in enr.quotes] == ['Die Zeitung "Neue Welt"']
+
+
+def test_first_subjunctive_takes_the_speaker_two_sentences_before(run):
+    enr = run("Titel\n\nLawrow sagte, er komme nicht. Die Lage ist ruhig. Es gebe keine Gespräche.")
+    assert [(q.actor_id, q.cue) for q in enr.quotes] == [("p-lawrow", "sagte"), ("p-lawrow", "sei")]
