@@ -269,11 +269,10 @@ def cmd_search_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
     from warehouse import ducklake
+    from warehouse.maintenance import maintenance
 
     if not ducklake.is_ducklake(settings.warehouse):
-        print(f"{settings.warehouse} is a DuckDB file: nothing to compact (compact is for ducklake:… warehouses)")
-        return 0
-    from warehouse.maintenance import maintenance
+        return _fold_summaries(settings)
 
     _log_to_stderr()
     try:
@@ -284,6 +283,24 @@ def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     print(f"data files: {done.files_before} → {done.files_after}; {done.snapshots_expired} snapshots expired, "
           f"{done.files_deleted} old files deleted")
+    return 0
+
+
+def _fold_summaries(settings: Settings) -> int:
+    """`lagebild compact` on a DuckDB file: fold the summary rows that batches appended (warehouse/summaries.py)."""
+    from warehouse.maintenance import maintenance
+    from warehouse.summaries import fold_summaries
+
+    _log_to_stderr()
+    try:
+        with maintenance(settings.warehouse, "summary fold") as note, \
+                Warehouse.of(settings).transaction() as con:
+            folded = fold_summaries(con)
+            note(", ".join(f"{t} {a} → {b} rows" for t, (a, b) in folded.items()))
+    except WarehouseBusy as exc:
+        raise UserError(str(exc)) from None
+    for table, (before, after) in folded.items():
+        print(f"{table}: {before} → {after} rows")
     return 0
 
 

@@ -122,10 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="the report's path (default DATA_DIR/briefs/brief-<last day>.<format>)")
     _common(p)
 
-    p = sub.add_parser("compact", help="merge a DuckLake warehouse's small Parquet files",
+    p = sub.add_parser("compact", help="merge a DuckLake warehouse's small Parquet files; fold a DuckDB "
+                       "file's appended summary rows",
                        description="On a DuckLake warehouse (LAGEBILD_WAREHOUSE=ducklake:…): write inlined rows "
                        "to Parquet, merge small adjacent files, expire old snapshots and delete the files only "
-                       "they used. Readers keep working meanwhile. A DuckDB file needs no compaction.",
+                       "they used. Readers keep working meanwhile. On a DuckDB file: fold the rows that batches "
+                       "appended to the co-occurrence summary (actor_pair_month) to one row per pair and month, "
+                       "stored in pair order, in one write transaction (the counts stay the same).",
                        epilog=EPILOG)
     p.add_argument("--expire-older-than", type=float, default=60.0, metavar="MINUTES",
                    help="expire snapshots older than this many minutes and delete their files (default 60)")

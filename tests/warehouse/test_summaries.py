@@ -208,3 +208,22 @@ def test_one_theme_on_actors_and_one_actor_on_themes_by_month_equal_the_raw_quer
     assert not themes.empty and _sorted(themes, "bucket", "theme_id").equals(_sorted(raw_themes, "bucket", "theme_id"))
     # part of a month: the raw rows answer
     assert not series._one_theme_by_month(replace(f, start=date(2022, 1, 15)))
+
+
+def test_lagebild_compact_folds_the_appended_pairs_of_a_duckdb_file(warehouse, seed_articles, seed_enrichments,
+                                                                    seed_themes, seed_settings, capsys, monkeypatch):
+    from cli.main import main
+
+    loaded = load_seeds_and_a_copy(warehouse, seed_articles, seed_enrichments, seed_themes, seed_settings)
+    with loaded.connect(read_only=True) as con:
+        before = stored(con, "actor_pair_month")
+        appended = con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0]
+    monkeypatch.setenv("LAGEBILD_WAREHOUSE", str(loaded.target))
+    assert main(["compact", "--data-dir", str(loaded.target.parent)]) == 0
+    assert f"actor_pair_month: {appended} → {len(before)} rows" in capsys.readouterr().out
+    with loaded.connect(read_only=True) as con:
+        assert stored(con, "actor_pair_month") == before
+        assert con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0] == len(before) < appended
+        pairs_in_order = con.execute("SELECT actor_a, actor_b FROM actor_pair_month").fetchall()
+        assert pairs_in_order == sorted(pairs_in_order)
+        assert con.execute("SELECT task, status FROM maintenance_log").fetchall() == [("summary fold", "done")]

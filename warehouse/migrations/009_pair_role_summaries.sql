@@ -28,7 +28,8 @@ INSERT INTO actor_pair_month
 SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL, x.actor_id, y.actor_id, count(*)
 FROM (SELECT DISTINCT article_id, actor_id FROM mentions) x
 JOIN (SELECT DISTINCT article_id, actor_id FROM mentions) y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL;
+JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL
+ORDER BY 3, 4, 1, 2;  -- stored in the order of the pair: a read of some actors' pairs skips the rest
 
 INSERT INTO actor_role_day
 SELECT ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL, m.actor_id, m.role, count(*),
