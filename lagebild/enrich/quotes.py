@@ -161,8 +161,10 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
                 who, cue = f.who[j], f.cue[j]  # „… . …“, sagte X: the quote's own cue comes after it
         if i and "\n" in text[sentences[i - 1].end_char:sent.start_char]:
             last = None  # a new paragraph: the speaker of the one before is not carried over
-        if who is None and i - last_at <= CARRY and last is not None and (inside or f.bits[i] & SUBJ):
-            who, cue = last, ("„…“" if inside else "sei", None, None)
+        carried = False
+        if who is None and i - last_at <= CARRY and last is not None and (
+                f.bits[i] & SUBJ or (inside and _spoken(text, inside))):
+            who, cue, carried = last, ("„…“" if inside else "sei", None, None), True
         elif who is None and not inside and f.bits[i] & SUBJ and i and f.latent[i - 1] and last_at < i - 1:
             who, cue = f.latent[i - 1], ("sei", None, None)  # Die Polizei bittet um Mithilfe. Der Mann sei …
         if who is None and not inside and f.bits[i] & SUBJ and f.reports(i):
@@ -173,7 +175,7 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
         for a, b in inside:
             if a >= sent.start_char:  # a quote running over sentences is kept once
                 out.append(_quote(text, who, (cue[0] or "„…“", cue[1], cue[2]), (a + 1, b - 1), "direct", sent.index))
-        if who and (not inside or _fragments(text, inside, sent)):
+        if who and (not inside or ((not carried or f.bits[i] & SUBJ) and _fragments(text, inside, sent))):
             out.append(_quote(text, who, cue, (sent.start_char, sent.end_char), "reported", sent.index))
         if who:
             last, last_at = who, i
@@ -219,6 +221,12 @@ def _colon_named(text: str, inside: list[tuple[int, int]], sent: Sentence,
             if m is not None:
                 return (m.actor_id, m.start_char, m.end_char), colon
     return None
+
+
+def _spoken(text: str, inside: list[tuple[int, int]]) -> bool:
+    """Whether a sentence's quotes are words someone said rather than quoted phrases: one has five words or more
+    (a cue-less quote continues the speaker before; „völlig unrealistisch“ alone does not)."""
+    return any(len(text[a:b].split()) > 4 for a, b in inside)
 
 
 def _fragments(text: str, inside: list[tuple[int, int]], sent: Sentence) -> bool:

@@ -34,6 +34,8 @@ _RELATIVE = frozenset("der die das welcher welche welches dessen deren".split())
 _POSSESSIVE = frozenset("seiner seinen seinem ihrer ihren ihrem".split())
 _PASSIVE = frozenset("wurde wurden worden wird werden".split())
 _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
+_ATTRIBUTIVE = frozenset("der die das den dem des ein eine einen einem einer eines wegen mit von vom zum zur "
+                         "nach bei seine seinen seinem seiner ihre ihren ihrem ihrer".split())
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
 _IN_SOURCE = frozenset("in In im Im bei Bei beim Beim".split())
 _COLON = np.uint64(hash_string(":"))
@@ -133,6 +135,15 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
         return None
     if _passive(s, k) and not t[k].startswith("zitiert"):  # X wird … zitiert: X is the speaker
         return _agent(s, k)
+    if t[k].startswith("zitiert") and _passive(s, k):  # In der Meldung wird Musk wie folgt zitiert
+        aux = next(x for x in range(_clause_start(s, k), k) if t[x] in _PASSIVE)
+        sp = np_after(v, aux + 1, k)
+        if sp:
+            return (sp, t[k], (k, k + 1))
+    if t[k] in ("zitierte", "zitiert", "zitierten") and k + 1 < s.b and t[k + 1] not in _CLAUSE_END:
+        sp = np_after(v, k + 1, s.b)  # Ein Sender zitierte Papandreou mit den Worten: the quoted one speaks
+        if sp and t[sp[0]] not in _OBLIQUE:
+            return (sp, t[k], (k, k + 1))
     prev = t[k - 1] if k > s.a else ""
     if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
         sp = subject_before(v, k, s.a, openers, strict=True) or _before_relative(s, k, openers)
@@ -222,8 +233,9 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
     refer = None
     for k in np.nonzero(v.codes[s.a:s.b] & (SOURCE | CUE | PARTICLE_CUE))[0].tolist():
         k += s.a
-        if s.quoted(k):
-            continue
+        if s.quoted(k) or (k > s.a and not v.bits[k] & SOURCE and v.tokens[k][:1].islower()
+                           and v.tokens[k - 1] in _ATTRIBUTIVE):
+            continue  # wegen wiederholten Fouls, die geforderte Summe: an adjective, no verb
         if v.tokens[k] in _REFERS:
             refer = refer or ((k, k + 1), v.tokens[k], (k, k + 1))
             continue

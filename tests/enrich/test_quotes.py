@@ -113,3 +113,15 @@ def test_quoted_name_is_no_clause_boundary(run):
 def test_first_subjunctive_takes_the_speaker_two_sentences_before(run):
     enr = run("Titel\n\nLawrow sagte, er komme nicht. Die Lage ist ruhig. Es gebe keine Gespräche.")
     assert [(q.actor_id, q.cue) for q in enr.quotes] == [("p-lawrow", "sagte"), ("p-lawrow", "sei")]
+
+
+def test_short_quoted_phrase_does_not_continue_the_speaker_before(run):
+    enr = run("Titel\n\nLawrow sagte, er komme nicht. Die Pläne seien „völlig unrealistisch“. "
+              "Das Treffen war „sehr kurz“.")
+    direct = _by_kind(enr, "direct")
+    assert [(q.quote, q.actor_id) for q in direct] == [("völlig unrealistisch", "p-lawrow"), ("sehr kurz", None)]
+
+
+def test_zitiert_names_the_quoted_speaker(run):
+    enr = run("Titel\n\nEin Fernsehsender zitierte Lawrow mit den Worten: „Wir reden weiter mit allen.“")
+    assert [(q.kind, q.actor_id) for q in enr.quotes] == [("direct", "p-lawrow")]
