@@ -193,8 +193,8 @@ def _before_relative(s: SentenceTokens, k: int, openers: frozenset[str]) -> Span
 def _passive(s: SentenceTokens, k: int) -> bool:
     """A participle cue with a form of 'werden' in its clause (wurde … kritisiert)."""
     w = s.v.tokens[k]
-    if not w.endswith("t") or not w[:1].islower():
-        return False
+    if not (w.endswith("t") or (w.endswith("en") and "ge" in w[:6])) or not w[:1].islower():
+        return False  # gesagt, kritisiert, angegeben, bekanntgegeben
     return any(s.v.tokens[x] in _PASSIVE for x in range(_clause_start(s, k), k))
 
 

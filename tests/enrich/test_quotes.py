@@ -125,3 +125,8 @@ def test_short_quoted_phrase_does_not_continue_the_speaker_before(run):
 def test_zitiert_names_the_quoted_speaker(run):
     enr = run("Titel\n\nEin Fernsehsender zitierte Lawrow mit den Worten: „Wir reden weiter mit allen.“")
     assert [(q.kind, q.actor_id) for q in enr.quotes] == [("direct", "p-lawrow")]
+
+
+def test_passive_participle_in_en_without_agent_names_no_speaker(run):
+    enr = run("Titel\n\nDie Zahl der Toten wurde mit 214 angegeben. Es seien vor allem Zivilisten.")
+    assert [q.speaker_text for q in enr.quotes] == []
