@@ -59,10 +59,22 @@ def insert_rows(
     """INSERT the rows (dicts) into `table` through a registered Arrow table; returns the count."""
     if not rows:
         return 0
+    return insert_columns(con, table, {c: [r.get(c) for r in rows] for c in columns})
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Sequence[object]]) -> int:
+    """INSERT columns of equal length (name -> values) into `table` through a registered Arrow table."""
+    count = len(next(iter(columns.values()), ()))
+    if not count:
+        return 0
     cols = ", ".join(f'"{c}"' for c in columns)
-    with registered(con, f"_batch_{table}", [{c: r.get(c) for c in columns} for r in rows]) as view:
+    view = f"_batch_{table}"
+    con.register(view, pa.table({c: pa.array(v) for c, v in columns.items()}))
+    try:
         con.execute(f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM {view}')  # names are ours, not input
-    return len(rows)
+    finally:
+        con.unregister(view)
+    return count
 
 
 def stored_articles(con: duckdb.DuckDBPyConnection, ids: Iterable[str], columns: str) -> list[tuple[Any, ...]]:
@@ -115,25 +127,41 @@ ARTICLE_COLUMNS = (
 
 
 def insert_enrichments(con: duckdb.DuckDBPyConnection, enrichments: Sequence[Enrichment]) -> None:
-    """Sentences, mentions, themes, quotes and actors of the given enrichments."""
-    sentences, mentions, themes, sthemes, quotes = [], [], [], [], []
+    """Sentences, mentions, themes, quotes and actors of the given enrichments (built column by column)."""
+    sentences = _columns(("article_id", "sentence", "start_char", "end_char"))
+    mentions, quotes = _columns(MENTION_COLUMNS), _columns(QUOTE_COLUMNS)
+    themes = _columns(("article_id", "theme_id", "score", "evidence"))
+    sthemes = _columns(("article_id", "sentence", "theme_id", "score", "evidence"))
     for e in enrichments:
         aid = e.article_id
-        sentences += [{"article_id": aid, "sentence": s.index, "start_char": s.start_char,
-                       "end_char": s.end_char} for s in e.sentences]
-        mentions += [{"article_id": aid, **_fields(m, MENTION_COLUMNS[1:])} for m in e.mentions]
-        themes += [{"article_id": aid, "theme_id": t.theme_id, "score": t.score,
-                    "evidence": list(t.evidence)} for t in e.themes]
-        sthemes += [{"article_id": aid, "sentence": t.sentence, "theme_id": t.theme_id, "score": t.score,
-                     "evidence": list(t.evidence)} for t in e.sentence_themes]
-        quotes += [{"article_id": aid, **_fields(q, QUOTE_COLUMNS[1:-2]), "targets": list(q.targets),
-                    "themes": list(q.themes)} for q in e.quotes]
-    insert_rows(con, "sentences", sentences, ("article_id", "sentence", "start_char", "end_char"))
-    insert_rows(con, "mentions", mentions, MENTION_COLUMNS)
-    insert_rows(con, "article_themes", themes, ("article_id", "theme_id", "score", "evidence"))
-    insert_rows(con, "sentence_themes", sthemes, ("article_id", "sentence", "theme_id", "score", "evidence"))
-    insert_rows(con, "quotes", quotes, QUOTE_COLUMNS)
+        for s in e.sentences:
+            _append(sentences, (aid, s.index, s.start_char, s.end_char))
+        for m in e.mentions:
+            _append(mentions, (aid, m.actor_id, m.surface, m.sentence, m.start_char, m.end_char, m.method,
+                               m.role, m.metonym))
+        for t in e.themes:
+            _append(themes, (aid, t.theme_id, t.score, list(t.evidence)))
+        for st in e.sentence_themes:
+            _append(sthemes, (aid, st.sentence, st.theme_id, st.score, list(st.evidence)))
+        for q in e.quotes:
+            _append(quotes, (aid, q.actor_id, q.speaker_text, q.cue, q.quote, q.start_char, q.end_char, q.kind,
+                             q.sentence, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, list(q.targets),
+                             list(q.themes)))
+    insert_columns(con, "sentences", sentences)
+    insert_columns(con, "mentions", mentions)
+    insert_columns(con, "article_themes", themes)
+    insert_columns(con, "sentence_themes", sthemes)
+    insert_columns(con, "quotes", quotes)
     upsert_actors(con, [a for e in enrichments for a in e.actors])
+
+
+def _columns(names: Sequence[str]) -> dict[str, list[object]]:
+    return {n: [] for n in names}
+
+
+def _append(columns: dict[str, list[object]], values: Sequence[object]) -> None:
+    for column, value in zip(columns.values(), values, strict=True):
+        column.append(value)
 
 
 MENTION_COLUMNS = ("article_id", "actor_id", "surface", "sentence", "start_char", "end_char", "method",
