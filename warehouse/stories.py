@@ -69,7 +69,8 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
     con.register("_story_probe", table)
     try:
         rows = con.execute(
-            """WITH sk AS (SELECT article_id, first_day, last_day, unnest(keys) AS key FROM story_articles),
+            """WITH sk AS (SELECT article_id, first_day, last_day, unnest(keys) AS key FROM story_articles
+                           WHERE first_day <= $hi AND last_day >= $lo),
                     hit AS (SELECT DISTINCT sk.article_id FROM sk JOIN _story_probe p
                             ON p.key = sk.key AND sk.first_day <= p.hi AND sk.last_day >= p.lo
                             UNION SELECT unnest($linked::VARCHAR[])
@@ -81,7 +82,7 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                       sa.article_id IN (SELECT article_id FROM near) AS wanted
                FROM story_articles sa JOIN articles ar USING (article_id)
                WHERE sa.story_id IN (SELECT story_id FROM near)""",
-            {"linked": linked, "ids": ids},
+            {"linked": linked, "ids": ids, "lo": days[0] - timedelta(days=wide), "hi": days[-1] + timedelta(days=wide)},
         ).fetchall()
     finally:
         con.unregister("_story_probe")
