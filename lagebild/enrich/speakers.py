@@ -105,6 +105,9 @@ def _phrase(v: TokenView, j: int, end: int) -> Span | None:
         w = t[k]
         if w in DETERMINERS or w == "-" or (w[:1].islower() and w[-1:] in "enrs" and nouns == 0 and k > j):
             k += 1
+        elif w.isdigit() and k > j and k + 2 < end and t[k + 1] == "-" and t[k + 2].lower().startswith("jährig"):
+            nouns += t[k + 2].endswith(("e", "er", "en")) and (k + 3 >= end or not v.bits[k + 3] & CAP)
+            k += 3  # der 81-jährige (a noun), die 56-jährige Anwältin (an adjective)
         elif v.bits[k] & CAP and not v.bits[k] & FW or (nouns and w[:1].isupper()):
             nouns += 1
             k += 1

@@ -82,8 +82,10 @@ def _source(s: SentenceTokens, k: int) -> Found | None:
             if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
                 return ((k + 1, c), t[c], (c, c + 1))
         return None
-    if w == "so" and k > s.a and (t[k - 1] == "," or t[k - 1] in _OPENERS):
+    if w == "so" and k > s.a and (t[k - 1] in (",", "–", "-") or t[k - 1] in _OPENERS):
         sp = np_after(v, k + 1, s.b)
+        if sp is None and k + 2 < s.b and v.bits[k + 1] & (CUE | PARTICLE_CUE):  # …, so schätzen die Forscher,
+            sp = np_after(v, k + 2, s.b)
         return (sp, w, (k, k + 1)) if sp else None
     return None
 

@@ -130,3 +130,9 @@ def test_zitiert_names_the_quoted_speaker(run):
 def test_passive_participle_in_en_without_agent_names_no_speaker(run):
     enr = run("Titel\n\nDie Zahl der Toten wurde mit 214 angegeben. Es seien vor allem Zivilisten.")
     assert [q.speaker_text for q in enr.quotes] == []
+
+
+def test_age_noun_and_so_with_a_verb(run):
+    enr = run("Titel\n\nAm Montag sagte der 81-Jährige, die Maus sei tot gewesen. "
+              "In zehn Jahren, so schätzen die Forscher, soll die Forschung abgeschlossen sein.")
+    assert [(q.cue, q.speaker_text) for q in enr.quotes] == [("sagte", "der 81-Jährige"), ("so", "die Forscher")]
