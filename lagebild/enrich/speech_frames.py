@@ -138,8 +138,8 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
     if _passive(s, k) and not t[k].startswith("zitiert"):  # X wird … zitiert: X is the speaker
         return _agent(s, k)
     if t[k].startswith("zitiert") and _passive(s, k):  # In der Meldung wird Musk wie folgt zitiert
-        aux = next(x for x in range(_clause_start(s, k), k) if t[x] in _PASSIVE)
-        sp = np_after(v, aux + 1, k)
+        werden = next(x for x in range(_clause_start(s, k), k) if t[x] in _PASSIVE)
+        sp = np_after(v, werden + 1, k)
         if sp:
             return (sp, t[k], (k, k + 1))
     if t[k] in ("zitierte", "zitiert", "zitierten") and k + 1 < s.b and t[k + 1] not in _CLAUSE_END:
