@@ -26,6 +26,8 @@ from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, ROLE, SOURCE, SUBJ, T
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
 _TITLE_INTRO = frozenset("im beim vom gegenüber Sendung Zeitung Magazin Buch Film Programm Operation".split())
+_NAME_LINKS = frozenset("von vom am im zur zum der des für ein eine of the for and de da di del dello la le du van"
+                        .split())  # lower-case words inside quoted names
 _POSSESSIVE = frozenset("seiner seinen seinem".split())  # ihrer may be a plural or an organisation
 _WH = frozenset({"Was", "was", "Wie", "wie", "Dass", "dass", "Ob", "ob", "Wenn", "wenn"})
 FAR = 2  # a sentence in the first subjunctive takes the speaker of one of this many sentences before
@@ -85,6 +87,9 @@ def _is_title(text: str, a: int, b: int) -> bool:
     words = text[a + 1:b - 1].split()
     if len(words) <= 4 and all(w[:1].isupper() for w in words):
         return True
+    if len(words) <= 6 and words[0][:1].isupper() and (words[-1][:1].isupper() or words[-1].isdigit()) and all(
+            w[:1].isupper() or w[:1].isdigit() or w in _NAME_LINKS for w in words):
+        return True  # Polizei von DeLand, BILD am Sonntag, Public Library of Science, Do 228
     before = text[max(0, a - 12):a].split()
     return len(words) <= 3 and bool(before) and before[-1] in _TITLE_INTRO
 

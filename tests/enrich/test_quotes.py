@@ -136,3 +136,9 @@ def test_age_noun_and_so_with_a_verb(run):
     enr = run("Titel\n\nAm Montag sagte der 81-Jährige, die Maus sei tot gewesen. "
               "In zehn Jahren, so schätzen die Forscher, soll die Forschung abgeschlossen sein.")
     assert [(q.cue, q.speaker_text) for q in enr.quotes] == [("sagte", "der 81-Jährige"), ("so", "die Forscher")]
+
+
+def test_quoted_names_with_lower_case_links_are_no_quotes(run):
+    enr = run('Titel\n\nEin Sprecher der „Polizei von DeLand“ sagte, das Flugzeug sei abgestürzt. '
+              'Die NATO müsse "Ausrüstung und Waffen" abziehen, sagte Lawrow.')
+    assert [(q.kind, q.quote) for q in _by_kind(enr, "direct")] == [("direct", "Ausrüstung und Waffen")]
