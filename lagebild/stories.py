@@ -128,9 +128,10 @@ class _Stories:
         self.articles[art.article_id] = art
         if art.duplicate_of:
             self.copies.setdefault(art.duplicate_of, []).append(art.article_id)
+        days = _days(art.first, art.last)
         for key in art.keys:
             if key[0] in STRONG:
-                for day in _days(art.first, art.last):
+                for day in days:
                     self.by_key.setdefault((key, day), []).append(art)
 
     def find(self, story: str) -> str:
