@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 import spacy
 
+from lagebild.enrich.gazetteer import register
+
+register()  # the shipped config's first component, as lagebild/enrich/pipeline.py registers it before loading
+
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "lagebild" / "models" / "de_lagebild_ner"
 
