@@ -24,8 +24,12 @@ run: install  ## set up, load the seeds if the warehouse is empty, run watcher +
 browser:  ## install Debian's chromium + chromium-driver for the browser test (if missing)
 	@bash scripts/install-browser.sh
 
-test: install browser  ## the whole test suite
-	$(BIN)/python -m pytest
+# Whole test files spread over parallel workers (pytest-xdist), the long files first (tests/conftest.py).
+# Most tests wait on `lagebild` child processes, so more workers than cores pay; TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 4
+
+test: install browser  ## the whole test suite (TEST_WORKERS parallel workers, default 4)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-deploy: install  ## docker compose up for real: build, boot, drop files, SIGKILL the watcher, tear down (~5 min with its images cached, ~27 min cold)
 	$(BIN)/python -m deploy.e2e

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli.main import build_parser
-from helpers import ROOT, SEEDS
+from helpers import ROOT, SEEDS, warm_cache
 
 COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
 
@@ -19,6 +19,7 @@ COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type:
 def lagebild(*args: str, data: Path, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
     env.pop("PREFECT_API_URL", None)
+    warm_cache(data)
     proc = subprocess.run([sys.executable, "-m", "cli", *args], env=env, input=stdin, text=True,
                           capture_output=True, cwd=ROOT, timeout=300)
     if check:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from cli.prefect_server import STATE_NAME, healthy, running_server
-from helpers import ROOT, SEEDS
+from helpers import ROOT, SEEDS, warm_cache
 from lagebild.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -103,6 +103,7 @@ def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
     seeds.mkdir()
     shutil.copyfile(sorted(SEEDS.glob("*.txt"))[0], seeds / "seed.txt")
     port = free_port()
+    warm_cache(data)
     log = root / "up.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([*LAGEBILD, "up", "--data-dir", str(data), "--seeds", str(seeds), "--port",
@@ -170,6 +171,7 @@ def test_without_a_server_ingest_runs_without_prefect_unless_asked(tmp_path: Pat
     data = tmp_path / "data"
     state = data / "prefect" / STATE_NAME
     state.parent.mkdir(parents=True)
+    warm_cache(data)
     dead = subprocess.Popen(["true"])
     dead.wait()
     state.write_text(json.dumps({"url": f"http://127.0.0.1:{free_port()}/api", "pid": dead.pid}))

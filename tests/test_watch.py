@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import SEEDS
+from helpers import SEEDS, warm_cache
 
 pytestmark = pytest.mark.slow
 
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow
 def start_watcher(data: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
     env.pop("PREFECT_API_URL", None)
+    warm_cache(data)
     log = (data.parent / "watcher.log").open("a")
     return subprocess.Popen([sys.executable, "-m", "cli", "watch", "--settle", "0.3", "--rescan", "0.5", *extra],
                             env=env, stdout=log, stderr=log, start_new_session=True)

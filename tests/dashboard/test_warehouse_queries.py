@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from helpers import ROOT, SEEDS
+from helpers import ROOT, SEEDS, warm_cache
 from warehouse.db import connect
 from warehouse.queries import drill, series
 from warehouse.queries.filters import Drill, Filters
@@ -144,6 +144,7 @@ def seeds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("seeds") / "data"
     env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
     env.pop("PREFECT_API_URL", None)
+    warm_cache(data)
     proc = subprocess.run([sys.executable, "-m", "cli", "ingest", str(SEEDS), "--no-progress"], env=env,
                           text=True, capture_output=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0 and "5 loaded" in proc.stdout, proc.stderr[-3000:]

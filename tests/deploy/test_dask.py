@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from deploy_helpers import LAGEBILD, ROOT, PrefectServer
 
-from helpers import SEEDS
+from helpers import SEEDS, warm_cache
 
 pytestmark = pytest.mark.postgres
 # Every table the enrichment fills, without the columns that differ between any two runs.
@@ -41,6 +41,7 @@ def cluster(prefect_server: PrefectServer):
 
 
 def _ingest(data: Path, env: dict[str, str], *extra: str) -> subprocess.Popen:
+    warm_cache(data)
     return subprocess.Popen([*LAGEBILD, "ingest", "--no-progress", "--data-dir", str(data), *extra, str(SEEDS)],
                             env=env, cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from deploy_helpers import LAGEBILD, ROOT, PrefectServer, run_lagebild
 
-from helpers import SEEDS
+from helpers import SEEDS, warm_cache
 
 CLIENTS = str(Path(__file__).resolve().parent / "lake_clients.py")
-BATCHES, ROWS, HOLD = 3, 100, 3.0
+# HOLD: how long the writer keeps each transaction open. A reader that waited for it would take up to
+# HOLD seconds; a reader that does not still pays ~1-4 s to open its connection on a loaded 2-core machine.
+BATCHES, ROWS, HOLD = 3, 100, 5.0
 
 
 def test_targets_parse_with_defaults_and_explicit_data_paths(tmp_path: Path):
@@ -118,6 +120,8 @@ def seeded(prefect_server: PrefectServer, tmp_path_factory) -> tuple[str, str, d
     """The seeds ingested by `lagebild ingest` into a DuckLake (SQLite catalog) and into a DuckDB file."""
     root = tmp_path_factory.mktemp("seeded")
     lake, file = f"ducklake:sqlite:{root}/lake/catalog.sqlite", str(root / "file" / "lagebild.duckdb")
+    for name in ("lake", "file"):
+        warm_cache(root / name)
     procs = [subprocess.Popen([*LAGEBILD, "ingest", "--no-progress", "--data-dir", str(root / name), str(SEEDS)],
                               env=prefect_server.env(LAGEBILD_WAREHOUSE=target), cwd=ROOT, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)

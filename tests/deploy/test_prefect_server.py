@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from deploy_helpers import LAGEBILD, PrefectServer, wait_until
 
-from helpers import SEEDS
+from helpers import SEEDS, warm_cache
 
 pytestmark = pytest.mark.postgres
 TASKS = {"read files", "parse", "recall", "enrich", "load", "move files"}
@@ -50,6 +50,7 @@ def ingest_runs(warehouse: Path) -> list[tuple]:
 
 def test_watch_reports_every_batch_as_flow_run_with_task_runs(prefect_server: PrefectServer, tmp_path: Path):
     data = tmp_path / "data"
+    warm_cache(data)
     watcher = subprocess.Popen([*LAGEBILD, "watch", "--data-dir", str(data), "--settle", "0.2", "--rescan", "0.5"],
                                env=prefect_server.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     log: list[str] = []

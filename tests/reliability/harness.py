@@ -11,14 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import ROOT, warm_cache
 from warehouse.db import connect
 
 PERSONS = ("Olaf Scholz", "Emmanuel Macron", "Joe Biden", "Sergej Lawrow", "Annalena Baerbock")
 
 
 def env_for(data: Path, api_url: str | None, **extra: str) -> dict[str, str]:
-    """Environment of a child process: its data folder, the shared Prefect API, no fault unless asked."""
+    """Environment of a child process: its data folder (with the run's compiled resources), the shared
+    Prefect API, no fault unless asked."""
+    warm_cache(data)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAGEBILD_", "PREFECT_API_URL"))}
     env.update({"LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data.parent / "prefect-home"),
                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING"})
