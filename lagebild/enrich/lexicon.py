@@ -88,6 +88,19 @@ def _nam_dict_lines() -> list[str]:
 
 
 @cache
+def given_name_genders() -> dict[str, str]:
+    """Given name -> 'm' or 'f' where gender-guesser's list gives it only one gender (Angela f, Olaf m; Andrea,
+    used for both, is left out)."""
+    seen: dict[str, set[str]] = {}
+    for line in _nam_dict_lines():
+        code = line[:2].strip()[-1:]
+        if line[:1] in ("#", "=") or len(line) < 30 or code not in ("M", "F", "?"):
+            continue
+        seen.setdefault(line[3:29].strip(), set()).add(code)
+    return {n: next(iter(c)).lower() for n, c in seen.items() if len(c) == 1 and "?" not in c}
+
+
+@cache
 def given_names() -> frozenset[str]:
     """Given names (gender-guesser's list when installed, plus data/wordlists.yaml)."""
     doc = _wordlists()

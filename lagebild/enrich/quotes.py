@@ -29,6 +29,7 @@ _TITLE_INTRO = frozenset("im beim vom gegenüber Sendung Zeitung Magazin Buch Fi
 _NAME_LINKS = frozenset("von vom am im zur zum der des für ein eine of the for and de da di del dello la le du van"
                         .split())  # lower-case words inside quoted names
 _POSSESSIVE = frozenset("seiner seinen seinem".split())  # ihrer may be a plural or an organisation
+_GENDER = {"er": "m", "Er": "m", "sie": "f", "Sie": "f"}
 _WH = frozenset({"Was", "was", "Wie", "wie", "Dass", "dass", "Ob", "ob", "Wenn", "wenn"})
 FAR = 2  # a sentence in the first subjunctive takes the speaker of one of this many sentences before
 _NOT_SUBJ_I = frozenset("soll sollen würde würden hätte hätten wäre wären".split())  # also conditions, rumours
@@ -41,7 +42,7 @@ def _speaker(v: TokenView, sp: Span, speakers: Speakers) -> Who:
     noun (der US-Außenminister) the nearest person named before who holds that role."""
     a, b = v.offsets[sp[0]], v.end(sp[1] - 1)
     if v.tokens[sp[1] - 1] in PRONOUNS and (sp[1] - sp[0] == 1 or v.tokens[sp[0]] in _WH):
-        person = speakers.last_person(a)
+        person = speakers.last_person(a, _GENDER.get(v.tokens[sp[1] - 1]))
         return (person.actor_id if person else None, v.offsets[sp[1] - 1], b)
     if v.tokens[sp[0]] in _POSSESSIVE:  # nach seiner Meinung: the last person named
         person = speakers.last_person(a)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from lagebild.enrich.lexicon import given_name_genders
 from lagebild.enrich.model import Mention
 from lagebild.enrich.tokens import CAP, FW, LOWWORD, WORD, TokenView
 
@@ -65,9 +66,13 @@ class Speakers:
                 return m
         return None
 
-    def last_person(self, pos: int) -> Mention | None:
+    def last_person(self, pos: int, gender: str | None = None) -> Mention | None:
+        """The last person named before `pos`; with a gender (er 'm', sie 'f'), the last one whose given name
+        does not say otherwise."""
+        genders = given_name_genders() if gender else {}
         i = bisect_right(self.starts, pos) - 1
-        while i >= 0 and self.m[i].kind != "person":
+        while i >= 0 and (self.m[i].kind != "person" or
+                          genders.get(self.m[i].name.split(" ", 1)[0], gender) != gender):
             i -= 1
         return self.m[i] if i >= 0 else None
 

@@ -142,3 +142,9 @@ def test_quoted_names_with_lower_case_links_are_no_quotes(run):
     enr = run('Titel\n\nEin Sprecher der „Polizei von DeLand“ sagte, das Flugzeug sei abgestürzt. '
               'Die NATO müsse "Ausrüstung und Waffen" abziehen, sagte Lawrow.')
     assert [(q.kind, q.quote) for q in _by_kind(enr, "direct")] == [("direct", "Ausrüstung und Waffen")]
+
+
+def test_pronoun_takes_the_last_person_of_its_gender(run):
+    enr = run("Titel\n\nAnnalena Baerbock traf Olaf Scholz in Berlin. Sie sagte, die Gespräche seien gut gewesen. "
+              "Er betonte, es gebe keinen Streit.")
+    assert [(q.speaker_text, q.actor_id) for q in enr.quotes] == [("Sie", "p-baerbock"), ("Er", "p-scholz")]
