@@ -67,10 +67,11 @@ def _every_member_near(con, arts, links=()):
     from lagebild.stories import StoryArticle
 
     days = sorted({d for a in arts for d in (a.first, a.last)})
+    wide = clustering.WINDOW_DAYS
     rows = con.execute(
         f"""SELECT DISTINCT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of
             FROM story_articles sa JOIN articles ar USING (article_id) JOIN (SELECT unnest(?::DATE[]) AS day) d
-              ON sa.first_day <= d.day + {clustering.WINDOW_DAYS} AND sa.last_day >= d.day - {clustering.WINDOW_DAYS}""",
+              ON sa.first_day <= d.day + {wide} AND sa.last_day >= d.day - {wide}""",
         [days]).fetchall()
     return [(r[0], StoryArticle(r[1], r[2], r[3], frozenset(r[4]), r[5])) for r in rows]
 
