@@ -192,7 +192,7 @@ def test_live_overview_and_drill_down(app, page):
 def test_pages_render_in_browser(app, page):
     url, _ = app
     for name, path, wait in (
-        ("lage", "lage?lage_grain=week&on=2022-01-21", "text=Top stories"),
+        ("lage", "?lage_grain=week&on=2022-01-21", "text=Top stories"),  # the front page lives at /
         ("themes", "themes?grain=month", CHART),
         ("quotes", "quotes", "text=Quotes per speaker"),
         ("search", "search?q=Sanktion", "text=articles ("),
@@ -202,6 +202,7 @@ def test_pages_render_in_browser(app, page):
         open_page(page, f"{url}/{path}")
         page.wait_for_selector(wait, timeout=30_000)
         assert not page.locator('[data-testid="stException"]').count(), name
+        assert not page.get_by_text("Page not found").count(), name
         shot(page, name)
     open_page(page, f"{url}/article")
     page.get_by_role("button", name="Open article").click()
