@@ -111,7 +111,9 @@ def _days(first: date, last: date) -> list[date]:
 class _Stories:
     """Union-find over story ids, with the members of each story indexed by key for candidate search."""
 
-    def __init__(self, members: Iterable[tuple[str, StoryArticle]]) -> None:
+    def __init__(self, members: Iterable[tuple[str, StoryArticle]], keys: Iterable[str] | None = None) -> None:
+        """`keys`: the only keys candidates are looked up by (the new articles' keys); None: all of them."""
+        self.keys = None if keys is None else frozenset(keys)
         self.parent: dict[str, str] = {}
         self.rank: dict[str, tuple[date, str]] = {}
         self.story: dict[str, str] = {}
@@ -130,7 +132,7 @@ class _Stories:
             self.copies.setdefault(art.duplicate_of, []).append(art.article_id)
         days = _days(art.first, art.last)
         for key in art.keys:
-            if key[0] in STRONG:
+            if key[0] in STRONG and (self.keys is None or key in self.keys):
                 for day in days:
                     self.by_key.setdefault((key, day), []).append(art)
 
@@ -158,7 +160,7 @@ class _Stories:
 def assign(new: Sequence[StoryArticle], members: Iterable[tuple[str, StoryArticle]],
            overlaps: Mapping[tuple[str, str], float] | None = None) -> Assignment:
     """Place `new` articles into the stories of `members` ((story id, article) pairs near in time) or new ones."""
-    stories = _Stories(members)
+    stories = _Stories(members, {k for a in new for k in a.keys})  # candidates are looked up by these alone
     stored = set(stories.parent)
     links: dict[str, dict[str, float]] = {}
     for (a, b), sim in (overlaps or {}).items():
