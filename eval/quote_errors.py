@@ -26,12 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.quotes import CORPUS, _overlap, _span, half, load, offset_map
+from eval.quotes import CORPUS, _overlap, _span, half, load, parsed_articles
 from lagebild.enrich import core, load_resources
 from lagebild.enrich.quotes import find_quotes
 from lagebild.enrich.themes import theme_index
 from lagebild.enrich.tokens import TokenView, lex_table
-from lagebild.parse import parse_text_article
 
 CACHE = Path("/tmp/lagebild_quote_errors_{}.pkl")
 _PRONOUNS = frozenset("er sie Er Sie ich Ich wir Wir man Man ihm ihr ihrer seiner".split())
@@ -40,12 +39,7 @@ _PRONOUNS = frozenset("er sie Er Sie ich Ich wir Wir man Man ihm ihr ihrer seine
 def build(which: str) -> list[dict]:
     """Enrich every article of the half, keeping what find_quotes reads."""
     files = sorted(p.name for p in (CORPUS / "articles").glob("*.txt") if half(p.name) == which)
-    arts, maps = [], []
-    for f in files:
-        raw = (CORPUS / "articles" / f).read_text(encoding="utf-8")
-        art = parse_text_article(f, raw)
-        arts.append(art)
-        maps.append(offset_map(raw, art.body))
+    arts, maps = parsed_articles(files)
     seen: list[tuple] = []
     real = core.find_quotes
 

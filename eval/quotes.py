@@ -66,16 +66,22 @@ MEASURES = ("speakers", "speaker actors", "cues")
 HALVES = ("all", "half A (tuning)", "half B (held out)")
 
 
-def evaluate(res=None) -> dict[str, PRF]:
-    """Speaker spans, exact speaker actors and cue spans, on all articles and on each half."""
-    gold = load()
-    files = sorted(p.name for p in (CORPUS / "articles").glob("*.txt"))
+def parsed_articles(files: list[str]) -> tuple[list, list[dict[int, int]]]:
+    """The corpus files as articles, with each file's offset map (raw text -> article body)."""
     arts, maps = [], []
     for f in files:
         raw = (CORPUS / "articles" / f).read_text(encoding="utf-8")
         art = parse_text_article(f, raw)
         arts.append(art)
         maps.append(offset_map(raw, art.body))
+    return arts, maps
+
+
+def evaluate(res=None) -> dict[str, PRF]:
+    """Speaker spans, exact speaker actors and cue spans, on all articles and on each half."""
+    gold = load()
+    files = sorted(p.name for p in (CORPUS / "articles").glob("*.txt"))
+    arts, maps = parsed_articles(files)
     out = enrich(arts, res or load_resources())
     counts = {(m, h): [0, 0, 0] for m in MEASURES for h in HALVES}
     for f, omap, enr in zip(files, maps, out, strict=False):

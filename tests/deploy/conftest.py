@@ -4,8 +4,6 @@ backed by PostgreSQL, started once per test session."""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +17,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from deploy_helpers import PG_DSN, Postgres, PrefectServer, free_port, pg_execute  # noqa: E402
+
+from helpers import stop_process_group  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +70,7 @@ def prefect_server(postgres: Postgres, make_database, tmp_path_factory) -> Itera
             _wait_healthy(proc, url, home / "server.log")
             yield PrefectServer(url, home)
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop_process_group(proc)
 
 
 def _wait_healthy(proc: subprocess.Popen, url: str, log: Path, timeout: float = 90) -> None:
