@@ -7,7 +7,7 @@ their overlaps are inserted; reprocessing calls `rebuild_stories`. The clusterin
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -48,17 +48,24 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                  links: Iterable[str] = ()) -> list[tuple[str, StoryArticle]]:
     """(story id, article) of the stored articles that the clustering may link to `arts`.
 
-    The stored articles near in time are those within WINDOW_DAYS of the first or last day of any of
-    `arts`. Of these, only the ones that can be a candidate of one of `arts` are read: they share a
-    person, organisation or title word with it and lie within its window, or they are one of `links`
+    The stored articles near in time are those whose date span lies within WINDOW_DAYS of the date span
+    of any of `arts` (a month-dated article spans its whole month, as in `stories.gap_days`). Of these,
+    only the ones that can be a candidate of one of `arts` are read: they share a person, organisation
+    or title word with it and lie within its window, or they are one of `links`
     (its recorded overlaps), its original, or a copy of it; plus, for each of their stories, its
     earliest member near in time, which decides the id a merged story keeps. `stories.assign` gives the
     same result as with every stored article near in time, without reading the whole window.
     """
-    days = sorted({d for a in arts for d in (a.first, a.last)})
-    if not days:
+    if not arts:
         return []
     wide = stories.WINDOW_DAYS
+    spans: list[tuple[date, date]] = []  # the days within WINDOW_DAYS of `arts`, as disjoint sorted spans
+    for lo, hi in sorted((a.first - timedelta(days=wide), a.last + timedelta(days=wide)) for a in arts):
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    starts = [lo for lo, _ in spans]
     probe = [(key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
              for a in arts for key in a.keys if key[0] in stories.STRONG]
     ids = sorted({a.article_id for a in arts})
@@ -82,16 +89,16 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                       sa.article_id IN (SELECT article_id FROM near) AS wanted
                FROM story_articles sa JOIN articles ar USING (article_id)
                WHERE sa.story_id IN (SELECT story_id FROM near)""",
-            {"linked": linked, "ids": ids, "lo": days[0] - timedelta(days=wide), "hi": days[-1] + timedelta(days=wide)},
+            {"linked": linked, "ids": ids, "lo": spans[0][0], "hi": spans[-1][1]},
         ).fetchall()
     finally:
         con.unregister("_story_probe")
     found: list[tuple[str, StoryArticle, bool]] = []
     earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
     for story, aid, first, last, keys, original, wanted in rows:
-        i = bisect_left(days, first - timedelta(days=wide))
-        if i == len(days) or days[i] > last + timedelta(days=wide):
-            continue  # not within WINDOW_DAYS of any of the days of `arts`
+        i = bisect_right(starts, last) - 1  # the last span starting on or before this article's last day
+        if i < 0 or spans[i][1] < first:
+            continue  # not within WINDOW_DAYS of any of `arts`
         found.append((story, StoryArticle(aid, first, last, frozenset(keys), original), wanted))
         earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
     return [(story, art) for story, art, wanted in found

@@ -62,17 +62,18 @@ def test_the_loader_takes_them_finds_the_copies_and_keeps_the_summaries(pool, tm
 
 
 def _every_member_near(con, arts, links=()):
-    """Reference: every stored article within WINDOW_DAYS of the first or last day of any of `arts`."""
+    """Reference: every stored article whose date span lies within WINDOW_DAYS of that of any of `arts`."""
     from lagebild import stories as clustering
     from lagebild.stories import StoryArticle
 
-    days = sorted({d for a in arts for d in (a.first, a.last)})
+    spans = sorted({(a.first, a.last) for a in arts})
     wide = clustering.WINDOW_DAYS
     rows = con.execute(
         f"""SELECT DISTINCT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of
-            FROM story_articles sa JOIN articles ar USING (article_id) JOIN (SELECT unnest(?::DATE[]) AS day) d
-              ON sa.first_day <= d.day + {wide} AND sa.last_day >= d.day - {wide}""",
-        [days]).fetchall()
+            FROM story_articles sa JOIN articles ar USING (article_id)
+            JOIN (SELECT unnest(?::DATE[]) AS first, unnest(?::DATE[]) AS last) d
+              ON sa.first_day <= d.last + {wide} AND sa.last_day >= d.first - {wide}""",
+        [[s[0] for s in spans], [s[1] for s in spans]]).fetchall()
     return [(r[0], StoryArticle(r[1], r[2], r[3], frozenset(r[4]), r[5])) for r in rows]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from wh_helpers import batch_of
 
 
@@ -37,3 +38,43 @@ def test_rebuilding_gives_the_same_grouping(warehouse, seed_articles, seed_enric
     after = story_files(warehouse)
     assert sorted(before) == sorted(after)
     assert {k: before[k] == before["000"] for k in before} == {k: after[k] == after["000"] for k in after}
+
+
+def dated(original, header: str, file: str, change: tuple[str, str] | None = None):
+    """The original's text under another date header (`YYYY-MM` or `YYYY-MM-DD`), slightly changed if asked."""
+    from lagebild.parse import parse_file
+
+    body = original.body if change is None else original.body.replace(*change)
+    return parse_file(file, f" date {header} {body}".encode()).articles[0]
+
+
+@pytest.mark.parametrize(("stored_date", "new_date", "together"), [
+    ("2024-03-15", "2024-03", True),  # mid-month: far from the month's first and last day
+    ("2024-03", "2024-03-15", True),  # the same pair the other way round
+    ("2024-03-07", "2024-03", True),  # the first day more than WINDOW_DAYS after the month's first day
+    ("2024-04-05", "2024-03", True),  # WINDOW_DAYS after the month's last day
+    ("2024-04-06", "2024-03", False),  # one day more: too far apart
+])
+def test_a_copy_dated_to_its_month_joins_the_story_of_its_original_in_a_later_batch(
+        warehouse, tmp_path, seed_settings, seed_articles, seed_themes, stored_date, new_date, together):
+    """A month-dated article spans its whole month: it links to a stored copy dated on any day of it (and
+    WINDOW_DAYS around it), whether the copy came in the same batch or an earlier one."""
+    from lagebild.resources import enrich_with_defaults
+    from warehouse import Warehouse
+
+    stored = dated(seed_articles[3], stored_date, "zuerst.txt")
+    new = dated(seed_articles[3], new_date, "spaeter.txt", ("Rätselraten", "Raten"))
+    assert {stored.date_precision, new.date_precision} == {"day", "month"}
+    enrichments = enrich_with_defaults(seed_settings, [stored, new])
+    warehouse.commit_batch(batch_of("r1", [stored], enrichments[:1], seed_themes))
+    warehouse.commit_batch(batch_of("r2", [new], enrichments[1:], seed_themes, stored={stored.article_id}))
+    at_once = Warehouse(tmp_path / "at-once.duckdb", lock_timeout=5)
+    at_once.initialise()
+    at_once.commit_batch(batch_of("r", [stored, new], enrichments, seed_themes))
+
+    def same_story(wh) -> bool:
+        story = story_files(wh)
+        return story["zue"] == story["spa"]
+
+    assert same_story(at_once) is together
+    assert same_story(warehouse) is together
