@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from lagebild.settings import Settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 
 if TYPE_CHECKING:
-    from flows.batch import BatchReport
+    from flows.batch import BatchReport, BatchRunner
 
 
 class UserError(RuntimeError):
@@ -39,8 +39,9 @@ def _prepare(settings: Settings) -> str | None:
     return use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
 
 
-def batch_runner(settings: Settings, prefect: bool = True) -> Callable[[list[str]], BatchReport]:
-    """A callable that ingests a list of inbox paths as one batch, holding the inbox lock.
+def batch_runner(settings: Settings, prefect: bool = True) -> BatchRunner:
+    """A callable that ingests a list of inbox paths as one batch, holding the inbox lock; given the next
+    batch's paths too, it starts their enrichment while this batch loads (with a pool or Dask).
 
     Each batch is a Prefect flow run, or with `prefect=False` the same steps without Prefect.
 
@@ -52,7 +53,7 @@ def batch_runner(settings: Settings, prefect: bool = True) -> Callable[[list[str
     """
     from flows import enrich_executor, search_refresh
 
-    ingest: Callable[[list[str], Settings], BatchReport]
+    ingest: Callable[[list[str], Settings, list[str]], BatchReport]
     if prefect:
         from flows.ingest import ingest_files
 
@@ -70,9 +71,10 @@ def batch_runner(settings: Settings, prefect: bool = True) -> Callable[[list[str
     with inbox_lock(settings):
         search_refresh.catch_up(settings)
 
-    def run(paths: list[str]) -> BatchReport:
+    def run(paths: list[str], upcoming: Sequence[str] = ()) -> BatchReport:
         with inbox_lock(settings):
-            return ingest(storable_paths(settings.inbox, paths), settings)
+            return ingest(storable_paths(settings.inbox, paths), settings,
+                          storable_paths(settings.inbox, list(upcoming)))
 
     return run
 
@@ -119,7 +121,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     try:
         for start in range(0, len(files), settings.batch_size):
             chunk = files[start : start + settings.batch_size]
-            report = run([str(p) for p in chunk])
+            upcoming = files[start + settings.batch_size : start + 2 * settings.batch_size]
+            report = run([str(p) for p in chunk], [str(p) for p in upcoming])
             for key in totals:
                 totals[key] += getattr(report, key)
             bar.update(len(chunk))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from lagebild import faults
 from lagebild.article import Article, first_occurrences
@@ -52,6 +53,12 @@ class BatchReport:
     placements: list[Placement] = field(default_factory=list)
 
 
+class BatchRunner(Protocol):
+    """Ingests one batch of inbox paths; `upcoming` (the next batch's paths) may start enriching meanwhile."""
+
+    def __call__(self, paths: list[str], upcoming: Sequence[str] = ()) -> BatchReport: ...
+
+
 def new_run_id() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
 
@@ -71,9 +78,13 @@ def read_all(settings: Settings, paths: Sequence[Path]) -> list[RawFile]:
 
 def parse_all(raws: Sequence[RawFile]) -> list[ParsedFile]:
     """Pure: read errors become whole-file errors, the rest is parsed."""
-    parsed = [ParsedFile(r.file, error=r.error) if r.data is None else parse_file(r.file, r.data) for r in raws]
+    parsed = parse_raws(raws)
     faults.point("after_parse")
     return parsed
+
+
+def parse_raws(raws: Sequence[RawFile]) -> list[ParsedFile]:
+    return [ParsedFile(r.file, error=r.error) if r.data is None else parse_file(r.file, r.data) for r in raws]
 
 
 def articles_to_enrich(parsed: Sequence[ParsedFile], skip: set[str], known: set[str]) -> list[Article]:

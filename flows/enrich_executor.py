@@ -9,6 +9,11 @@ Two backends share this code path (both are `concurrent.futures` executors: spli
   Dask workers need this project installed and the same data folder paths (registry overlay); each loads
   the resources once (lagebild/resources.py caches them per process).
 A batch is cut into two chunks per worker, which evens out uneven texts.
+
+Overlap: while one batch loads, the next one's articles are already enriching on the executor
+(`prefetch`, called by the flow between its enrich and load steps). The next batch's enrich step takes
+those results (`enrich_in_order`) and enriches only what was not prefetched. Enrichment is a pure
+function of the article, so a prefetched result is the one it would compute.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from lagebild.article import Article
@@ -28,6 +33,7 @@ from lagebild.resources import enrich_with_defaults, resources_for
 from lagebild.settings import Settings
 
 T = TypeVar("T")
+log = logging.getLogger("lagebild.enrich")
 SPEC_HELP = "'dask' (a local cluster) or 'dask=ADDRESS' (e.g. dask=tcp://scheduler:8786)"
 MIN_PER_WORKER = 8  # a local pool leaves smaller batches to this process: pickling would cost more
 # A pool not yet started costs each worker seconds to load the model and resources: about this many
@@ -37,6 +43,8 @@ _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 _clients: dict[str, Any] = {}  # scheduler address (or 'local') -> dask.distributed Client
 _cluster: Any = None
+# The next batch's articles, enriching: article -> (the executor, its chunk's future, index in the chunk)
+_prefetched: dict[Article, tuple[Executor, Future[list[Enrichment]], int]] = {}
 
 
 class TaskRunnerError(ValueError):
@@ -66,13 +74,52 @@ def split(items: Sequence[T], parts: int) -> list[list[T]]:
 
 
 def enrich_in_order(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
-    """Enrich in this process, or in chunks on the executor (two per worker), results in the articles' order."""
+    """Enrich in this process, or in chunks on the executor (two per worker), results in the articles' order.
+    Articles prefetched while the previous batch loaded are taken from there."""
+    done = _collect_prefetched(articles)
+    if done:
+        log.info("%d of %d articles were enriched while the previous batch loaded", len(done), len(articles))
+    rest = [a for a in articles if a not in done]
+    for article, enrichment in zip(rest, _enrich_now(settings, rest), strict=True):
+        done[article] = enrichment
+    return [done[a] for a in articles]
+
+
+def can_prefetch(settings: Settings) -> bool:
+    """Whether enrichment runs off this process (a pool of several workers, or Dask), so that the next
+    batch can enrich while this one loads."""
+    return settings.enrich_workers > 1 or parse_spec(settings.task_runner) is not None
+
+
+def prefetch(settings: Settings, articles: Sequence[Article]) -> int:
+    """Start enriching `articles` (the next batch) on the executor and return at once; the number sent.
+    Nothing is sent when enrichment runs in this process (it would only compete with the load) or the
+    batch is too small for the executor; a previous prefetch not taken is cancelled."""
+    _cancel_prefetched()
     backend = executor_for(settings)
-    if backend is None:
-        return enrich_chunk(settings, list(articles))
+    if backend is None or not articles:
+        return 0
     executor, slots, smallest = backend
     if slots <= 1 or len(articles) < smallest:
-        return enrich_chunk(settings, list(articles))
+        return 0
+    futures = {}
+    for chunk in split(articles, 2 * slots):
+        future = executor.submit(enrich_chunk, settings, chunk)
+        futures.update({a: (executor, future, i) for i, a in enumerate(chunk)})
+    with _lock:
+        _prefetched.update(futures)
+    return len(futures)
+
+
+def _enrich_now(settings: Settings, articles: list[Article]) -> list[Enrichment]:
+    if not articles:
+        return []
+    backend = executor_for(settings)
+    if backend is None:
+        return enrich_chunk(settings, articles)
+    executor, slots, smallest = backend
+    if slots <= 1 or len(articles) < smallest:
+        return enrich_chunk(settings, articles)
     chunks = split(articles, 2 * slots)
     try:
         parts = list(executor.map(enrich_chunk, [settings] * len(chunks), chunks))
@@ -80,6 +127,33 @@ def enrich_in_order(settings: Settings, articles: Sequence[Article]) -> list[Enr
         _drop_pool(executor)  # a worker died (killed, out of memory): the next batch starts a new pool
         raise
     return [e for part in parts for e in part]
+
+
+def _collect_prefetched(articles: Sequence[Article]) -> dict[Article, Enrichment]:
+    """The prefetched results of these articles (waiting for them); a chunk that failed is enriched again
+    by the caller, so a bad text is isolated there as in any batch."""
+    with _lock:
+        mine = {a: _prefetched.pop(a) for a in articles if a in _prefetched}
+    _cancel_prefetched(keep={id(f) for _, f, _ in mine.values()})  # the rest: files changed or taken since
+    out: dict[Article, Enrichment] = {}
+    for article, (executor, future, index) in mine.items():
+        try:
+            out[article] = future.result()[index]
+        except BrokenExecutor:  # a worker died: the rest is enriched on a new pool
+            _drop_pool(executor)
+        except Exception:  # noqa: BLE001, S110 - enriched again below, where the failing article is isolated
+            pass
+    return out
+
+
+def _cancel_prefetched(keep: frozenset[int] | set[int] = frozenset()) -> None:
+    """Forget the prefetched articles and cancel their chunks, but for the chunks in `keep` (by id)."""
+    with _lock:
+        futures = {id(f): f for _, f, _ in _prefetched.values()}
+        _prefetched.clear()
+    for key, future in futures.items():
+        if key not in keep:
+            future.cancel()
 
 
 def enrich_chunk(settings: Settings, articles: list[Article]) -> list[Enrichment]:
@@ -175,6 +249,7 @@ def _local_cluster() -> Any:
 def close() -> None:
     """Close this process's Dask clients and local cluster, and shut the process pools down."""
     global _cluster
+    _cancel_prefetched()
     with _lock:
         for client in _clients.values():
             client.close()

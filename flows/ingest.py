@@ -26,9 +26,10 @@ def call_task(step: Step, *args: Any) -> Any:
 
 
 @flow(name="lagebild-ingest", log_prints=False, validate_parameters=False)
-def ingest_files(paths: list[str], settings: Settings) -> BatchReport:
-    """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting."""
-    return run_batch(paths, settings, call_task, _flow_run_id(), get_run_logger())
+def ingest_files(paths: list[str], settings: Settings, upcoming: list[str] | None = None) -> BatchReport:
+    """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting.
+    `upcoming`: the next batch's files, enriched on the executor while this batch loads."""
+    return run_batch(paths, settings, call_task, _flow_run_id(), get_run_logger(), upcoming or ())
 
 
 def _flow_run_id() -> str | None:

@@ -1,4 +1,4 @@
-"""One ingest batch, step by step: read → parse → recall → enrich → load → move.
+"""One ingest batch, step by step: read → parse → recall → enrich → (enrich next batch) → load → move.
 
 The steps and their retry policies are declared once, here, without Prefect. flows/ingest.py runs
 them as the tasks of a Prefect flow run (a `lagebild up` server, PREFECT_API_URL, or Prefect's
@@ -58,6 +58,19 @@ def _enrich(settings: Settings, articles: Sequence[Article]) -> tuple[list[Enric
     return batch.enrich_safely(articles, lambda arts: enrich_executor.enrich_in_order(settings, arts))
 
 
+def _prefetch(settings: Settings, upcoming: Sequence[str]) -> int:
+    """Read and parse the next batch's files and start their enrichment on the executor, so it runs while
+    this batch loads (flows/enrich_executor.py); returns at once. Nothing happens with in-process enrichment."""
+    if not enrich_executor.can_prefetch(settings):
+        return 0
+    try:
+        parsed = batch.parse_raws(batch.read_all(settings, [Path(p) for p in upcoming]))
+        return enrich_executor.prefetch(settings, batch.articles_to_enrich(parsed, set(), set()))
+    except Exception as exc:  # noqa: BLE001 - only a head start: the next batch enriches what is missing
+        log.warning("could not start enriching the next batch early (%s: %s)", type(exc).__name__, exc)
+        return 0
+
+
 def _load(settings: Settings, run: RunRow, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
           enrichments: Sequence[Enrichment], known_sources: dict[str, str]) -> list[Placement]:
     return commit_batch(Warehouse.of(settings), settings, run, raws, parsed, enrichments, theme_rows(settings),
@@ -73,17 +86,20 @@ READ = Step("read files", _read, (1, 1, 1))
 PARSE = Step("parse", _parse)
 RECALL = Step("recall", _recall, (2, 2, 2))
 ENRICH = Step("enrich", _enrich)
+PREFETCH = Step("enrich next batch", _prefetch)
 LOAD = Step("load", _load, (1, 5, 15))
 MOVE = Step("move files", _move, (1, 1, 1))
-STEPS = (READ, PARSE, RECALL, ENRICH, LOAD, MOVE)
+STEPS = (READ, PARSE, RECALL, ENRICH, PREFETCH, LOAD, MOVE)
 
 # How a step is run: as a Prefect task (flows/ingest.py) or as a plain call (`call_plain`).
 Call = Callable[..., Any]
 
 
 def run_batch(paths: Sequence[str], settings: Settings, call: Call, flow_run_id: str | None = None,
-              logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = log) -> BatchReport:
-    """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting."""
+              logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = log,
+              upcoming: Sequence[str] = ()) -> BatchReport:
+    """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting.
+    `upcoming`: the next batch's files, whose enrichment starts on the executor while this batch loads."""
     run = RunRow(batch.new_run_id(), flow_run_id, datetime.now(), "running")
     try:
         raws = call(READ, settings, list(paths))
@@ -93,6 +109,8 @@ def run_batch(paths: Sequence[str], settings: Settings, call: Call, flow_run_id:
         articles = batch.articles_to_enrich([p for _, p in todo], set(), known.known_ids)
         enrichments, failed = call(ENRICH, settings, articles)
         todo = [(r, apply_failures(p, failed)) for r, p in todo]
+        if upcoming:
+            call(PREFETCH, settings, list(upcoming))
         placements = call(LOAD, settings, run, [r for r, _ in todo], [p for _, p in todo], enrichments,
                           known.known_sources)
         recovered = list(known.recorded.values())
@@ -121,9 +139,9 @@ def call_plain(step: Step, *args: Any) -> Any:
     raise AssertionError("unreachable")
 
 
-def run_plain(paths: Sequence[str], settings: Settings) -> BatchReport:
+def run_plain(paths: Sequence[str], settings: Settings, upcoming: Sequence[str] = ()) -> BatchReport:
     """One batch without Prefect: the same steps and retries, no flow run recorded."""
-    return run_batch(paths, settings, call_plain)
+    return run_batch(paths, settings, call_plain, upcoming=upcoming)
 
 
 def apply_failures(parsed: ParsedFile, failed: dict[str, str]) -> ParsedFile:

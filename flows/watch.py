@@ -1,70 +1,98 @@
-"""The watcher: notice files (events + periodic rescan), wait until they are complete, ingest in batches."""
+"""The watcher: notice files (file events + periodic rescan), wait until they are complete, ingest in batches."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from flows.batch import BatchReport
+from flows.batch import BatchRunner
 from lagebild.inbox import StabilityTracker, scan
 from lagebild.settings import Settings
 
 log = logging.getLogger("lagebild.watch")
 FAILURE_BACKOFF = (2.0, 5.0, 15.0, 60.0)
+QUIET_EVENTS = ("opened", "closed_no_write")
 
 
-def watch_events(inbox: Path, changed: threading.Event, stop: threading.Event) -> threading.Thread:
-    """Set `changed` whenever something happens in the inbox (watchfiles, in a thread)."""
-    import watchfiles
+def watch_events(inbox: Path, changed: threading.Event, tracker: StabilityTracker) -> Any:
+    """Start watchdog's observer on the inbox: any change sets `changed`; a file closed after writing or
+    renamed into the inbox is reported to `tracker` as complete. Returns the observer (None when file
+    events are unavailable: the periodic rescan and the settle time still find every file)."""
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
 
-    def loop() -> None:
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if event.event_type in QUIET_EVENTS:  # a file opened or read (the watcher's own reads)
+                return
+            if not event.is_directory:
+                if event.event_type == "closed":
+                    tracker.closed(Path(os.fsdecode(event.src_path)))
+                elif event.event_type == "moved" and event.dest_path:
+                    tracker.closed(Path(os.fsdecode(event.dest_path)))
+            changed.set()
+
+    try:
         try:
-            for _ in watchfiles.watch(inbox, stop_event=stop, recursive=True, debounce=50, step=25,
-                                      raise_interrupt=False, ignore_permission_denied=True):
-                changed.set()
-        except Exception as exc:  # noqa: BLE001 - the periodic rescan still works
-            log.warning("file events unavailable (%s); relying on the periodic rescan", exc)
+            from watchdog.observers.inotify import InotifyObserver
 
-    thread = threading.Thread(target=loop, name="inbox-events", daemon=True)
-    thread.start()
-    return thread
+            observer: Any = InotifyObserver(generate_full_events=True)  # a rename from outside is a move
+        except (ImportError, OSError):  # not Linux: no close events, the settle time decides
+            observer = Observer()
+        observer.schedule(Handler(), str(inbox), recursive=True)
+        observer.daemon = True
+        observer.start()
+        return observer
+    except Exception as exc:  # noqa: BLE001 - the periodic rescan still works
+        log.warning("file events unavailable (%s); relying on the periodic rescan", exc)
+        return None
 
 
 def run_watch(
     settings: Settings,
-    ingest: Callable[[list[str]], BatchReport],
+    ingest: BatchRunner,
     stop: threading.Event | None = None,
     on_idle: Callable[[], object] | None = None,
 ) -> None:
     """Loop until `stop` is set: ingest ready files in batches of `settings.batch_size`."""
     stop = stop or threading.Event()
     changed = threading.Event()
-    watch_events(settings.inbox, changed, stop)
     tracker = StabilityTracker(settings.settle_seconds)
+    observer = watch_events(settings.inbox, changed, tracker)
     failures = 0
-    while not stop.is_set():
-        ready, waiting = tracker.ready(scan(settings.inbox))
-        if ready:
-            failures = _ingest_ready(settings, ingest, ready, stop, failures)
-            continue
-        if on_idle:
-            on_idle()
-        timeout = max(settings.settle_seconds / 2, 0.05) if waiting else settings.rescan_seconds
-        changed.wait(timeout)
-        changed.clear()
+    try:
+        while not stop.is_set():
+            changed.clear()
+            ready, waiting, next_check = tracker.ready(scan(settings.inbox))
+            if ready:
+                failures = _ingest_ready(settings, ingest, ready, stop, failures)
+                continue
+            if on_idle:
+                on_idle()
+            # wake when a file event arrives, when the earliest settling file is due, or for the rescan
+            timeout = min(settings.rescan_seconds, next_check + 0.01) if next_check is not None \
+                else settings.rescan_seconds
+            changed.wait(timeout)
+    finally:
+        if observer is not None:
+            observer.stop()
 
 
-def _ingest_ready(settings: Settings, ingest: Callable[[list[str]], BatchReport], ready: list[Path],
+def _ingest_ready(settings: Settings, ingest: BatchRunner, ready: list[Path],
                   stop: threading.Event, failures: int) -> int:
     """Ingest the ready files batch by batch; return the new count of consecutive failures."""
     try:
         for start in range(0, len(ready), settings.batch_size):
             if stop.is_set():
                 break
-            report = ingest([str(p) for p in ready[start : start + settings.batch_size]])
+            size = settings.batch_size
+            report = ingest([str(p) for p in ready[start : start + size]],
+                            [str(p) for p in ready[start + size : start + 2 * size]])
             log.info("batch %s: %d loaded, %d duplicate, %d rejected", report.run_id, report.loaded,
                      report.duplicates, report.rejected)
             _restore_handler(stop)

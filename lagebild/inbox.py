@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from lagebild.files import atomic_copy, atomic_write
 from lagebild.limits import too_large
@@ -52,17 +54,45 @@ def scan(inbox: Path) -> list[Path]:
     return [p for _, _, p in sorted(found)]
 
 
+class Readiness(NamedTuple):
+    """What one look at the inbox found."""
+
+    ready: list[Path]  # complete files, oldest first
+    waiting: int  # files that may still be written
+    next_check: float | None  # seconds until the earliest waiting file could be ready (None: none waits)
+
+
 class StabilityTracker:
-    """A file is ready once its size and mtime stayed the same for `settle` seconds."""
+    """Which inbox files are complete.
+
+    A file is ready at once when its writer closed it after writing, or when it was renamed into the inbox
+    (the file events report both through `closed`), as long as its size and mtime are still what they were
+    then. Any other file (written before the watcher started, or on a file system without such events) is
+    ready once its size and mtime stayed the same for `settle` seconds.
+    """
 
     def __init__(self, settle: float) -> None:
         self.settle = settle
         self._seen: dict[Path, tuple[tuple[int, int], float]] = {}
+        self._closed: dict[Path, tuple[tuple[int, int], float]] = {}
+        self._lock = threading.Lock()
 
-    def ready(self, paths: list[Path], now: float | None = None) -> tuple[list[Path], int]:
-        """(ready files, number still settling)."""
+    def closed(self, path: Path) -> None:
+        """The file's writer closed it, or it was renamed into the inbox: complete as it is now.
+        Called from the file-event thread."""
+        try:
+            st = path.lstat()
+        except OSError:
+            return
+        with self._lock:
+            self._closed[_key(path)] = ((st.st_size, st.st_mtime_ns), time.monotonic())
+
+    def ready(self, paths: list[Path], now: float | None = None) -> Readiness:
+        """The ready files, the number still settling and when to look again."""
         now = time.monotonic() if now is None else now
-        ready, waiting, current = [], 0, {}
+        ready, waiting, current, due = [], 0, {}, []
+        with self._lock:
+            closed = dict(self._closed)
         for path in paths:
             try:
                 st = path.lstat()
@@ -72,13 +102,27 @@ class StabilityTracker:
             first = self._seen.get(path)
             since = first[1] if first and first[0] == sig else now
             current[path] = (sig, since)
-            settled = now - since >= self.settle and time.time() - st.st_mtime >= self.settle
-            if settled:
+            close = closed.get(_key(path))
+            left = max(since + self.settle - now, st.st_mtime + self.settle - time.time())
+            if (close is not None and close[0] == sig) or left <= 0:
                 ready.append(path)
             else:
                 waiting += 1
+                due.append(left)
         self._seen = current
-        return ready, waiting
+        self._forget_closed({_key(p) for p in paths}, now)
+        return Readiness(ready, waiting, min(due) if due else None)
+
+    def _forget_closed(self, present: set[Path], now: float) -> None:
+        """Drop what is known of files that left the inbox (an event newer than the scan is kept)."""
+        with self._lock:
+            for key, (_, at) in list(self._closed.items()):
+                if key not in present and now - at > 5.0:
+                    del self._closed[key]
+
+
+def _key(path: Path) -> Path:
+    return Path(os.path.abspath(path))
 
 
 def read_file(inbox: Path, path: Path, max_text_bytes: int, max_jsonl_bytes: int) -> RawFile:

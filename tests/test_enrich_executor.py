@@ -40,3 +40,70 @@ def test_process_pool_returns_the_in_process_results_in_order(settings):
         enrich_executor.close()
     assert [e.article_id for e in pooled] == [a.article_id for a in articles]
     assert pooled == single
+
+
+@pytest.mark.slow
+def test_the_next_batch_enriched_ahead_gives_the_same_results_and_is_taken_from_there(settings, caplog):
+    articles = _articles(8)  # 40 articles: the first 20 are "this batch", the last 20 "the next one"
+    single = enrich_executor.enrich_in_order(settings, articles)
+    pooled_settings = settings.with_(enrich_workers=2, warm_start=True)
+    assert not enrich_executor.can_prefetch(settings) and enrich_executor.can_prefetch(pooled_settings)
+    assert enrich_executor.prefetch(settings, articles[20:]) == 0  # in process: nothing to overlap with
+    try:
+        enrich_executor.start(pooled_settings)
+        first = enrich_executor.enrich_in_order(pooled_settings, articles[:20])
+        assert enrich_executor.prefetch(pooled_settings, articles[20:]) == 20
+        changed = replace(articles[25], body=articles[25].body + "\n\nNachtrag.")  # its file changed since
+        batch = [*articles[20:25], changed, *articles[26:]]
+        with caplog.at_level("INFO", logger="lagebild.enrich"):
+            second = enrich_executor.enrich_in_order(pooled_settings, batch)
+        assert "19 of 20 articles were enriched while the previous batch loaded" in caplog.text
+        enrich_executor.prefetch(pooled_settings, articles[:20])  # never asked for: cancelled by the next call
+        assert enrich_executor.enrich_in_order(pooled_settings, articles[20:22]) == single[20:22]
+    finally:
+        enrich_executor.close()
+    assert first + second[:5] + second[6:] == single[:25] + single[26:]
+    assert second[5] == enrich_executor.enrich_in_order(settings, [changed])[0]
+
+
+@pytest.mark.slow
+def test_batches_run_with_the_next_one_enriching_meanwhile_store_what_one_process_stores(settings, caplog):
+    """The runner of `lagebild ingest` and the watcher, given the next batch: the same warehouse as in process."""
+    import duckdb
+
+    from cli.commands import batch_runner
+    from lagebild.inbox import scan
+    from warehouse import Warehouse
+
+    stored = {}
+    for workers in (1, 2):
+        s = settings.with_(data_dir=settings.data_dir / f"w{workers}", inbox=settings.data_dir / f"w{workers}/inbox",
+                           warehouse=settings.data_dir / f"w{workers}/lagebild.duckdb",
+                           enrich_workers=workers, warm_start=True)
+        s.ensure_folders()
+        Warehouse.of(s).initialise()
+        seeds = sorted(SEEDS.glob("*.txt"))
+        for i in range(60):
+            (s.inbox / f"artikel-{i:03d}.txt").write_text(
+                f"{seeds[i % len(seeds)].read_text(encoding='utf-8')}\n\nNachtrag Nummer {i}.", encoding="utf-8")
+        files = [str(p) for p in scan(s.inbox)]
+        run = batch_runner(s, prefect=False)
+        caplog.clear()
+        try:
+            with caplog.at_level("INFO", logger="lagebild.enrich"):
+                for start in range(0, 60, 20):
+                    assert run(files[start : start + 20], files[start + 20 : start + 40]).loaded == 20
+        finally:
+            enrich_executor.close()
+        ahead = caplog.text.count("20 of 20 articles were enriched while the previous batch loaded")
+        assert ahead == (2 if workers == 2 else 0)  # batches 2 and 3 enriched while 1 and 2 loaded
+        con = duckdb.connect(str(s.warehouse), read_only=True)
+        try:
+            stored[workers] = [con.execute(q).fetchall() for q in (
+                "SELECT article_id, title, published_date FROM articles ORDER BY 1",
+                "SELECT article_id, start_char, end_char, actor_id, role FROM mentions ORDER BY ALL",
+                "SELECT article_id, start_char, end_char, actor_id, cue FROM quotes ORDER BY ALL",
+                "SELECT article_id, story_id FROM story_articles ORDER BY ALL")]
+        finally:
+            con.close()
+    assert len(stored[1][0]) == 60 and len(stored[1][1]) > 60 and stored[2] == stored[1]

@@ -23,16 +23,28 @@ def test_a_file_still_being_written_is_not_ready(tmp_path: Path):
     f = tmp_path / "a.txt"
     f.write_text("start")
     tracker = StabilityTracker(settle=0.3)
-    ready, waiting = tracker.ready([f])
-    assert ready == [] and waiting == 1
+    ready, waiting, next_check = tracker.ready([f])
+    assert ready == [] and waiting == 1 and next_check is not None and 0 < next_check <= 0.31
     time.sleep(0.2)
     with f.open("a") as h:
         h.write(" more")  # still growing
-    ready, waiting = tracker.ready([f])
+    ready, waiting, _ = tracker.ready([f])
     assert ready == [] and waiting == 1
     time.sleep(0.35)
-    ready, _ = tracker.ready([f])
-    assert ready == [f]
+    ready, _, next_check = tracker.ready([f])
+    assert ready == [f] and next_check is None
+
+
+def test_a_file_its_writer_closed_is_ready_at_once_unless_it_changed_since(tmp_path: Path):
+    f = tmp_path / "a.txt"
+    f.write_text("complete")
+    tracker = StabilityTracker(settle=60)
+    assert tracker.ready([f]).ready == []
+    tracker.closed(f)  # what the file events report on close-after-write or a rename into the inbox
+    assert tracker.ready([f]).ready == [f]
+    with f.open("a") as h:
+        h.write(" and more")  # opened again and still being written: back to the settle rule
+    assert tracker.ready([f]).ready == []
 
 
 def test_read_refuses_oversized_files_and_symlinks(tmp_path: Path):

@@ -127,3 +127,33 @@ def test_a_file_still_being_written_is_read_only_when_complete(tmp_path: Path):
     finally:
         con.close()
     assert body.endswith("Nachtrag Nummer 0: Ende der Meldung.")
+
+
+def test_file_events_report_closed_and_renamed_files_as_complete(tmp_path: Path):
+    """With a settle time no test waits for, only the close and rename events can make files ready."""
+    import threading
+
+    from flows.watch import watch_events
+    from lagebild.inbox import StabilityTracker, scan
+
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    (inbox / "sub").mkdir(parents=True)
+    outside.mkdir()
+    tracker, changed = StabilityTracker(settle=3600), threading.Event()
+    observer = watch_events(inbox, changed, tracker)
+    assert observer is not None
+    try:
+        open_handle = (inbox / "offen.txt").open("w", encoding="utf-8")
+        open_handle.write(" date 2024-03\nnoch nicht fertig")
+        open_handle.flush()  # written, not closed: its writer may go on
+        (inbox / "sub" / "geschrieben.txt").write_text(" date 2024-03\nTitel\n\nText", encoding="utf-8")
+        (outside / "fertig.txt").write_text(" date 2024-03\nTitel\n\nText", encoding="utf-8")
+        os.rename(outside / "fertig.txt", inbox / "fertig.txt")
+        expected = {"sub/geschrieben.txt", "fertig.txt"}
+        wait_until(lambda: {p.relative_to(inbox).as_posix() for p in tracker.ready(scan(inbox)).ready} == expected,
+                   10)
+        assert changed.is_set()
+        open_handle.close()
+        wait_until(lambda: len(tracker.ready(scan(inbox)).ready) == 3, 10)
+    finally:
+        observer.stop()
