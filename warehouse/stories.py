@@ -1,8 +1,10 @@
-"""Stories in SQL (migration 008): the features the clustering needs, its placements, and the story rows.
+"""Stories in SQL (migrations 008, 010): the features the clustering needs, its placements, and the story rows.
 
 The load step calls `assign_stories` inside its transaction, after the articles, their enrichment and
 their overlaps are inserted; reprocessing calls `rebuild_stories`. The clustering itself is
-`lagebild.stories` (no SQL).
+`lagebild.stories` (no SQL). `story_keys` holds each article's `looked_up` keys of `story_articles`
+(one row per key), written and cleared with it here, so that `members_near` finds the stored articles
+sharing a key by equality.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ REBUILD_CHUNK = 5000
 TOP_ACTORS = 5
 TOP_THEMES = 3
 STORY_ARTICLE_COLUMNS = ("story_id", "article_id", "first_day", "last_day", "keys")
+STORY_KEY_COLUMNS = ("key", "article_id", "first_day", "last_day")
+
+
+def looked_up(keys: Iterable[str]) -> list[str]:
+    """The keys a stored article is found by (`story_keys`): a link needs a person, organisation or title word."""
+    return sorted(k for k in keys if k[0] in stories.STRONG)
 
 
 def features(con: Any, article_ids: Sequence[str]) -> list[StoryArticle]:
@@ -55,6 +63,12 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
     (its recorded overlaps), its original, or a copy of it; plus, for each of their stories, its
     earliest member near in time, which decides the id a merged story keeps. `stories.assign` gives the
     same result as with every stored article near in time, without reading the whole window.
+
+    The shared keys are found in `story_keys` by equality on (key, day): a stored article dated to a day
+    lies within a window when its day is one of the window's days; one dated to its month spans that whole
+    month (`stories.date_span`), so it lies within a window when its month is one the window touches.
+    (A range condition per window instead compares each stored row with every window of its key, and a
+    common key has many.)
     """
     if not arts:
         return []
@@ -67,7 +81,7 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
             spans.append((lo, hi))
     starts = [lo for lo, _ in spans]
     probe = [(key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
-             for a in arts for key in a.keys if key[0] in stories.STRONG]
+             for a in arts for key in looked_up(a.keys)]
     ids = sorted({a.article_id for a in arts})
     linked = sorted({*links, *(a.duplicate_of for a in arts if a.duplicate_of)} - set(ids))
     table = pa.table({"key": pa.array([p[0] for p in probe], pa.string()),
@@ -76,10 +90,12 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
     con.register("_story_probe", table)
     try:
         rows = con.execute(
-            """WITH sk AS (SELECT article_id, first_day, last_day, unnest(keys) AS key FROM story_articles
-                           WHERE first_day <= $hi AND last_day >= $lo),
-                    hit AS (SELECT DISTINCT sk.article_id FROM sk JOIN _story_probe p
-                            ON p.key = sk.key AND sk.first_day <= p.hi AND sk.last_day >= p.lo
+            """WITH days AS (SELECT key, lo + unnest(range((hi - lo) + 1))::INTEGER AS day FROM _story_probe),
+                    probe AS (SELECT key, day, false AS by_month FROM days
+                              UNION ALL SELECT DISTINCT key, date_trunc('month', day)::DATE, true FROM days),
+                    hit AS (SELECT DISTINCT k.article_id FROM story_keys k JOIN probe p
+                            ON p.key = k.key AND p.day = k.first_day AND p.by_month = (k.first_day < k.last_day)
+                            WHERE k.first_day <= $hi AND k.last_day >= $lo
                             UNION SELECT unnest($linked::VARCHAR[])
                             UNION SELECT article_id FROM articles
                                   WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
@@ -128,19 +144,26 @@ def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
     insert_rows(con, "story_articles", [
         dict(zip(STORY_ARTICLE_COLUMNS, (result.story_of[a.article_id], a.article_id, a.first, a.last,
                                          sorted(a.keys)), strict=True)) for a in arts], STORY_ARTICLE_COLUMNS)
+    insert_rows(con, "story_keys", [dict(zip(STORY_KEY_COLUMNS, (key, a.article_id, a.first, a.last), strict=True))
+                                    for a in arts for key in looked_up(a.keys)], STORY_KEY_COLUMNS)
     refresh_story_rows(con, sorted({*result.story_of.values(), *result.merged}))
     return result
 
 
 def rebuild_stories(con: Any) -> int:
     """Cluster every stored article again, in date order and in chunks; returns the number of stories."""
-    con.execute("DELETE FROM story_articles")
-    con.execute("DELETE FROM stories")
+    clear_stories(con)
     ids = [r[0] for r in con.execute("SELECT article_id FROM articles ORDER BY published_date, article_id").fetchall()]
     for start in range(0, len(ids), REBUILD_CHUNK):
         assign_stories(con, ids[start:start + REBUILD_CHUNK])
     row = con.execute("SELECT count(*) FROM stories").fetchone()
     return int(row[0]) if row else 0
+
+
+def clear_stories(con: Any) -> None:
+    """Remove every story, its members and their keys (before clustering all articles again)."""
+    for table in ("story_keys", "story_articles", "stories"):
+        con.execute(f"DELETE FROM {table}")  # noqa: S608 (our table names)
 
 
 def refresh_story_rows(con: Any, story_ids: Sequence[str]) -> None:

@@ -94,8 +94,7 @@ def test_stories_from_the_candidates_alone_equal_those_from_every_article_near_i
     query = "SELECT article_id, story_id, first_day, last_day, keys FROM story_articles ORDER BY ALL"
 
     def replay(con) -> list[tuple]:
-        con.execute("DELETE FROM story_articles")
-        con.execute("DELETE FROM stories")
+        stories.clear_stories(con)
         for ids in batches:
             stories.assign_stories(con, ids)
         return con.execute(query).fetchall()

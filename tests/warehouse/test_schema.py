@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -36,6 +37,12 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
     if version >= 5:
         con.execute("INSERT INTO theme_day VALUES (DATE '2022-01-19', 'day', false, 'diplomatie', 1)")
         con.execute("INSERT INTO actor_theme_month VALUES (DATE '2022-01-01', false, 'scholz', 'diplomatie', 1, 1)")
+    if version >= 8:
+        con.execute("INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', "
+                    "['g:genf', 'p:scholz', 't:diplomatie', 'w:titel'])")
+    if version >= 10:
+        con.execute("INSERT INTO story_keys VALUES ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'), "
+                    "('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -60,6 +67,9 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         assert con.execute("SELECT theme_id, articles FROM theme_day").fetchall() == [("diplomatie", 1)]
         assert con.execute("SELECT actor_id, theme_id, mentions, articles FROM actor_theme_month").fetchall() == [
             ("scholz", "diplomatie", 1, 1)]
+        # the keys an article is looked up by, kept since 010 or filled by it (persons, organisations, title words)
+        assert con.execute('SELECT "key", article_id FROM story_keys ORDER BY ALL').fetchall() == (
+            [("p:scholz", "a1"), ("w:titel", "a1")] if version >= 8 else [])
 
 
 def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):
@@ -103,3 +113,30 @@ def test_migration_009_fills_the_pair_and_role_summaries_of_an_existing_warehous
         assert con.execute("SELECT actor_id, role, mentions, articles FROM actor_role_day").fetchall() == [
             ("macron", "Staatspräsident", 1, 1)]
         assert con.execute("SELECT actor_id, role, previous_role FROM new_roles").fetchall() == []
+
+
+def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_step_writes_them(tmp_path: Path,
+                                                                                           seed_articles,
+                                                                                           seed_enrichments,
+                                                                                           seed_themes):
+    """The seeds loaded by the load step of version 9, migrated: story_keys holds what loading them now writes."""
+    from wh_helpers import batch_of
+
+    from warehouse import Warehouse
+
+    def keys(path: Path) -> list[tuple]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return sorted(con.execute('SELECT "key", article_id, first_day, last_day FROM story_keys').fetchall())
+
+    fresh = Warehouse(tmp_path / "fresh.duckdb", lock_timeout=5)
+    fresh.initialise()
+    fresh.commit_batch(batch_of("r", seed_articles, seed_enrichments, seed_themes))
+    old = tmp_path / "old.duckdb"
+    shutil.copy(fresh.target, old)
+    with duckdb.connect(str(old)) as con:  # the same rows at version 9
+        con.execute("DROP TABLE story_keys")
+        con.execute("DELETE FROM schema_migrations WHERE version = 10")
+    with duckdb.connect(str(old)) as con:
+        assert current_version(con) == 9
+        assert migrate(con) == [10]
+    assert keys(old) == keys(Path(fresh.target)) and len({r[1] for r in keys(old)}) == 5

@@ -78,3 +78,35 @@ def test_a_copy_dated_to_its_month_joins_the_story_of_its_original_in_a_later_ba
 
     assert same_story(at_once) is together
     assert same_story(warehouse) is together
+
+
+def keys_and_expected(warehouse) -> tuple[list[tuple], list[tuple]]:
+    """story_keys, and what it should hold: the persons, organisations and title words of story_articles.keys."""
+    from lagebild.stories import STRONG
+
+    with warehouse.connect(read_only=True) as con:
+        stored = con.execute('SELECT "key", article_id, first_day, last_day FROM story_keys').fetchall()
+        every = con.execute("SELECT unnest(keys), article_id, first_day, last_day FROM story_articles").fetchall()
+    assert {k[0] for k, *_ in every} - STRONG  # places and themes are compared, but nobody is found by them
+    return sorted(stored), sorted(r for r in every if r[0][0] in STRONG)
+
+
+def test_story_keys_follow_story_articles_through_loading_reprocessing_and_rebuilding(
+        warehouse, seed_articles, seed_enrichments, seed_themes):
+    from dataclasses import replace
+
+    for i in range(3):  # one batch per article, then the rest in one: stories form, join and merge
+        warehouse.commit_batch(batch_of(f"r{i}", seed_articles[i:i + 1], seed_enrichments[i:i + 1], seed_themes))
+    warehouse.commit_batch(batch_of("r3", seed_articles[3:], seed_enrichments[3:], seed_themes))
+    loaded, expected = keys_and_expected(warehouse)
+    assert loaded == expected and len({r[1] for r in loaded}) == 5
+    # reprocessing (flows/reprocess.py): one article loses its mentions, then every story is clustered again
+    gone = seed_enrichments[0].article_id
+    warehouse.replace_enrichments([replace(seed_enrichments[0], mentions=())], seed_themes)
+    warehouse.rebuild_stories()
+    reprocessed, expected = keys_and_expected(warehouse)
+    assert reprocessed == expected
+    assert {r[0] for r in reprocessed if r[1] == gone} < {r[0] for r in loaded if r[1] == gone}
+    assert {r[0][0] for r in reprocessed if r[1] == gone} == {"w"}  # its title words are left
+    warehouse.rebuild_stories()
+    assert keys_and_expected(warehouse) == (reprocessed, reprocessed)
