@@ -55,9 +55,9 @@ def batch_runner(settings: Settings, prefect: bool = True) -> BatchRunner:
 
     ingest: Callable[[list[str], Settings, list[str]], BatchReport]
     if prefect:
-        from flows.ingest import ingest_files
+        from flows.ingest import run_ingest_flow
 
-        ingest = ingest_files
+        ingest = run_ingest_flow
     else:
         from flows.pipeline import run_plain
 

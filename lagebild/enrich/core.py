@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from itertools import repeat
 
@@ -30,7 +31,7 @@ from lagebild.enrich.roles import role_label
 from lagebild.enrich.themes import SentenceOf, ThemeIndex, score, theme_index
 from lagebild.enrich.tokens import LexTable, TokenView, lex_table
 
-BATCH = 64
+BATCH = 16  # texts per nlp.pipe batch: the NER model's activations for 64 long texts took ~460 MB, for 16 ~150 MB
 Entity = tuple[str, int, int]  # a statistical NER entity: label, start_char, end_char
 Match = tuple[str, int, int]  # a PhraseMatcher match: 'method|actor_id', start token, end token
 RULES_WITH_MODEL = False  # capitalised-word discovery rules beside the statistical model (see eval/RESULTS.md)
@@ -42,13 +43,16 @@ def enrich(articles: Sequence[Article], res: Resources) -> list[Enrichment]:
     nlp, ner = get_pipeline(res), get_ner(res)
     index = theme_index(res.theme_list)
     table = lex_table(res, index)
-    docs = nlp.pipe((a.body for a in articles), batch_size=BATCH)
-    ents: Iterable[list[Entity]] = repeat([])
-    if ner is not None:
-        ents = ([(e.label_, e.start_char, e.end_char) for e in d.ents]
-                for d in ner.pipe((a.body for a in articles), batch_size=BATCH))
-    return [_enrich_doc(doc, art, res, index, table, found)
-            for doc, art, found in zip(docs, articles, ents, strict=False)]
+    # The words of these texts enter the vocabularies only for this call: a long-running watcher would
+    # otherwise keep every word type it ever saw (spaCy's memory zones; no Doc outlives the call).
+    with nlp.memory_zone(), ner.memory_zone() if ner is not None else nullcontext():
+        docs = nlp.pipe((a.body for a in articles), batch_size=BATCH)
+        ents: Iterable[list[Entity]] = repeat([])
+        if ner is not None:
+            ents = ([(e.label_, e.start_char, e.end_char) for e in d.ents]
+                    for d in ner.pipe((a.body for a in articles), batch_size=BATCH))
+        return [_enrich_doc(doc, art, res, index, table, found)
+                for doc, art, found in zip(docs, articles, ents, strict=False)]
 
 
 def _sentences(text: str, starts: np.ndarray, offsets: list[int]) -> tuple[Sentence, ...]:
