@@ -54,8 +54,8 @@ NER_DEV   ?= ../shared/corpora/germeval2014/NER-de-dev.tsv
 model: install  ## train the German NER model on GermEval 2014 (~13 min, one core) -> lagebild/models/de_lagebild_ner
 	$(BIN)/python -m ner all --train $(NER_TRAIN) --dev $(NER_DEV)
 
-bench: install  ## benchmarks: writes bench/results.json and BENCHMARKS.md
-	$(BIN)/python -m bench
+bench: install  ## benchmarks: writes bench/results.json and BENCHMARKS.md (options: BENCH_ARGS="--only throughput --reuse bench/results.json", see python -m bench --help)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:  ## remove the venv and the local data folder
 	rm -rf $(VENV) data test-artifacts

@@ -81,6 +81,56 @@ def oneshot(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
             "over_import": seconds / baseline}
 
 
+def oneshot_with_server(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
+    """The same one-shot ingest while the Prefect server of `lagebild up` runs for that data folder (its
+    flow run is recorded there), against `import spacy, duckdb` timed just before it."""
+    import os
+    import sys
+
+    from cli.prefect_server import local_server
+    from lagebild.settings import Settings
+
+    source = work / "corpus-oneshot-server"
+    if not source.exists():
+        corpus.write(source, 1, seed + 3)
+    settings = Settings.load(env=lagebild_env(data_dir, LAGEBILD_PREFECT_PORT=str(_free_port())))
+    before = os.environ.get("PREFECT_API_URL")
+    try:
+        with local_server(settings) as server:
+            baseline, _ = run_timed([sys.executable, "-c", "import spacy, duckdb"], lagebild_env(data_dir), log,
+                                    timeout=600)
+            runs = _flow_runs(server.url)
+            seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), lagebild_env(data_dir),
+                                     log, timeout=600)
+            runs = _flow_runs(server.url) - runs
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+    return {"seconds": seconds, "cpu_seconds": cpu, "import_seconds": baseline, "over_import": seconds / baseline,
+            "flow_runs_recorded": runs}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _flow_runs(api_url: str) -> int:
+    """How many flow runs the server holds (the one-shot ingest must add its run there)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{api_url}/flow_runs/count", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(json.loads(response.read()))
+
+
 def count_articles(path: Path) -> int:
     from warehouse.db import connect
 
@@ -105,6 +155,7 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path, startup: bool
     out["c_ingest_1"] = ingest_rate(source, work / f"ingest-{size}-w1", 1, size, log)
     if startup:  # one more article into the warehouse of (c): warm caches, an existing warehouse
         out["c_oneshot"] = oneshot(work, work / f"ingest-{size}-w1", seed, log)
+        out["c_oneshot_server"] = oneshot_with_server(work, work / f"ingest-{size}-w1", seed, log)
     if workers > 1:
         out[f"c_ingest_{workers}"] = ingest_rate(source, work / f"ingest-{size}-w{workers}", workers, size, log)
     a, b, c = (out["a_tokenize"]["articles_per_s"], out["b_enrich"]["articles_per_s_with_setup"],
