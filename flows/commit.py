@@ -65,7 +65,7 @@ def plan_batch(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed:
 FIRST_CHUNK = 100  # articles in the first transaction of a batch; later ones are sized to TARGET_SECONDS
 SMALLEST_CHUNK = 50  # a transaction has a fixed cost (checks, summaries): fewer articles would not be shorter
 TARGET_SECONDS = 0.8  # how long one transaction should hold the warehouse's write lock
-READERS_GAP = 0.4  # seconds between transactions, in which waiting readers open the file
+READERS_GAP = 0.4  # seconds between transactions, in which waiting readers open the file (when any wait)
 
 
 def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Sequence[RawFile],
@@ -73,7 +73,8 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
                  themes: Sequence[tuple[str, str]], known_sources: dict[str, str]) -> list[Placement]:
     """Plan the placements, then load the rows and record the placements file by file in short
     transactions (each holds whole files: their articles, enrichment and ingest_log rows); then make the
-    new articles searchable. Between transactions the write lock is let go for readers."""
+    new articles searchable. Between transactions the write lock is let go; when a reader (or another
+    writer) waited for it in the last seconds, the next transaction starts only after READERS_GAP."""
     now = datetime.now()
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
     first_file = _first_files(parsed, new_ids)
@@ -90,7 +91,7 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
         logger.info("run %s: %d files committed in %.2f s (the write lock was held at most that long)",
                     run.run_id, len(chunk), took)
         size = max(SMALLEST_CHUNK, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
-        if files:
+        if files and warehouse.someone_waiting():
             time.sleep(READERS_GAP)
     if chunks > 1:
         warehouse.record_run(finished(run, log, added))  # the run's totals over all its transactions

@@ -15,6 +15,7 @@ Config = dict[str, str | bool | int | float | list[str]]  # DuckDB settings, as 
 
 LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 NOTICE_AFTER = 1.0  # seconds of waiting before the wait is logged, naming the holder
+WAITING_FRESH = 3.0  # a waiting note this recent means someone is still waiting for the file
 log = logging.getLogger("lagebild.warehouse")
 
 
@@ -90,6 +91,7 @@ def open_with_retry(
         except duckdb.Error as exc:
             if not is_lock_error(exc):
                 raise
+            note_waiting(path)
             now = time.monotonic()
             if now >= deadline:
                 raise WarehouseBusy(holder.busy_message(path, str(exc), now - started)) from exc
@@ -98,6 +100,34 @@ def open_with_retry(
                 noticed = True
             time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
             delay = min(delay * 2, 0.25 if read_only else 1.0)  # readers catch the writer's gaps
+
+
+def waiting_note(path: Path) -> Path:
+    """The file a process touches while it waits for the warehouse's lock (beside the warehouse)."""
+    return path.with_name(path.name + ".waiting")
+
+
+def note_waiting(path: Path) -> None:
+    """Tell the writer that someone waits: it then leaves a gap between its transactions."""
+    try:
+        waiting_note(path).touch()
+    except OSError:  # a read-only folder: the writer keeps its gaps anyway (see someone_waiting)
+        pass
+
+
+def someone_waiting(target: str | Path) -> bool:
+    """Whether a process waited for this warehouse's lock in the last few seconds (or it cannot tell)."""
+    from warehouse import ducklake
+
+    if ducklake.is_ducklake(target):
+        return False  # a lake's readers never wait for a file lock
+    note = waiting_note(Path(target))
+    try:
+        return time.time() - note.stat().st_mtime < WAITING_FRESH
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def initialise(target: str | Path, timeout: float = 30.0) -> list[int]:

@@ -57,6 +57,10 @@ class Warehouse:
         with self.connect(timeout=timeout) as con, db.transaction(con):
             yield con
 
+    def someone_waiting(self) -> bool:
+        """Whether another process waited for this warehouse's lock in the last few seconds."""
+        return db.someone_waiting(self.target)
+
     def initialise(self) -> list[int]:
         """Create the warehouse if needed and apply pending migrations; return the versions applied."""
         return db.initialise(self.target, timeout=self.lock_timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.db import WarehouseBusy, WarehouseMissing, connect, initialise, transaction
+from warehouse.db import WarehouseBusy, WarehouseMissing, connect, initialise, someone_waiting, transaction
 
 HOLD = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
         "time.sleep(float(sys.argv[2])); c.close(); print('released', flush=True); time.sleep(30)")
@@ -56,6 +57,23 @@ def test_with_a_short_timeout_the_reader_gets_warehouse_busy(db_file: Path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_process_that_waits_leaves_a_note_that_the_writer_gives_way_for(db_file: Path):
+    """The writer between two transactions pauses for readers only when one waited in the last seconds."""
+    assert not someone_waiting(db_file)  # nobody waited: a backfill's transactions follow each other at once
+    holder = hold_read_write(db_file, 30.0)
+    try:
+        with pytest.raises(WarehouseBusy), connect(db_file, read_only=True, timeout=0.3):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    assert someone_waiting(db_file)
+    note = db_file.with_name(db_file.name + ".waiting")
+    stale = time.time() - 10
+    os.utime(note, (stale, stale))
+    assert not someone_waiting(db_file)
 
 
 def test_a_reader_that_waits_for_the_watcher_names_it_with_its_pid(db_file: Path, caplog: pytest.LogCaptureFixture):
