@@ -95,9 +95,13 @@ def commit_id() -> str:
     """The checked-out commit, read from .git without running git."""
     git = ROOT / ".git"
     try:
+        if git.is_file():  # a linked work tree: .git names its own folder, which names the shared one
+            git = (ROOT / git.read_text().split(":", 1)[1].strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head
+        if (git / "commondir").exists():
+            git = (git / (git / "commondir").read_text().strip()).resolve()
         ref = head[5:]
         if (git / ref).exists():
             return (git / ref).read_text().strip()
