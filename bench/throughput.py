@@ -66,14 +66,14 @@ def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path
             "warehouse_bytes": warehouse_bytes(data_dir)}
 
 
-def oneshot(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
-    """`lagebild ingest` of one new article into an existing warehouse (no Prefect server runs), against
-    `python -c "import spacy, duckdb"` timed just before it."""
+def oneshot(work: Path, data_dir: Path, seed: int, log: Path, name: str = "corpus-oneshot") -> dict[str, Any]:
+    """`lagebild ingest` of one new article (corpus folder `name`) into an existing warehouse, against
+    `python -c "import spacy, duckdb"` timed just before it; a Prefect server runs or not, as the caller set up."""
     import sys
 
-    source = work / "corpus-oneshot"
+    source = work / name
     if not source.exists():
-        corpus.write(source, 1, seed + 2)
+        corpus.write(source, 1, seed + (3 if name.endswith("server") else 2))
     baseline, _ = run_timed([sys.executable, "-c", "import spacy, duckdb"], lagebild_env(data_dir), log, timeout=600)
     seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), lagebild_env(data_dir), log,
                              timeout=600)
@@ -82,34 +82,26 @@ def oneshot(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
 
 
 def oneshot_with_server(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
-    """The same one-shot ingest while the Prefect server of `lagebild up` runs for that data folder (its
-    flow run is recorded there), against `import spacy, duckdb` timed just before it."""
+    """The same one-shot ingest while the Prefect server of `lagebild up` runs for that data folder; the
+    flow runs it adds there are counted."""
     import os
-    import sys
 
     from cli.prefect_server import local_server
     from lagebild.settings import Settings
 
-    source = work / "corpus-oneshot-server"
-    if not source.exists():
-        corpus.write(source, 1, seed + 3)
     settings = Settings.load(env=lagebild_env(data_dir, LAGEBILD_PREFECT_PORT=str(_free_port())))
     before = os.environ.get("PREFECT_API_URL")
     try:
         with local_server(settings) as server:
-            baseline, _ = run_timed([sys.executable, "-c", "import spacy, duckdb"], lagebild_env(data_dir), log,
-                                    timeout=600)
             runs = _flow_runs(server.url)
-            seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), lagebild_env(data_dir),
-                                     log, timeout=600)
-            runs = _flow_runs(server.url) - runs
+            out = oneshot(work, data_dir, seed, log, name="corpus-oneshot-server")
+            out["flow_runs_recorded"] = _flow_runs(server.url) - runs
     finally:
         if before is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = before
-    return {"seconds": seconds, "cpu_seconds": cpu, "import_seconds": baseline, "over_import": seconds / baseline,
-            "flow_runs_recorded": runs}
+    return out
 
 
 def _free_port() -> int:

@@ -96,12 +96,10 @@ def prefetch(settings: Settings, articles: Sequence[Article]) -> int:
     Nothing is sent when enrichment runs in this process (it would only compete with the load) or the
     batch is too small for the executor; a previous prefetch not taken is cancelled."""
     _cancel_prefetched()
-    backend = executor_for(settings)
-    if backend is None or not articles:
+    backend = _executor_for_batch(settings, len(articles))
+    if backend is None:
         return 0
-    executor, slots, smallest = backend
-    if slots <= 1 or len(articles) < smallest:
-        return 0
+    executor, slots = backend
     futures = {}
     for chunk in split(articles, 2 * slots):
         future = executor.submit(enrich_chunk, settings, chunk)
@@ -114,12 +112,10 @@ def prefetch(settings: Settings, articles: Sequence[Article]) -> int:
 def _enrich_now(settings: Settings, articles: list[Article]) -> list[Enrichment]:
     if not articles:
         return []
-    backend = executor_for(settings)
+    backend = _executor_for_batch(settings, len(articles))
     if backend is None:
         return enrich_chunk(settings, articles)
-    executor, slots, smallest = backend
-    if slots <= 1 or len(articles) < smallest:
-        return enrich_chunk(settings, articles)
+    executor, slots = backend
     chunks = split(articles, 2 * slots)
     try:
         parts = list(executor.map(enrich_chunk, [settings] * len(chunks), chunks))
@@ -127,6 +123,15 @@ def _enrich_now(settings: Settings, articles: list[Article]) -> list[Enrichment]
         _drop_pool(executor)  # a worker died (killed, out of memory): the next batch starts a new pool
         raise
     return [e for part in parts for e in part]
+
+
+def _executor_for_batch(settings: Settings, size: int) -> tuple[Executor, int] | None:
+    """(executor, worker slots) for a batch of `size` articles; None: enrich it in this process."""
+    backend = executor_for(settings)
+    if backend is None:
+        return None
+    executor, slots, smallest = backend
+    return None if slots <= 1 or size < smallest else (executor, slots)
 
 
 def _collect_prefetched(articles: Sequence[Article]) -> dict[Article, Enrichment]:
