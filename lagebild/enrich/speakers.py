@@ -149,7 +149,7 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         j += 1
     while j < e and _adverb(v, j):  # Sinngemäß hofft Musk …, Aber man betont …
         j += 1
-    if j >= e or t[j] in openers or e - j > 16 or _relative(v, j, e):
+    if j >= e or (t[j] in openers and not _article(v, j, e)) or e - j > 16 or _relative(v, j, e):
         return None
     if e - j == 1 and t[j] in PRONOUNS:
         return (j, e)
@@ -158,6 +158,14 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
     if strict and (not all(_np_token(t[i], v.bits[i]) for i in range(j, e)) or "," not in t[j:e]):
         return None  # an apposition (Der Vorsitzende, Jean Mignon, sagte) has a comma inside
     return (j, e) if (t[j] in DETERMINERS or v.bits[j] & CAP) else None
+
+
+def _article(v: TokenView, j: int, e: int) -> bool:
+    """'Das' as the article of a noun phrase (Das Gericht, Das tibetische Exilparlament), not a pronoun."""
+    if v.tokens[j] != "Das" or j + 1 >= e:
+        return False
+    w = v.tokens[j + 1]
+    return bool(v.bits[j + 1] & CAP) or (w[:1].islower() and w[-1:] == "e" and j + 2 < e and bool(v.bits[j + 2] & CAP))
 
 
 def _adverb(v: TokenView, j: int) -> bool:
