@@ -62,7 +62,11 @@ def lemma_table() -> dict[str, str]:
     """spacy-lookups-data's German lookup lemmatizer table (surface -> lemma, case-sensitive)."""
     path = ir.files("spacy_lookups_data") / "data" / "de_lemma_lookup.json.gz"
     with gzip.open(str(path), "rt", encoding="utf-8") as f:
-        return dict(json.load(f))
+        table = dict(json.load(f))
+    return {**table, **_LEMMA_GAPS}
+
+
+_LEMMA_GAPS = {"sprachen": "sprechen"}  # forms the lookup table lacks (it has only the noun Sprachen)
 
 
 @cache

@@ -21,7 +21,7 @@ import numpy as np
 from lagebild.enrich.lexicon import lemma_table, wordlist
 from lagebild.enrich.model import Mention, Quote, Sentence
 from lagebild.enrich.speakers import DETERMINERS, PRONOUNS, Span, Speakers
-from lagebild.enrich.speech_frames import SentenceTokens, attribute
+from lagebild.enrich.speech_frames import SentenceTokens, attribute, prep_object
 from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, ROLE, SOURCE, SUBJ, TokenView
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
@@ -203,7 +203,7 @@ def _content(v: TokenView, a: int, b: int, k: int, needs: frozenset[str]) -> boo
     w = t[k]
     if not _participle(w) and lemma_table().get(w, w.lower()) not in needs:
         return True
-    if k > a and t[k - 1] == ",":
+    if k > a and t[k - 1] == "," or prep_object(v, k, b):
         return True
     for x in range(a, b):
         if v.bits[x] & SUBJ or (x > k and t[x] in _CONTENT_OPENERS and t[x - 1] == ","):

@@ -114,12 +114,32 @@ def _nach(s: SentenceTokens, k: int) -> Found | None:
     return ((k + 1, end), " ".join(t[k:cue_end]), (k, cue_end))
 
 
+_PREP_OBJECTS = {"sprechen": frozenset({"von", "für", "gegen"}), "sehen": frozenset({"in", "als"}),
+                 "rechnen": frozenset({"mit"})}
+
+
+def prep_object(v: TokenView, k: int, b: int) -> bool:
+    """Whether the speech verb at k has its prepositional object later in its clause (die Polizei spricht
+    von …, sprach sich für … aus, hält … für …, sieht in … einen …, rechnet mit …)."""
+    t = v.tokens
+    preps = _PREP_OBJECTS.get(lemma_table().get(t[k], t[k].lower()))
+    if not preps:
+        return False
+    for x in range(k + 1, b):
+        if t[x] in _CLAUSE_END:
+            return False
+        if t[x] in preps:
+            return True
+    return False
+
+
 def _particle_ok(s: SentenceTokens, k: int) -> bool:
-    """A particle verb (teilte … mit) counts when its particle closes the clause."""
+    """A particle verb (teilte … mit) counts when its particle closes the clause, a verb with a prepositional
+    object (sprach von …) when the object follows in the clause."""
     lemma = lemma_table().get(s.v.tokens[k], s.v.tokens[k].lower())
     parts = speech_particles().get(lemma, frozenset())
     t = s.v.tokens
-    if k + 1 < s.b and t[k + 1] == "von" and "von" in parts:  # sprach von einer „Gefahr“
+    if prep_object(s.v, k, s.b):
         return True
     end = s.clause_end(k + 1)
     if end > k + 1 and t[end - 1] in parts:

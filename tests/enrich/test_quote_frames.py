@@ -13,3 +13,23 @@ def test_das_as_article_of_the_subject(run):
 def test_das_as_pronoun_is_no_subject(run):
     enr = run("Titel\n\nDas sagte sie am Freitag, die Verhandlung werde vertagt.")
     assert [s for s, _ in _reported(enr)] == ["sie"]
+
+
+def test_spricht_von_with_words_between(run):
+    enr = run("Titel\n\nDie Feuerwehr spricht inzwischen von drei Verletzten.")
+    assert _reported(enr) == [("Die Feuerwehr", "spricht")]
+
+
+def test_sprach_sich_fuer_aus(run):
+    enr = run("Titel\n\nDer Verband sprach sich am Montag für ein Tempolimit aus.")
+    assert _reported(enr) == [("Der Verband", "sprach")]
+
+
+def test_sprachen_is_a_form_of_sprechen(run):
+    enr = run("Titel\n\nDie Gewerkschaften sprachen von einem Erfolg.")
+    assert _reported(enr) == [("Die Gewerkschaften", "sprachen")]
+
+
+def test_sprechen_without_its_object_is_no_speech(run):
+    enr = run("Titel\n\nDie Minister sprachen am Montag lange miteinander.")
+    assert _reported(enr) == []
