@@ -26,7 +26,9 @@ _FINITE = frozenset("ist hat wird wurde war sind waren hatte hatten werden wurde
 _PREPS = frozenset({"am", "im", "bei", "vor", "nach", "in", "auf"})
 _RELATIVE = frozenset("der die das den dem denen deren dessen".split())
 _ADVERB_OPENERS = frozenset("Auch Zudem Außerdem Dann Nun Jedoch Ebenfalls Inzwischen Unterdessen Später Zuvor "
-                            "Allerdings Daraufhin Anschließend Gleichzeitig Bereits Schon Dabei Hingegen".split())
+                            "Allerdings Daraufhin Anschließend Gleichzeitig Bereits Schon Dabei Hingegen Aber "
+                            "Insbesondere Weiterhin Ferner Zusätzlich Schließlich Ergänzend Abschließend "
+                            "Offiziell".split())
 Span = tuple[int, int]  # token start, end
 
 
@@ -147,6 +149,10 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         e -= 1
     if j + 1 < e and t[j] in _ADVERB_OPENERS:  # Auch sie forderten …
         j += 1
+    if j + 1 < e and t[j] == "Des" and t[j + 1] in ("Weiteren", "Öfteren"):  # Des Weiteren verwies X darauf
+        j += 2
+    if e - j == 1 and (t[j] in _ADVERB_OPENERS or (len(t[j]) > 6 and t[j].endswith(("end", "weise")))):
+        return None  # Relativierend fügt X hinzu, Insbesondere kritisiert wird
     while j < e and _adverb(v, j):  # Sinngemäß hofft Musk …, Aber man betont …
         j += 1
     if j >= e or (t[j] in openers and not _article(v, j, e)) or e - j > 16 or _relative(v, j, e):

@@ -36,6 +36,7 @@ _PASSIVE = frozenset("wurde wurden worden wird werden".split())
 _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split())
 _ATTRIBUTIVE = frozenset("der die das den dem des ein eine einen einem einer eines wegen mit von vom zum zur "
                          "nach bei seine seinen seinem seiner ihre ihren ihrem ihrer".split())
+_LAUT = frozenset({"laut", "Laut"})
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
 _IN_SOURCE = frozenset("in In im Im bei Bei beim Beim".split())
 _COLON = np.uint64(hash_string(":"))
@@ -195,6 +196,10 @@ def _heisst(s: SentenceTokens, k: int) -> Found | None:
     t = s.v.tokens
     if not ((k + 1 < s.b and t[k + 1] == "es") or (k > s.a and t[k - 1] in ("es", "Es"))):
         return None
+    if k + 3 < s.b and t[k + 1] == "es" and t[k + 2] in ("von", "vom", "seitens", "aus"):  # hieß es vom Sprecher X
+        sp = np_after(s.v, k + 3, s.b)
+        if sp:
+            return (sp, t[k], (k, k + 1))
     for x in range(s.a, s.b):
         if t[x] in _IN_SOURCE and not s.quoted(x):
             sp = np_after(s.v, x + 1, s.b)
@@ -253,8 +258,13 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
     """(speaker span, cue) of a sentence from its first usable cue, else a colon before a quote."""
     v = s.v
     refer = None
-    for k in np.nonzero(v.codes[s.a:s.b] & (SOURCE | CUE | PARTICLE_CUE))[0].tolist():
-        k += s.a
+    cues = (np.nonzero(v.codes[s.a:s.b] & (SOURCE | CUE | PARTICLE_CUE))[0] + s.a).tolist()
+    for k in cues:  # laut X names the source even after another cue (bestätigte Y laut Reuters, dass …)
+        if v.tokens[k] in _LAUT and not s.quoted(k):
+            found = _source(s, k)
+            if found:
+                return found
+    for k in cues:
         if s.quoted(k) or (k > s.a and not v.bits[k] & SOURCE and v.tokens[k][:1].islower()
                            and v.tokens[k - 1] in _ATTRIBUTIVE):
             continue  # wegen wiederholten Fouls, die geforderte Summe: an adjective, no verb

@@ -33,3 +33,21 @@ def test_sprachen_is_a_form_of_sprechen(run):
 def test_sprechen_without_its_object_is_no_speech(run):
     enr = run("Titel\n\nDie Minister sprachen am Montag lange miteinander.")
     assert _reported(enr) == []
+
+
+def test_laut_names_the_source_after_another_cue(run):
+    enr = run("Titel\n\nAm Abend bestätigte der Bürgermeister laut dem Stadtanzeiger, dass die Brücke gesperrt bleibe.")
+    assert _reported(enr) == [("dem Stadtanzeiger", "laut")]
+
+
+def test_hiess_es_vom_sprecher(run):
+    enr = run("Titel\n\nDie Lage in Bayern sei ruhig, hieß es vom Sprecher der Landesregierung.")
+    assert _reported(enr) == [("Sprecher der Landesregierung", "hieß")]
+
+
+def test_sentence_adverbs_are_no_subject(run):
+    enr = run(
+        "Titel\n\nDes Weiteren verwies der Kämmerer darauf, dass die Kasse leer sei. "
+        "Ergänzend fügte die Bürgermeisterin hinzu, man spare schon."
+    )
+    assert [s for s, _ in _reported(enr)] == ["der Kämmerer", "die Bürgermeisterin"]
