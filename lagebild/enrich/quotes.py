@@ -189,6 +189,8 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
     return _echoes(out)
 
 
+_AS_VERBS = frozenset("kritisieren verurteilen bezeichnen nennen werten loben ablehnen begrüßen".split())
+_CLAUSE_MARKS = frozenset({",", ".", ";", ":"})
 _CONTENT_OPENERS = frozenset("dass ob wie was warum wer wann wo weshalb wieso inwieweit".split())
 
 
@@ -207,6 +209,9 @@ def _content(v: TokenView, a: int, b: int, k: int, needs: frozenset[str]) -> boo
         return True
     for x in range(a, b):
         if v.bits[x] & SUBJ or (x > k and t[x] in _CONTENT_OPENERS and t[x - 1] == ","):
+            return True
+        if t[x] == "als" and x + 1 < b and t[x + 1] not in _CLAUSE_MARKS and lemma_table().get(
+                w, w.lower()) in _AS_VERBS:  # kritisierte den Anschlag als barbarische Tat
             return True
     return k + 1 < b and t[k + 1] in (",", ":")
 

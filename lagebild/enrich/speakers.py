@@ -29,6 +29,7 @@ _ADVERB_OPENERS = frozenset("Auch Zudem Außerdem Dann Nun Jedoch Ebenfalls Inzw
                             "Allerdings Daraufhin Anschließend Gleichzeitig Bereits Schon Dabei Hingegen Aber "
                             "Insbesondere Weiterhin Ferner Zusätzlich Schließlich Ergänzend Abschließend "
                             "Offiziell".split())
+_SUBORDINATORS = frozenset({"Während"})
 Span = tuple[int, int]  # token start, end
 
 
@@ -149,6 +150,8 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         e -= 1
     if j + 1 < e and t[j] in _ADVERB_OPENERS:  # Auch sie forderten …
         j += 1
+    if j + 1 < e and t[j] in _SUBORDINATORS and v.tokens[k - 1] != ",":  # Während Shakira erklärte, …
+        j += 1
     if j + 1 < e and t[j] == "Des" and t[j + 1] in ("Weiteren", "Öfteren"):  # Des Weiteren verwies X darauf
         j += 2
     if e - j == 1 and (t[j] in _ADVERB_OPENERS or (len(t[j]) > 6 and t[j].endswith(("end", "weise")))):
@@ -187,6 +190,11 @@ def _relative(v: TokenView, j: int, e: int) -> bool:
     if j == 0 or t[j - 1] != "," or t[j] not in _RELATIVE:
         return False
     return t[j] == "denen" or (j + 1 < e and (not v.bits[j + 1] & CAP or t[j + 1] in DETERMINERS))
+
+
+def noun_phrase(v: TokenView, sp: Span) -> bool:
+    """Whether a span holds only words of a noun phrase (no finite verb such as gründet, steht, fand)."""
+    return all(_np_token(v.tokens[i], v.bits[i]) for i in range(*sp))
 
 
 def _np_token(w: str, bits: int) -> bool:

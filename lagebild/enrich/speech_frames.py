@@ -12,7 +12,7 @@ import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
 from lagebild.enrich.lexicon import lemma_table, speech_particles
-from lagebild.enrich.speakers import Span, first_np, np_after, np_before, subject_before
+from lagebild.enrich.speakers import Span, first_np, noun_phrase, np_after, np_before, subject_before
 from lagebild.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, TokenView
 
 _OPENERS = frozenset("„“”\"«»")
@@ -277,6 +277,6 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
     for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():
         if v.tokens[k + 1] in _OPENERS:
             sp = subject_before(v, k, s.a, openers)
-            if sp:
+            if sp and noun_phrase(v, sp):
                 return (sp, ":", (k, k + 1))
     return refer

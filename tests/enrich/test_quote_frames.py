@@ -51,3 +51,23 @@ def test_sentence_adverbs_are_no_subject(run):
         "Ergänzend fügte die Bürgermeisterin hinzu, man spare schon."
     )
     assert [s for s, _ in _reported(enr)] == ["der Kämmerer", "die Bürgermeisterin"]
+
+
+def test_waehrend_clause_names_its_speaker(run):
+    enr = run("Titel\n\nWährend die Bürgermeisterin erklärte, der Haushalt sei solide, blieb der Rat skeptisch.")
+    assert [s for s, _ in _reported(enr)] == ["die Bürgermeisterin"]
+
+
+def test_colon_needs_a_noun_phrase_before_it(run):
+    enr = run("Titel\n\nSeine Zuversicht gründet sich auf lange Erfahrung: „Wir haben das schon oft erlebt.“")
+    assert all(q.speaker_text != "Seine Zuversicht gründet sich auf lange Erfahrung" for q in enr.quotes)
+
+
+def test_kritisierte_als(run):
+    enr = run("Titel\n\nDer Umweltverband kritisierte den Beschluss als schweren Fehler.")
+    assert _reported(enr) == [("Der Umweltverband", "kritisierte")]
+
+
+def test_kritisierte_with_a_noun_object_alone_is_no_speech(run):
+    enr = run("Titel\n\nDer Umweltverband kritisierte den Beschluss.")
+    assert _reported(enr) == []
