@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
-from lagebild.enrich.lexicon import lemma_table, speech_particles
+from lagebild.enrich.lexicon import lemma_table, speech_particles, wordlist
 from lagebild.enrich.speakers import Span, first_np, noun_phrase, np_after, np_before, subject_before
 from lagebild.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, TokenView
 
@@ -37,6 +37,8 @@ _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split
 _ATTRIBUTIVE = frozenset("der die das den dem des ein eine einen einem einer eines wegen mit von vom zum zur "
                          "nach bei seine seinen seinem seiner ihre ihren ihrem ihrer".split())
 _LAUT = frozenset({"laut", "Laut"})
+STANCE = frozenset(wordlist("speech_stances"))
+_COPULA = frozenset("ist sind war waren sei seien zeigte zeigten gab gaben".split())
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
 _IN_SOURCE = frozenset("in In im Im bei Bei beim Beim".split())
 _COLON = np.uint64(hash_string(":"))
@@ -154,6 +156,8 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
     v, t = s.v, s.v.tokens
     if t[k] in _HEISST:
         return _heisst(s, k)
+    if t[k] in STANCE:
+        return _stance(s, k, openers)
     if v.bits[k] & PARTICLE_CUE and not _particle_ok(s, k):
         return None
     if _passive(s, k) and not t[k].startswith("zitiert"):  # X wird … zitiert: X is the speaker
@@ -189,6 +193,22 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
             return (sp, t[k], (k, k + 1))
     sp = np_after(v, k + 1, s.b)
     return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
+
+
+def _stance(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
+    """A stated view with a copula (X ist zuversichtlich, …; X war sich sicher, dass …; X ist der Meinung,
+    dass …): the subject around the copula, when what is held follows after a comma."""
+    t = s.v.tokens
+    if k + 2 >= s.b or t[k + 1] != ",":
+        return None
+    start = _clause_start(s, k)
+    cop = next((x for x in range(k - 1, start - 1, -1) if t[x] in _COPULA), None)
+    if cop is None:
+        return None
+    sp = subject_before(s.v, cop, start, openers) or np_after(s.v, cop + 1, k)
+    if sp and sp[1] > k:
+        return None
+    return (sp, t[k], (k, k + 1)) if sp else None
 
 
 def _heisst(s: SentenceTokens, k: int) -> Found | None:

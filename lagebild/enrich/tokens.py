@@ -75,7 +75,8 @@ class LexTable:
         self.surnames = surnames()
         self.loc_preps = frozenset(wordlist("loc_prepositions"))
         self.org_prefixes, self.titles = frozenset(wordlist("org_prefixes")), frozenset(wordlist("person_titles"))
-        self.speech, self.speech_forms = frozenset(wordlist("speech_lemmas")), frozenset(wordlist("speech_verbs"))
+        self.speech, self.speech_forms = frozenset(wordlist("speech_lemmas")), frozenset(
+            wordlist("speech_verbs") + wordlist("speech_stances"))
         self.particles = speech_particles()
         self.subjunctives = frozenset(wordlist("subjunctives"))
         self.keys = np.zeros(0, dtype=np.uint64)  # sorted ORTH hashes of learnt word types

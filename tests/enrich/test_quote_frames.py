@@ -71,3 +71,29 @@ def test_kritisierte_als(run):
 def test_kritisierte_with_a_noun_object_alone_is_no_speech(run):
     enr = run("Titel\n\nDer Umweltverband kritisierte den Beschluss.")
     assert _reported(enr) == []
+
+
+def test_stance_after_a_copula(run):
+    enr = run(
+        "Titel\n\nDer Trainer ist trotz der Niederlage zuversichtlich, das Rückspiel zu gewinnen. "
+        "Die Staatsanwaltschaft war sich sicher, dass die Beweise ausreichen."
+    )
+    assert _reported(enr) == [("Der Trainer", "zuversichtlich"), ("Die Staatsanwaltschaft", "sicher")]
+
+
+def test_stance_word_without_what_is_held_is_no_speech(run):
+    enr = run("Titel\n\nDer Weg über die Brücke ist wieder sicher.")
+    assert _reported(enr) == []
+
+
+def test_particle_verbs_of_findings_and_ratings(run):
+    enr = run(
+        "Titel\n\nDie Forscher fanden heraus, dass der Gletscher schneller schmilzt. "
+        "Der Rat stufte das Gesetz als verfassungswidrig ein."
+    )
+    assert [s for s, _ in _reported(enr)] == ["Die Forscher", "Der Rat"]
+
+
+def test_aufforderung_needs_what_is_asked(run):
+    enr = run("Titel\n\nDer Landrat forderte die Anwohner auf, die Fenster geschlossen zu halten.")
+    assert _reported(enr) == [("Der Landrat", "forderte")]
