@@ -40,7 +40,7 @@ _LAUT = frozenset({"laut", "Laut"})
 STANCE = frozenset(wordlist("speech_stances"))
 _COPULA = frozenset("ist sind war waren sei seien zeigte zeigten gab gaben".split())
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
-_IN_SOURCE = frozenset("in In im Im bei Bei beim Beim".split())
+_IN_SOURCE = frozenset("in In im Im bei Bei beim Beim aus Aus".split())
 _COLON = np.uint64(hash_string(":"))
 Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
 

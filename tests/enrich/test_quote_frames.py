@@ -97,3 +97,16 @@ def test_particle_verbs_of_findings_and_ratings(run):
 def test_aufforderung_needs_what_is_asked(run):
     enr = run("Titel\n\nDer Landrat forderte die Anwohner auf, die Fenster geschlossen zu halten.")
     assert _reported(enr) == [("Der Landrat", "forderte")]
+
+
+def test_aus_x_hiess_es(run):
+    enr = run("Titel\n\nAus dem Rathaus hieß es, die Sperrung sei vorübergehend.")
+    assert _reported(enr) == [("dem Rathaus", "hieß")]
+
+
+def test_fuehrte_aus_and_schilderte(run):
+    enr = run(
+        "Titel\n\nDer Richter führte aus, die Beweislage sei eindeutig. "
+        "Am Nachmittag schilderte eine Zeugin, wie der Wagen ins Schleudern geraten sei."
+    )
+    assert [s for s, _ in _reported(enr)] == ["Der Richter", "eine Zeugin"]
