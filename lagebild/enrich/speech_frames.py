@@ -187,7 +187,7 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
             sp = subject_before(v, aux, s.a, openers, strict=True)
         if sp:
             return (sp, t[k], (k, k + 1))
-    if prev and prev not in _CLAUSE_END and prev not in _OPENERS:
+    if prev and prev not in _CLAUSE_END and (prev not in _OPENERS or not s.mark(k - 1)):  # Die Zeitung „X“ berichtet
         sp = subject_before(v, k, _clause_start(s, k), openers)
         if sp:
             return (sp, t[k], (k, k + 1))

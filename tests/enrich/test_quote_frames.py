@@ -110,3 +110,8 @@ def test_fuehrte_aus_and_schilderte(run):
         "Am Nachmittag schilderte eine Zeugin, wie der Wagen ins Schleudern geraten sei."
     )
     assert [s for s, _ in _reported(enr)] == ["Der Richter", "eine Zeugin"]
+
+
+def test_subject_ending_in_a_quoted_name(run):
+    enr = run("Titel\n\nDie Zeitung „Neue Post“ berichtet in ihrer Ausgabe, dass die Verhandlungen gescheitert seien.")
+    assert [s for s, _ in _reported(enr)] == ["Die Zeitung „Neue Post“"]
