@@ -115,3 +115,8 @@ def test_fuehrte_aus_and_schilderte(run):
 def test_subject_ending_in_a_quoted_name(run):
     enr = run("Titel\n\nDie Zeitung „Neue Post“ berichtet in ihrer Ausgabe, dass die Verhandlungen gescheitert seien.")
     assert [s for s, _ in _reported(enr)] == ["Die Zeitung „Neue Post“"]
+
+
+def test_wie_x_darlegte(run):
+    enr = run("Titel\n\nWie der Gutachter darlegte, sei die Brücke nicht mehr sicher befahrbar.")
+    assert [s for s, _ in _reported(enr)] == ["der Gutachter"]
