@@ -24,7 +24,8 @@ _NACH_ENDINGS = ("angaben", "aussagen", "aussage", "berichten", "bericht", "meld
                  "studie", "analyse", "stellungnahme", "schätzung", "schätzungen", "berechnungen", "einschätzung",
                  "darstellung", "erkenntnissen", "hochrechnung", "vorhersage", "prognose", "ermittlungsstand",
                  "ermittlungen", "meinung", "ansicht", "auffassung", "vorstellungen", "worten", "umfrage", "dokument",
-                 "untersuchung", "untersuchungen", "hinweis", "hinweisen", "quellen", "medien", "recherchen")
+                 "untersuchung", "untersuchungen", "hinweis", "hinweisen", "quellen", "medien", "recherchen",
+                 "ergebnis", "ergebnissen", "gesetz", "plan", "plänen")
 _POSTPOSED = frozenset("Meinung Ansicht Auffassung Vernehmen Einschätzung Überzeugung Darstellung".split())
 _NACH_ADJ = frozenset("eigenen eigenem offiziellen ersten übereinstimmenden inoffiziellen unbestätigten "
                       "vorläufigen jüngsten neuen neuesten".split())

@@ -120,3 +120,11 @@ def test_subject_ending_in_a_quoted_name(run):
 def test_wie_x_darlegte(run):
     enr = run("Titel\n\nWie der Gutachter darlegte, sei die Brücke nicht mehr sicher befahrbar.")
     assert [s for s, _ in _reported(enr)] == ["der Gutachter"]
+
+
+def test_nach_dem_ergebnis_and_gesetz(run):
+    enr = run(
+        "Titel\n\nNach dem vorläufigen Endergebnis erreichte die Partei 40 Prozent. "
+        "Nach dem Landesgesetz müssen die Gemeinden die Kosten tragen."
+    )
+    assert [s for s, _ in _reported(enr)] == ["dem vorläufigen Endergebnis", "dem Landesgesetz"]
