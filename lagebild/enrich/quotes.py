@@ -205,7 +205,7 @@ def _content(v: TokenView, a: int, b: int, k: int, needs: frozenset[str]) -> boo
     w = t[k]
     if not _participle(w) and lemma_table().get(w, w.lower()) not in needs:
         return True
-    if k > a and t[k - 1] == "," or prep_object(v, k, b):
+    if k > a and t[k - 1] == "," or prep_object(v, k, b, a):
         return True
     for x in range(a, b):
         if v.bits[x] & SUBJ or (x > k and t[x] in _CONTENT_OPENERS and t[x - 1] == ","):

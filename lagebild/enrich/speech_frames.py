@@ -118,22 +118,30 @@ def _nach(s: SentenceTokens, k: int) -> Found | None:
     return ((k + 1, end), " ".join(t[k:cue_end]), (k, cue_end))
 
 
-_PREP_OBJECTS = {"sprechen": frozenset({"von", "für", "gegen"}), "sehen": frozenset({"in", "als"}),
+_PREP_OBJECTS = {"sprechen": frozenset({"von", "für", "gegen"}), "aussprechen": frozenset({"für", "gegen"}),
+                 "sehen": frozenset({"in", "als"}),
                  "rechnen": frozenset({"mit"})}
 
 
-def prep_object(v: TokenView, k: int, b: int) -> bool:
-    """Whether the speech verb at k has its prepositional object later in its clause (die Polizei spricht
-    von …, sprach sich für … aus, hält … für …, sieht in … einen …, rechnet mit …)."""
+def prep_object(v: TokenView, k: int, b: int, a: int = 0) -> bool:
+    """Whether the speech verb at k has its prepositional object in its clause: after it (die Polizei spricht
+    von …, sprach sich für … aus, sieht in … einen …, rechnet mit …) or, for a participle at the clause end,
+    before it (hat sich für … ausgesprochen)."""
     t = v.tokens
     preps = _PREP_OBJECTS.get(lemma_table().get(t[k], t[k].lower()))
     if not preps:
         return False
     for x in range(k + 1, b):
         if t[x] in _CLAUSE_END:
-            return False
+            break
         if t[x] in preps:
             return True
+    if t[k][:1].islower() and "ge" in t[k][:6] and (k + 1 >= b or t[k + 1] in _CLAUSE_END):
+        for x in range(k - 1, a - 1, -1):
+            if t[x] in _CLAUSE_END:
+                break
+            if t[x] in preps:
+                return True
     return False
 
 
@@ -143,7 +151,7 @@ def _particle_ok(s: SentenceTokens, k: int) -> bool:
     lemma = lemma_table().get(s.v.tokens[k], s.v.tokens[k].lower())
     parts = speech_particles().get(lemma, frozenset())
     t = s.v.tokens
-    if prep_object(s.v, k, s.b):
+    if prep_object(s.v, k, s.b, s.a):
         return True
     end = s.clause_end(k + 1)
     if end > k + 1 and t[end - 1] in parts:

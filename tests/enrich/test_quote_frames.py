@@ -128,3 +128,8 @@ def test_nach_dem_ergebnis_and_gesetz(run):
         "Nach dem Landesgesetz müssen die Gemeinden die Kosten tragen."
     )
     assert [s for s, _ in _reported(enr)] == ["dem vorläufigen Endergebnis", "dem Landesgesetz"]
+
+
+def test_hat_sich_fuer_ausgesprochen(run):
+    enr = run("Titel\n\nDer Stadtrat hat sich am Montag für eine autofreie Innenstadt ausgesprochen.")
+    assert _reported(enr) == [("Der Stadtrat", "ausgesprochen")]
