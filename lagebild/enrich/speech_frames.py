@@ -119,7 +119,7 @@ def _nach(s: SentenceTokens, k: int) -> Found | None:
 
 
 _PREP_OBJECTS = {"sprechen": frozenset({"von", "für", "gegen"}), "aussprechen": frozenset({"für", "gegen"}),
-                 "sehen": frozenset({"in", "als"}),
+                 "sehen": frozenset({"als"}),
                  "rechnen": frozenset({"mit"})}
 
 

@@ -133,3 +133,11 @@ def test_nach_dem_ergebnis_and_gesetz(run):
 def test_hat_sich_fuer_ausgesprochen(run):
     enr = run("Titel\n\nDer Stadtrat hat sich am Montag für eine autofreie Innenstadt ausgesprochen.")
     assert _reported(enr) == [("Der Stadtrat", "ausgesprochen")]
+
+
+def test_impersonal_droht_and_sehen_vor_are_no_speech(run):
+    enr = run(
+        "Titel\n\nDem Land droht eine erneute Rezession. "
+        "Die Pläne sehen eine Produktion in einer neuen Anlage vor."
+    )
+    assert _reported(enr) == []
