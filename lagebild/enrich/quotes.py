@@ -158,8 +158,8 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
     recent: Who | None = None  # the last speaker, across paragraphs
     recent_at = -FAR - 1
     for i, sent in enumerate(sentences):
-        if text[sent.end_char - 1].isalnum():  # a headline or subheading
-            continue
+        if text[sent.end_char - 1].isalnum() or (text[sent.start_char] == "(" and text[sent.end_char - 1] == ")"):
+            continue  # a headline or subheading; a remark in brackets (Wikinews berichtete.)
         inside, who, cue = f.inside[i], f.who[i], f.cue[i]
         for a, b in inside:
             j = f.closing(b)

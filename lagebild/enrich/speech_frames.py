@@ -283,6 +283,15 @@ def _auxiliary(s: SentenceTokens, k: int) -> int | None:
     return None
 
 
+def _zu_infinitive(t: list[str], k: int) -> bool:
+    """An infinitive with zu (zu schreiben, anzugeben, vorzuschlagen)."""
+    w = t[k]
+    if k > 0 and t[k - 1] == "zu" and w.endswith("en"):
+        return True
+    lemma = lemma_table().get(w)
+    return lemma is not None and "zu" in w[1:-2] and w.replace("zu", "", 1) == lemma
+
+
 def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
     """(speaker span, cue) of a sentence from its first usable cue, else a colon before a quote."""
     v = s.v
@@ -297,6 +306,8 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
         if s.quoted(k) or (k > s.a and not v.bits[k] & SOURCE and v.tokens[k][:1].islower()
                            and v.tokens[k - 1] in _ATTRIBUTIVE):
             continue  # wegen wiederholten Fouls, die geforderte Summe: an adjective, no verb
+        if not v.bits[k] & SOURCE and _zu_infinitive(v.tokens, k):
+            continue  # die Adresse anzugeben, ESPASA zu schreiben: no statement of the sentence
         if v.tokens[k] in _REFERS:
             refer = refer or ((k, k + 1), v.tokens[k], (k, k + 1))
             continue

@@ -141,3 +141,11 @@ def test_impersonal_droht_and_sehen_vor_are_no_speech(run):
         "Die Pläne sehen eine Produktion in einer neuen Anlage vor."
     )
     assert _reported(enr) == []
+
+
+def test_zu_infinitive_and_remark_in_brackets_are_no_speech(run):
+    enr = run(
+        "Titel\n\nDie Anruferin hatte keine Gelegenheit, die Adresse anzugeben. "
+        "Das Projekt, ein Lexikon zu schreiben, begann 1860. (Die Zeitung berichtete.)"
+    )
+    assert _reported(enr) == []
