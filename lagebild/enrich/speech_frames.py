@@ -8,6 +8,8 @@ Per sentence, the first cue outside direct quotes decides: "X zufolge", "laut X"
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
@@ -283,7 +285,7 @@ def _auxiliary(s: SentenceTokens, k: int) -> int | None:
     return None
 
 
-def _zu_infinitive(t: list[str], k: int) -> bool:
+def _zu_infinitive(t: Sequence[str], k: int) -> bool:
     """An infinitive with zu (zu schreiben, anzugeben, vorzuschlagen)."""
     w = t[k]
     if k > 0 and t[k - 1] == "zu" and w.endswith("en"):
