@@ -311,7 +311,9 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
         if not v.bits[k] & SOURCE and _zu_infinitive(v.tokens, k):
             continue  # die Adresse anzugeben, ESPASA zu schreiben: no statement of the sentence
         if v.tokens[k] in _REFERS:
-            refer = refer or ((k, k + 1), v.tokens[k], (k, k + 1))
+            sp = np_before(v, k - 1, s.a) if v.tokens[k] == "wonach" and k - 1 > s.a and v.tokens[k - 1] == "," \
+                else None  # Meldungen der New York Times, wonach …: the reports say it
+            refer = refer or (sp or (k, k + 1), v.tokens[k], (k, k + 1))
             continue
         found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
         if found:

@@ -149,3 +149,10 @@ def test_zu_infinitive_and_remark_in_brackets_are_no_speech(run):
         "Das Projekt, ein Lexikon zu schreiben, begann 1860. (Die Zeitung berichtete.)"
     )
     assert _reported(enr) == []
+
+
+def test_wonach_takes_the_reports_before_it(run):
+    enr = run("Titel\n\nDas Ministerium wies Berichte der Lokalzeitung zurück, wonach die Schule schließen müsse.")
+    assert [s for s, _ in _reported(enr)] == ["Das Ministerium"]
+    enr = run("Titel\n\nEs gibt Gerüchte, wonach die Schule schließen müsse.")
+    assert [s for s, _ in _reported(enr)] == ["Gerüchte"]
