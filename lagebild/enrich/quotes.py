@@ -134,7 +134,10 @@ class _Found:
                     self.who.append(colon[0])
                     self.cue.append((":", colon[1], colon[1] + 1))
                     continue
-            self.who.append(_speaker(v, found[0], speakers) if found else None)
+            who = _speaker(v, found[0], speakers) if found else None
+            if who and who[0] is None and found and lemma_table().get(found[1], found[1].lower()) in _NAMED_ONLY:
+                who = None  # Die SPD will …: an intention stated by a named actor; not die Familie wollte …
+            self.who.append(who)
             self.cue.append((found[1], v.offsets[found[2][0]], v.end(found[2][1] - 1)) if found else ("", None, None))
 
     def reports(self, i: int) -> bool:
@@ -191,6 +194,7 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
 
 _AS_VERBS = frozenset("kritisieren verurteilen bezeichnen nennen werten loben ablehnen begrüßen".split())
 _CLAUSE_MARKS = frozenset({",", ".", ";", ":"})
+_NAMED_ONLY = frozenset({"wollen", "beabsichtigen", "zeigen"})  # cues only with a named actor
 _CONTENT_OPENERS = frozenset("dass ob wie was warum wer wann wo weshalb wieso inwieweit".split())
 
 

@@ -137,8 +137,7 @@ def test_hat_sich_fuer_ausgesprochen(run):
 
 def test_impersonal_droht_and_sehen_vor_are_no_speech(run):
     enr = run(
-        "Titel\n\nDem Land droht eine erneute Rezession. "
-        "Die Pläne sehen eine Produktion in einer neuen Anlage vor."
+        "Titel\n\nDem Land droht eine erneute Rezession. Die Pläne sehen eine Produktion in einer neuen Anlage vor."
     )
     assert _reported(enr) == []
 
@@ -156,3 +155,12 @@ def test_wonach_takes_the_reports_before_it(run):
     assert [s for s, _ in _reported(enr)] == ["Das Ministerium"]
     enr = run("Titel\n\nEs gibt Gerüchte, wonach die Schule schließen müsse.")
     assert [s for s, _ in _reported(enr)] == ["Gerüchte"]
+
+
+def test_intention_of_a_named_actor(run):
+    enr = run(
+        "Titel\n\nDie Europäische Union will die Sanktionen im Frühjahr verlängern. "
+        "Am Sonntag wollte die Familie nach Hause zurückkehren."
+    )
+    rep = [(q.speaker_text, q.actor_id is not None) for q in enr.quotes if q.kind == "reported"]
+    assert rep == [("Die Europäische Union", True)]
