@@ -21,7 +21,7 @@ import numpy as np
 from lagebild.enrich.lexicon import lemma_table, wordlist
 from lagebild.enrich.model import Mention, Quote, Sentence
 from lagebild.enrich.speakers import DETERMINERS, PRONOUNS, Span, Speakers
-from lagebild.enrich.speech_frames import SentenceTokens, attribute, prep_object
+from lagebild.enrich.speech_frames import SentenceTokens, attribute, complement, prep_object
 from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, ROLE, SOURCE, SUBJ, TokenView
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
@@ -125,6 +125,10 @@ class _Found:
                 if found and not inside and not _content(v, self.first[i], self.first[i + 1], found[2][0], needs):
                     self.latent.append(_speaker(v, found[0], speakers))
                     found = None
+            if found is None and not inside and not v.text[sent.end_char - 1].isalnum():
+                comp = complement(SentenceTokens(v, self.first[i], self.first[i + 1], inside), openers)
+                if comp and v.tokens[comp[0][0]] not in PRONOUNS and _speaker(v, comp[0], speakers)[0] is not None:
+                    found = comp  # Das Gericht ging davon aus, dass …: a named actor's view
             if len(self.latent) == i:
                 self.latent.append(None)
             self.inside.append(inside)

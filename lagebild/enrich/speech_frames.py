@@ -14,8 +14,17 @@ import numpy as np
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 
 from lagebild.enrich.lexicon import lemma_table, speech_particles, wordlist
-from lagebild.enrich.speakers import Span, first_np, noun_phrase, np_after, np_before, subject_before
-from lagebild.enrich.tokens import CUE, PARTICLE_CUE, SOURCE, TokenView
+from lagebild.enrich.speakers import (
+    DETERMINERS,
+    Span,
+    first_np,
+    is_word,
+    noun_phrase,
+    np_after,
+    np_before,
+    subject_before,
+)
+from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, SOURCE, TokenView
 
 _OPENERS = frozenset("„“”\"«»")
 _CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
@@ -324,3 +333,56 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
             if sp and noun_phrase(v, sp):
                 return (sp, ":", (k, k + 1))
     return refer
+
+
+_THAT = frozenset({"dass", "ob"})
+_SUBORDINATORS = frozenset("Da Weil Nachdem Als Wenn Obwohl Während Sobald Falls Bevor Seit Seitdem".split())
+_PREPOSITIONS = frozenset("an auf aus bei mit nach von vor zu in im am um über unter durch für gegen ohne seit "
+                          "während wegen trotz zwischen neben hinter".split())
+
+
+def _finite(w: str) -> bool:
+    """A lower-case word that looks like a finite verb (hat, plant, beruft): its lemma is an infinitive."""
+    if not w[:1].islower() or w in DETERMINERS or w in _PREPOSITIONS:
+        return False
+    lemma = lemma_table().get(w)
+    return lemma is not None and lemma != w and lemma.endswith(("en", "ern", "eln", "sein", "tun"))
+
+
+def complement(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
+    """A main clause before ', dass …' or ', ob …' (X geht davon aus, dass …; Beobachter schließen daraus,
+    dass …; hat die IGDRB bekannt gegeben, dass …): its subject, which opens the clause (before its verb) or
+    follows the verb, and the verb. Whether the subject may state a view is for the caller to decide."""
+    v, t = s.v, s.v.tokens
+    c = next((c for c in range(s.a + 1, s.b - 2) if t[c] == "," and t[c + 1] in _THAT and not s.quoted(c)), None)
+    if c is None:
+        return None
+    x = c
+    while x > s.a and t[x - 1] not in _CLAUSE_END:
+        x -= 1
+    while x < c and not is_word(v, x):
+        x += 1
+    return _main_subject(s, x, c, openers) if x < c else None
+
+
+def _main_subject(s: SentenceTokens, x: int, c: int, openers: frozenset[str]) -> Found | None:
+    """Subject and verb of the clause [x, c) before a complement clause."""
+    v, t = s.v, s.v.tokens
+    w = t[x]
+    if w in _SUBORDINATORS:  # Da die Flugbegleiter es für sinnvoll hielten, …
+        sp = np_after(v, x + 1, c)
+        return (sp, t[sp[1]], (sp[1], sp[1] + 1)) if sp and sp[1] < c and t[sp[0]] not in _OBLIQUE else None
+    if w[:1].islower() and w not in DETERMINERS:
+        k = x  # the clause opens with its verb: plant die Bundesregierung, …
+    elif w in openers or not (w in DETERMINERS or v.bits[x] & CAP):
+        k = next((k for k in range(x + 1, c) if _finite(t[k])), c)  # Für Lübeck hat Ryanair ausgerechnet, …
+    else:
+        art = t[x].lower() in DETERMINERS  # Die NATO hat entschieden, dass …
+        sp = first_np(v, x + 1, c) if art else first_np(v, x, c)
+        if sp and sp[1] < c and t[sp[1]][:1].islower() and t[sp[1]] not in _RELATIVE:
+            return ((x, sp[1]), t[sp[1]], (sp[1], sp[1] + 1))
+        return None
+    if k >= c:
+        return None
+    sp = np_after(v, k + 1, c)
+    return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None

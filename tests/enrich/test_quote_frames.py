@@ -164,3 +164,12 @@ def test_intention_of_a_named_actor(run):
     )
     rep = [(q.speaker_text, q.actor_id is not None) for q in enr.quotes if q.kind == "reported"]
     assert rep == [("Die Europäische Union", True)]
+
+
+def test_named_actor_before_dass_clause(run):
+    enr = run(
+        "Titel\n\nDie NATO hat inzwischen entschieden, dass die Übung planmäßig endet. "
+        "Viele Anwohner haben entschieden, dass sie klagen."
+    )
+    rep = [q.speaker_text for q in enr.quotes if q.kind == "reported"]
+    assert rep == ["Die NATO"]
