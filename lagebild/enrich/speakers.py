@@ -205,5 +205,9 @@ def _np_token(w: str, bits: int) -> bool:
 
 
 def first_np(v: TokenView, a: int, end: int) -> Span | None:
-    """The noun phrase a sentence opens with (the subject of 'X war da und sagte …')."""
+    """The noun phrase a sentence opens with (the subject of 'X war da und sagte …'), with its article written
+    in capitals at the sentence start (Die Polizei …)."""
+    if a + 1 < end and v.tokens[a] != v.tokens[a].lower() and v.tokens[a].lower() in DETERMINERS:
+        sp = _phrase(v, a + 1, end)
+        return (a, sp[1]) if sp and sp[0] == a + 1 else None
     return _phrase(v, a, end) if a < end and (v.tokens[a] in DETERMINERS or v.bits[a] & CAP) else None

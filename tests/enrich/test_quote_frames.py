@@ -173,3 +173,8 @@ def test_named_actor_before_dass_clause(run):
     )
     rep = [q.speaker_text for q in enr.quotes if q.kind == "reported"]
     assert rep == ["Die NATO"]
+
+
+def test_subject_with_capitalised_article_before_und(run):
+    enr = run("Titel\n\nDie Feuerwehr rückte mit zwölf Wagen aus und teilte später mit, der Brand sei gelöscht.")
+    assert [s for s, _ in _reported(enr)] == ["Die Feuerwehr"]
