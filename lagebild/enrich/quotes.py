@@ -181,7 +181,7 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
         elif who is None and not inside and f.bits[i] & SUBJ and i and f.latent[i - 1] and last_at < i - 1:
             who, cue = f.latent[i - 1], ("sei", None, None)  # Die Polizei bittet um Mithilfe. Der Mann sei …
         if who is None and not inside and f.bits[i] & SUBJ and f.reports(i):
-            if recent is not None and i - recent_at <= FAR:
+            if recent is not None and recent[0] is not None and i - recent_at <= FAR:
                 who, cue = recent, ("sei", None, None)
             elif i and f.latent[i - 1]:
                 who, cue = f.latent[i - 1], ("sei", None, None)
