@@ -17,6 +17,7 @@ from lagebild.enrich.tokens import CAP, FW, LOWWORD, WORD, TokenView
 DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen sein seine seiner ihr ihre ihrer "
                         "dessen deren mehrere einige viele zwei drei beide alle".split())
 PRONOUNS = frozenset({"er", "sie", "Er", "Sie", "man", "Man", "ich", "Ich", "wir", "Wir"})
+_OBJECT_ARTICLES = frozenset("die das den dem ein eine einen einem".split())
 _GENITIVE = frozenset({"des", "der", "von", "vom", "aus", "für"})
 _SKIP = frozenset("am im heute gestern morgen dazu auch noch bereits nun jetzt dann zudem außerdem weiter ebenfalls "
                   "zuvor später erneut ferner wörtlich bei vor nach in auf gegenüber abschließend sich".split())
@@ -111,7 +112,10 @@ def _phrase(v: TokenView, j: int, end: int) -> Span | None:
     t, k, nouns = v.tokens, j, 0
     while k < end and k - j < 12:
         w = t[k]
-        if w in DETERMINERS or w == "-" or (w[:1].islower() and w[-1:] in "enrs" and nouns == 0 and k > j):
+        if nouns and w in _OBJECT_ARTICLES:
+            break  # der Bürgermeister | die Helfer: a second noun phrase (an object) starts
+        if w in DETERMINERS or w == "-" or (w[:1].islower() and w[-1:] in "enrs" and nouns == 0 and (
+                k > j or (k + 1 < end and v.bits[k + 1] & CAP))):
             k += 1
         elif w.isdigit() and k > j and k + 2 < end and t[k + 1] == "-" and t[k + 2].lower().startswith("jährig"):
             nouns += t[k + 2].endswith(("e", "er", "en")) and (k + 3 >= end or not v.bits[k + 3] & CAP)

@@ -198,6 +198,9 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
             return (sp, t[k], (k, k + 1))
     if prev in ("und", "aber", "sowie"):
         sp = first_np(v, s.a, k)
+        if sp is None:  # In seiner Stellungnahme befand X … und nannte …
+            first = _main_subject(s, s.a, k - 1, openers)
+            sp = first[0] if first else None
         if sp:
             return (sp, t[k], (k, k + 1))
     aux = _auxiliary(s, k)

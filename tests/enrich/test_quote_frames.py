@@ -178,3 +178,15 @@ def test_named_actor_before_dass_clause(run):
 def test_subject_with_capitalised_article_before_und(run):
     enr = run("Titel\n\nDie Feuerwehr rückte mit zwölf Wagen aus und teilte später mit, der Brand sei gelöscht.")
     assert [s for s, _ in _reported(enr)] == ["Die Feuerwehr"]
+
+
+def test_und_after_a_clause_opening_with_an_adverbial(run):
+    enr = run(
+        "Titel\n\nIn seiner Rede lobte der Bürgermeister die Helfer und nannte den Einsatz „vorbildlich und mutig“."
+    )
+    assert [s for s, _ in _reported(enr)] == ["der Bürgermeister"]
+
+
+def test_passive_agent_with_an_adjective_first(run):
+    enr = run("Titel\n\nVon städtischer Seite wurde gefordert, die Straße sofort zu sperren.")
+    assert [s for s, _ in _reported(enr)] == ["städtischer Seite"]
