@@ -263,7 +263,7 @@ def _before_relative(s: SentenceTokens, k: int, openers: frozenset[str]) -> Span
 def _passive(s: SentenceTokens, k: int) -> bool:
     """A participle cue with a form of 'werden' in its clause (wurde … kritisiert)."""
     w = s.v.tokens[k]
-    if not (w.endswith("t") or (w.endswith("en") and "ge" in w[:6])) or not w[:1].islower():
+    if not (w.endswith("t") or (w.endswith("en") and "ge" in w[:8])) or not w[:1].islower():
         return False  # gesagt, kritisiert, angegeben, bekanntgegeben
     return any(s.v.tokens[x] in _PASSIVE for x in range(_clause_start(s, k), k))
 
@@ -287,9 +287,10 @@ def _clause_start(s: SentenceTokens, k: int) -> int:
 
 
 def _auxiliary(s: SentenceTokens, k: int) -> int | None:
-    """The finite auxiliary of a participle cue (hatte … gesagt, hat … zugesagt) in its clause."""
+    """The finite auxiliary of a participle cue (hatte … gesagt, hat … zugesagt, hat … zurückgewiesen,
+    hat … versprochen) in its clause."""
     w = s.v.tokens[k]
-    if "ge" not in w[:5] and not w.endswith("t"):
+    if "ge" not in w[:8] and not w.endswith("t") and not (w.endswith("en") and lemma_table().get(w, w) != w):
         return None
     for x in range(k - 1, _clause_start(s, k) - 1, -1):
         if s.v.tokens[x] in _AUX:

@@ -190,3 +190,11 @@ def test_und_after_a_clause_opening_with_an_adverbial(run):
 def test_passive_agent_with_an_adjective_first(run):
     enr = run("Titel\n\nVon städtischer Seite wurde gefordert, die Straße sofort zu sperren.")
     assert [s for s, _ in _reported(enr)] == ["städtischer Seite"]
+
+
+def test_participles_of_separable_and_inseparable_verbs(run):
+    enr = run(
+        "Titel\n\nDer Vereinsvorstand hat nun versprochen, gegen die Randalierer vorzugehen. "
+        "Der Bürgermeister hat den Vorwurf bereits zurückgewiesen, da er jeder Grundlage entbehre."
+    )
+    assert [s for s, _ in _reported(enr)] == ["Der Vereinsvorstand", "Der Bürgermeister"]
