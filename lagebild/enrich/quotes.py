@@ -198,7 +198,8 @@ def find_quotes(v: TokenView, sentences: Sequence[Sentence], mentions: Sequence[
 
 _AS_VERBS = frozenset("kritisieren verurteilen bezeichnen nennen werten loben ablehnen begrüßen".split())
 _CLAUSE_MARKS = frozenset({",", ".", ";", ":"})
-_NAMED_ONLY = frozenset({"wollen", "beabsichtigen", "zeigen"})  # cues only with a named actor
+# cues that count only when the speaker resolves to an actor
+_NAMED_ONLY = frozenset("wollen beabsichtigen zeigen beziffern entscheiden erwägen".split())
 _CONTENT_OPENERS = frozenset("dass ob wie was warum wer wann wo weshalb wieso inwieweit".split())
 
 

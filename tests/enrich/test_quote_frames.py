@@ -198,3 +198,11 @@ def test_participles_of_separable_and_inseparable_verbs(run):
         "Der Bürgermeister hat den Vorwurf bereits zurückgewiesen, da er jeder Grundlage entbehre."
     )
     assert [s for s, _ in _reported(enr)] == ["Der Vereinsvorstand", "Der Bürgermeister"]
+
+
+def test_named_actor_verbs_of_estimates_and_decisions(run):
+    enr = run(
+        "Titel\n\nDie NATO bezifferte die Kosten auf zwei Milliarden Euro. "
+        "Ein Nachbar bezifferte den Schaden auf tausend Euro."
+    )
+    assert [s for s, _ in _reported(enr)] == ["Die NATO"]
