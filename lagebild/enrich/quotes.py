@@ -123,8 +123,10 @@ class _Found:
             if not v.text[sent.end_char - 1].isalnum() and (inside or self.bits[i] & (SOURCE | CUE | PARTICLE_CUE)):
                 found = attribute(SentenceTokens(v, self.first[i], self.first[i + 1], inside), openers)
                 if found and not inside and not _content(v, self.first[i], self.first[i + 1], found[2][0], needs):
-                    self.latent.append(_speaker(v, found[0], speakers))
-                    found = None
+                    lw = _speaker(v, found[0], speakers)
+                    if lw[0] is None or lemma_table().get(found[1], found[1].lower()) not in _NAMED_SAY:
+                        self.latent.append(lw)
+                        found = None
             if found is None and not inside and not v.text[sent.end_char - 1].isalnum():
                 comp = complement(SentenceTokens(v, self.first[i], self.first[i + 1], inside), openers)
                 if comp and v.tokens[comp[0][0]] not in PRONOUNS and _speaker(v, comp[0], speakers)[0] is not None:
@@ -200,6 +202,7 @@ _AS_VERBS = frozenset("kritisieren verurteilen bezeichnen nennen werten loben ab
 _CLAUSE_MARKS = frozenset({",", ".", ";", ":"})
 # cues that count only when the speaker resolves to an actor
 _NAMED_ONLY = frozenset("wollen beabsichtigen zeigen beziffern entscheiden erwägen".split())
+_NAMED_SAY = frozenset("befürchten verlangen nennen vorwerfen".split())  # said even without what, by a named actor
 _CONTENT_OPENERS = frozenset("dass ob wie was warum wer wann wo weshalb wieso inwieweit".split())
 
 

@@ -206,3 +206,10 @@ def test_named_actor_verbs_of_estimates_and_decisions(run):
         "Ein Nachbar bezifferte den Schaden auf tausend Euro."
     )
     assert [s for s, _ in _reported(enr)] == ["Die NATO"]
+
+
+def test_named_actor_demands_without_a_clause(run):
+    enr = run(
+        "Titel\n\nDie NATO verlangte einen sofortigen Rückzug der Truppen. Ein Anwohner verlangte einen neuen Zaun."
+    )
+    assert [s for s, _ in _reported(enr)] == ["Die NATO"]
