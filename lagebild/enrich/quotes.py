@@ -21,7 +21,7 @@ import numpy as np
 from lagebild.enrich.lexicon import lemma_table, wordlist
 from lagebild.enrich.model import Mention, Quote, Sentence
 from lagebild.enrich.speakers import DETERMINERS, PRONOUNS, Span, Speakers
-from lagebild.enrich.speech_frames import SentenceTokens, attribute, complement, prep_object
+from lagebild.enrich.speech_frames import SentenceTokens, attribute, complement, judged_by, prep_object
 from lagebild.enrich.tokens import CAP, CUE, PARTICLE_CUE, ROLE, SOURCE, SUBJ, TokenView
 
 _QUOTE = re.compile(r"„([^“”\"]{2,}?)[“”\"]|\"([^\"]{2,}?)\"|«([^»]{2,}?)»|»([^«]{2,}?)«|“([^”]{2,}?)”")
@@ -131,6 +131,8 @@ class _Found:
                 comp = complement(SentenceTokens(v, self.first[i], self.first[i + 1], inside), openers)
                 if comp and v.tokens[comp[0][0]] not in PRONOUNS and _speaker(v, comp[0], speakers)[0] is not None:
                     found = comp  # Das Gericht ging davon aus, dass …: a named actor's view
+            if found is None and (inside or self.bits[i] & SUBJ) and v.tokens[self.first[i]] == "Für":
+                found = judged_by(SentenceTokens(v, self.first[i], self.first[i + 1], inside))
             if len(self.latent) == i:
                 self.latent.append(None)
             self.inside.append(inside)

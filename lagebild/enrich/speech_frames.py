@@ -49,6 +49,7 @@ _OBLIQUE = frozenset("den dem einen einem ihm ihn ihnen uns mir dich euch".split
 _ATTRIBUTIVE = frozenset("der die das den dem des ein eine einen einem einer eines wegen mit von vom zum zur "
                          "nach bei seine seinen seinem seiner ihre ihren ihrem ihrer".split())
 _LAUT = frozenset({"laut", "Laut"})
+_VIEW_VERBS = frozenset("ist sind war waren sei seien wäre wären bleibt bleibe gilt gelte".split())
 STANCE = frozenset(wordlist("speech_stances"))
 _COPULA = frozenset("ist sind war waren sei seien zeigte zeigten gab gaben".split())
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
@@ -390,3 +391,15 @@ def _main_subject(s: SentenceTokens, x: int, c: int, openers: frozenset[str]) ->
         return None
     sp = np_after(v, k + 1, c)
     return (sp, t[k], (k, k + 1)) if sp and t[sp[0]] not in _OBLIQUE else None
+
+
+def judged_by(s: SentenceTokens) -> Found | None:
+    """'Für X ist …' opening a sentence with a view in it (Für den Minister ist die Lage „alarmierend“; Für den
+    Theologen sei der Rücktritt verständlich): X holds the view."""
+    t = s.v.tokens
+    if s.b - s.a < 4 or t[s.a] != "Für":
+        return None
+    sp = np_after(s.v, s.a + 1, s.b)
+    if sp is None or sp[1] >= s.b or t[sp[1]] not in _VIEW_VERBS:
+        return None
+    return (sp, "Für", (s.a, s.a + 1))

@@ -213,3 +213,16 @@ def test_named_actor_demands_without_a_clause(run):
         "Titel\n\nDie NATO verlangte einen sofortigen Rückzug der Truppen. Ein Anwohner verlangte einen neuen Zaun."
     )
     assert [s for s, _ in _reported(enr)] == ["Die NATO"]
+
+
+def test_fuer_x_ist_a_view(run):
+    enr = run("Titel\n\nFür den Gesundheitsminister ist die Lage in der Stadt „völlig alarmierend“.")
+    assert {(q.kind, q.speaker_text) for q in enr.quotes} == {
+        ("direct", "den Gesundheitsminister"),
+        ("reported", "den Gesundheitsminister"),
+    }
+
+
+def test_fuer_without_a_view_is_no_speech(run):
+    enr = run("Titel\n\nFür den Bau der Brücke ist eine Milliarde Euro vorgesehen.")
+    assert enr.quotes == ()
