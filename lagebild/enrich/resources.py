@@ -19,7 +19,7 @@ from lagebild.enrich.registry import DATA_DIR, RegistryActor, load_registry
 from lagebild.enrich.review import Overlay, apply_overlay, load_overlay
 from lagebild.enrich.themes import Theme, load_themes
 
-CODE_VERSION = "enrich-5"
+CODE_VERSION = "enrich-6"
 
 
 @dataclass(frozen=True)
