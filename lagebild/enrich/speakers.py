@@ -17,6 +17,7 @@ from lagebild.enrich.tokens import CAP, FW, LOWWORD, WORD, TokenView
 DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen sein seine seiner ihr ihre ihrer "
                         "dessen deren mehrere einige viele zwei drei beide alle".split())
 PRONOUNS = frozenset({"er", "sie", "Er", "Sie", "man", "Man", "ich", "Ich", "wir", "Wir"})
+_TIME_NOUNS = frozenset("Sekunden Minuten Stunden Tage Tagen Wochen Monate Monaten Jahre Jahren Jahrzehnte".split())
 _OBJECT_ARTICLES = frozenset("die das den dem ein eine einen einem".split())
 _GENITIVE = frozenset({"des", "der", "von", "vom", "aus", "für"})
 _SKIP = frozenset("am im heute gestern morgen dazu auch noch bereits nun jetzt dann zudem außerdem weiter ebenfalls "
@@ -164,6 +165,8 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         j += 1
     if j >= e or (t[j] in openers and not _article(v, j, e)) or e - j > 16 or _relative(v, j, e):
         return None
+    if t[e - 1] in ("und", "aber", "sowie", "oder") or any(t[i] in _TIME_NOUNS for i in range(j, min(e, j + 3))):
+        return None  # Er halte … und | bezeichnete; Wenige Stunden nach dem Putsch | erklärte: no subject
     if e - j == 1 and t[j] in PRONOUNS:
         return (j, e)
     if any(t[i] in _FINITE for i in range(j, e)):

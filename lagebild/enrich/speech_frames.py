@@ -16,6 +16,7 @@ from spacy.strings import hash_string  # type: ignore[attr-defined]
 from lagebild.enrich.lexicon import lemma_table, speech_particles, wordlist
 from lagebild.enrich.speakers import (
     DETERMINERS,
+    PRONOUNS,
     Span,
     first_np,
     is_word,
@@ -198,7 +199,7 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
         if sp:
             return (sp, t[k], (k, k + 1))
     if prev in ("und", "aber", "sowie"):
-        sp = first_np(v, s.a, k)
+        sp = (s.a, s.a + 1) if t[s.a] in PRONOUNS else first_np(v, s.a, k)  # Er halte … und bezeichnete
         if sp is None:  # In seiner Stellungnahme befand X … und nannte …
             first = _main_subject(s, s.a, k - 1, openers)
             sp = first[0] if first else None

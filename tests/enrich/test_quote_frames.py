@@ -226,3 +226,11 @@ def test_fuer_x_ist_a_view(run):
 def test_fuer_without_a_view_is_no_speech(run):
     enr = run("Titel\n\nFür den Bau der Brücke ist eine Milliarde Euro vorgesehen.")
     assert enr.quotes == ()
+
+
+def test_no_subject_ending_in_und_or_a_time_phrase(run):
+    enr = run(
+        "Titel\n\nEr halte die Regel für vertretbar und bezeichnete die Kritik als überzogen. "
+        "Wenige Stunden nach dem Unfall erklärte der Betreiber, die Anlage sei sicher."
+    )
+    assert [s for s, _ in _reported(enr)] == ["Er", "der Betreiber"]
