@@ -163,7 +163,8 @@ def subject_before(v: TokenView, k: int, start: int, openers: frozenset[str], st
         return None  # Relativierend fügt X hinzu, Insbesondere kritisiert wird
     while j < e and _adverb(v, j):  # Sinngemäß hofft Musk …, Aber man betont …
         j += 1
-    if j >= e or (t[j] in openers and not _article(v, j, e)) or e - j > 16 or _relative(v, j, e):
+    if j >= e or (t[j] in openers and not _article(v, j, e) and not _name_particle(v, j, e)) or e - j > 16 \
+            or _relative(v, j, e):
         return None
     if t[e - 1] in ("und", "aber", "sowie", "oder") or any(t[i] in _TIME_NOUNS for i in range(j, min(e, j + 3))):
         return None  # Er halte … und | bezeichnete; Wenige Stunden nach dem Putsch | erklärte: no subject
@@ -182,6 +183,13 @@ def _article(v: TokenView, j: int, e: int) -> bool:
         return False
     w = v.tokens[j + 1]
     return bool(v.bits[j + 1] & CAP) or (w[:1].islower() and w[-1:] == "e" and j + 2 < e and bool(v.bits[j + 2] & CAP))
+
+
+def _name_particle(v: TokenView, j: int, e: int) -> bool:
+    """'Von der' opening a surname right before the verb (Von der Leyen betonte), not a source (Von der
+    Polizei hieß es)."""
+    t = v.tokens
+    return e - j == 3 and t[j] == "Von" and t[j + 1] == "der" and bool(v.bits[j + 2] & CAP) and not v.bits[j + 2] & WORD
 
 
 def _adverb(v: TokenView, j: int) -> bool:

@@ -54,7 +54,7 @@ _VIEW_VERBS = frozenset("ist sind war waren sei seien wäre wären bleibt bleibe
 STANCE = frozenset(wordlist("speech_stances"))
 _COPULA = frozenset("ist sind war waren sei seien zeigte zeigten gab gaben".split())
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
-_IN_SOURCE = frozenset("in In im Im bei Bei beim Beim aus Aus".split())
+_IN_SOURCE = frozenset("in In im Im bei Bei beim Beim aus Aus Von Vom".split())
 _COLON = np.uint64(hash_string(":"))
 Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
 

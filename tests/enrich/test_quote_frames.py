@@ -234,3 +234,8 @@ def test_no_subject_ending_in_und_or_a_time_phrase(run):
         "Wenige Stunden nach dem Unfall erklärte der Betreiber, die Anlage sei sicher."
     )
     assert [s for s, _ in _reported(enr)] == ["Er", "der Betreiber"]
+
+
+def test_surname_opening_with_von_der(run):
+    enr = run("Titel\n\nVon der Leyen betonte, der Haushalt sei solide. Von der Polizei hieß es, alles sei ruhig.")
+    assert [s for s, _ in _reported(enr)] == ["Von der Leyen", "der Polizei"]
