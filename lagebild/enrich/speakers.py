@@ -181,8 +181,10 @@ def _article(v: TokenView, j: int, e: int) -> bool:
     """'Das' as the article of a noun phrase (Das Gericht, Das tibetische Exilparlament), not a pronoun."""
     if v.tokens[j] != "Das" or j + 1 >= e:
         return False
-    w = v.tokens[j + 1]
-    return bool(v.bits[j + 1] & CAP) or (w[:1].islower() and w[-1:] == "e" and j + 2 < e and bool(v.bits[j + 2] & CAP))
+    x = j + 1
+    while x < e - 1 and x < j + 4 and v.tokens[x][:1].islower() and v.tokens[x][-1:] == "e":
+        x += 1  # Das staatliche sudanesische Fernsehen
+    return bool(v.bits[x] & CAP)
 
 
 def _name_particle(v: TokenView, j: int, e: int) -> bool:

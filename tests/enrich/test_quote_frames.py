@@ -239,3 +239,8 @@ def test_no_subject_ending_in_und_or_a_time_phrase(run):
 def test_surname_opening_with_von_der(run):
     enr = run("Titel\n\nVon der Leyen betonte, der Haushalt sei solide. Von der Polizei hieß es, alles sei ruhig.")
     assert [s for s, _ in _reported(enr)] == ["Von der Leyen", "der Polizei"]
+
+
+def test_das_with_several_adjectives(run):
+    enr = run("Titel\n\nDas staatliche sudanesische Fernsehen berichtete von „schweren Verlusten des Feindes“.")
+    assert {q.speaker_text for q in enr.quotes} == {"Das staatliche sudanesische Fernsehen"}
