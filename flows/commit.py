@@ -73,28 +73,31 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
                  themes: Sequence[tuple[str, str]], known_sources: dict[str, str]) -> list[Placement]:
     """Plan the placements, then load the rows and record the placements file by file in short
     transactions (each holds whole files: their articles, enrichment and ingest_log rows); then make the
-    new articles searchable. Between transactions the write lock is let go; when a reader (or another
-    writer) waited for it in the last seconds, the next transaction starts only after READERS_GAP."""
+    new articles searchable. The transactions share one connection; when a reader (or another writer)
+    waited for the file in the last seconds, the connection is closed between two transactions and the
+    next one starts only after READERS_GAP."""
     now = datetime.now()
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
     first_file = _first_files(parsed, new_ids)
     added, files, size, chunks = 0, list(parsed), FIRST_CHUNK, 0
-    while chunks == 0 or files:  # once at least: a batch of recovered files still records its run
-        chunk, files = _take(files, size)
-        chunks += 1
-        names = {p.file for p in chunk}
-        began = time.monotonic()
-        added += warehouse.commit_batch(BatchRows(
-            run, [a for p in chunk for a in p.articles], enrichments, themes, [r for r in log if r.file in names],
-            frozenset(i for i in new_ids if first_file[i] in names), now))
-        took = time.monotonic() - began
-        logger.info("run %s: %d files committed in %.2f s (the write lock was held at most that long)",
-                    run.run_id, len(chunk), took)
-        size = max(SMALLEST_CHUNK, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
-        if files and warehouse.someone_waiting():
-            time.sleep(READERS_GAP)
-    if chunks > 1:
-        warehouse.record_run(finished(run, log, added))  # the run's totals over all its transactions
+    with warehouse.writer() as writer:
+        while chunks == 0 or files:  # once at least: a batch of recovered files still records its run
+            chunk, files = _take(files, size)
+            chunks += 1
+            names = {p.file for p in chunk}
+            began = time.monotonic()
+            added += writer.commit_batch(BatchRows(
+                run, [a for p in chunk for a in p.articles], enrichments, themes,
+                [r for r in log if r.file in names], frozenset(i for i in new_ids if first_file[i] in names), now))
+            took = time.monotonic() - began
+            logger.info("run %s: %d files committed in a transaction of %.2f s",
+                        run.run_id, len(chunk), took)
+            size = max(SMALLEST_CHUNK, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
+            if files and warehouse.someone_waiting():
+                writer.release()
+                time.sleep(READERS_GAP)
+        if chunks > 1:
+            writer.record_run(finished(run, log, added))  # the run's totals over all its transactions
     if added:
         faults.point("before_index")  # committed in the warehouse, not yet in the search index
         search_refresh.index_run(settings, run.run_id)  # never raises: a lagging index is caught up later

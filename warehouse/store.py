@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -72,13 +72,22 @@ class Warehouse:
 
     def commit_batch(self, batch: BatchRows) -> int:
         """Load one batch in one transaction (rows, log, run, data checks); returns the articles added."""
-        with _gc_paused(), self.transaction() as con:
-            return batch_commit.commit_batch(con, batch)
+        with self.writer() as writer:
+            return writer.commit_batch(batch)
+
+    @contextmanager
+    def writer(self) -> Iterator[BatchWriter]:
+        """One read-write connection for a batch's transactions, closed when the block ends."""
+        writer = BatchWriter(self)
+        try:
+            yield writer
+        finally:
+            writer.release()
 
     def record_run(self, run: RunRow) -> None:
         """Write a run's row again, e.g. with its totals once all of its transactions committed."""
-        with self.transaction() as con:
-            load.insert_run(con, run, datetime.now())
+        with self.writer() as writer:
+            writer.record_run(run)
 
     def record_failed_run(self, run: RunRow, timeout: float | None = None) -> None:
         """Mark a run failed; a run whose rows were committed keeps its counts."""
@@ -120,3 +129,44 @@ class Warehouse:
 
     def _timeout(self, timeout: float | None) -> float:
         return self.lock_timeout if timeout is None else timeout
+
+
+class BatchWriter:
+    """A batch's transactions on one connection: the file stays open between them, so a backfill does
+    not pay a close (DuckDB checkpoints on close) and an open per transaction. `release()` lets the file
+    go, for a process that waits for it; the next transaction opens it again."""
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self._warehouse = warehouse
+        self._open: ExitStack | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def commit_batch(self, batch: BatchRows) -> int:
+        """Load rows, log, run and data checks in one transaction; returns the articles added."""
+        with _gc_paused(), self._transaction() as con:
+            return batch_commit.commit_batch(con, batch)
+
+    def record_run(self, run: RunRow) -> None:
+        """Write a run's row again, e.g. with its totals once all of its transactions committed."""
+        with self._transaction() as con:
+            load.insert_run(con, run, datetime.now())
+
+    def release(self) -> None:
+        """Close the connection (with DuckDB's checkpoint): other processes can open the file now."""
+        if self._open is not None:
+            self._open, opened = None, self._open
+            self._con = None
+            opened.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._con is None:
+            stack = ExitStack()
+            self._con = stack.enter_context(self._warehouse.connect())
+            self._open = stack
+        try:
+            with db.transaction(self._con) as con:
+                yield con
+        except BaseException:
+            self.release()  # a failed transaction leaves nothing behind, not even its connection
+            raise

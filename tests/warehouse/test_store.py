@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from wh_helpers import batch_of
@@ -56,3 +59,39 @@ def test_replacing_enrichments_with_bad_rows_changes_nothing(warehouse, seed_art
     with warehouse.connect(read_only=True) as con:
         assert con.execute("SELECT count(*) FROM mentions WHERE article_id = ?", [first.article_id]).fetchone() == (
             len(first.mentions),)
+
+
+READ_COUNT = ("import sys; from warehouse.db import connect\n"
+              "with connect(sys.argv[1], read_only=True, timeout=float(sys.argv[2])) as con:\n"
+              "    print(con.execute('SELECT count(*) FROM articles').fetchone()[0])")
+
+
+def read_in_other_process(warehouse: Warehouse, timeout: float) -> subprocess.CompletedProcess[str]:
+    """`SELECT count(*) FROM articles` from a real second process, waiting up to `timeout` for the file."""
+    return subprocess.run([sys.executable, "-c", READ_COUNT, str(warehouse.target), str(timeout)],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+
+
+def test_a_writer_keeps_the_file_between_its_transactions_until_it_lets_go(warehouse, seed_articles,
+                                                                           seed_enrichments, seed_themes):
+    """A batch's transactions share one connection (no close and checkpoint each); release() gives the
+    file to a waiting process, and the next transaction opens it again."""
+    with warehouse.writer() as writer:
+        assert writer.commit_batch(batch_of("run-1", seed_articles[:2], seed_enrichments[:2], seed_themes)) == 2
+        blocked = read_in_other_process(warehouse, 0.3)
+        assert blocked.returncode != 0 and "WarehouseBusy" in blocked.stderr
+        assert warehouse.someone_waiting()  # the reader left its note: the flow releases between transactions
+        writer.release()
+        assert read_in_other_process(warehouse, 5).stdout.strip() == "2"
+        assert writer.commit_batch(batch_of("run-2", seed_articles[2:], seed_enrichments[2:], seed_themes)) == 3
+    assert read_in_other_process(warehouse, 5).stdout.strip() == "5"
+
+
+def test_a_failed_transaction_lets_the_file_go(warehouse, seed_articles, seed_enrichments, seed_themes):
+    with warehouse.writer() as writer:
+        writer.commit_batch(batch_of("run-1", seed_articles[:2], seed_enrichments[:2], seed_themes))
+        bad = dataclasses.replace(seed_enrichments[2], themes=(
+            dataclasses.replace(seed_enrichments[2].themes[0], theme_id="erfunden"),))
+        with pytest.raises(DataCheckFailed):
+            writer.commit_batch(batch_of("run-2", seed_articles[2:3], [bad], seed_themes))
+        assert read_in_other_process(warehouse, 5).stdout.strip() == "2"
