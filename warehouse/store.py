@@ -153,9 +153,8 @@ class BatchWriter:
 
     def release(self) -> None:
         """Close the connection (with DuckDB's checkpoint): other processes can open the file now."""
-        if self._open is not None:
-            self._open, opened = None, self._open
-            self._con = None
+        opened, self._open, self._con = self._open, None, None
+        if opened is not None:
             opened.close()
 
     @contextmanager
