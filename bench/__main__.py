@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     log = work / "lagebild.log"
     began = time.perf_counter()
+    earlier = _earlier(args.reuse)  # read now: the run saves into its results file after each section
     options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     results: dict[str, Any] = {"date": datetime.now().isoformat(timespec="seconds"), "commit": commit_id(),
                                "machine": machine(), "options": " ".join(_flags(argv)) or "(defaults)",
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"[bench] stopped: partial results in {args.results}", flush=True)
         return 130
-    _reuse(results, args)
+    _reuse(results, earlier)
     save()
     if not (args.keep or args.workdir):
         shutil.rmtree(work, ignore_errors=True)
@@ -179,11 +180,13 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
                                                         args.readers_base), save)
 
 
-def _reuse(results: dict[str, Any], args: argparse.Namespace) -> None:
+def _earlier(path: Path | None) -> dict[str, Any]:
+    """The results of an earlier run whose sections --reuse copies ({} without --reuse)."""
+    return json.loads(path.read_text()) if path else {}
+
+
+def _reuse(results: dict[str, Any], earlier: dict[str, Any]) -> None:
     """Sections of earlier runs, each marked with the date and commit of its run."""
-    if not args.reuse:
-        return
-    earlier = json.loads(args.reuse.read_text())
     for name in SECTIONS:
         if name not in results and name in earlier:
             origin = f"{earlier['date']} (commit {earlier['commit'][:12]}, load average at start " \

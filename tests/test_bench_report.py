@@ -82,3 +82,26 @@ def test_sigterm_stops_a_bench_run_with_partial_results(tmp_path: Path):
     assert data["partial"][0].startswith("stopped by SIGTERM during the dashboard section")
     assert markdown.read_text(encoding="utf-8") == report.render(data)
     assert "**Partial run.**" in markdown.read_text(encoding="utf-8")
+
+
+def test_reusing_the_results_file_that_the_run_writes_keeps_the_sections_not_run(tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch):
+    """`make bench BENCH_ARGS="--only throughput --reuse bench/results.json"`: the run saves after each
+    section into the very file it reuses, so the earlier sections must be read before the first save."""
+    import bench.__main__ as bench_main
+
+    results_file = tmp_path / "results.json"
+    earlier = {**_results(), "date": "2026-01-01T00:00:00", "commit": "abc",
+               "latency": {"singles": {"p50": 1.5}}, "throughput": {"old": True}}
+    results_file.write_text(json.dumps(earlier))
+
+    def only_throughput(args: Any, work: Path, log: Path, results: dict[str, Any], save: Any) -> None:
+        section(results, "throughput", lambda: {"new": True}, save)
+
+    monkeypatch.setattr(bench_main, "_run_sections", only_throughput)
+    assert bench_main.main(["--only", "throughput", "--reuse", str(results_file), "--results", str(results_file),
+                            "--markdown", "-", "--workdir", str(tmp_path / "work")]) == 0
+    written = json.loads(results_file.read_text())
+    assert written["throughput"]["new"] is True
+    assert written["latency"]["singles"] == {"p50": 1.5}
+    assert written["latency"]["from_run"].startswith("2026-01-01T00:00:00 (commit abc")
