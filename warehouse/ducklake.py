@@ -241,11 +241,22 @@ def initialise(target: str, timeout: float = 30.0, attempts: int = 6) -> list[in
             with connect(target, timeout=timeout) as con:
                 return migrate(con, adapt=portable_sql)
         except (duckdb.TransactionException, duckdb.CatalogException, LakeError) as exc:
-            lost_a_race = isinstance(exc, duckdb.TransactionException) or "already exists" in str(exc)
-            if attempt == attempts or not lost_a_race:
+            if attempt == attempts or not lost_a_race(exc):
                 raise
             time.sleep(random.uniform(0.2, 0.5) * attempt)
     raise AssertionError("unreachable")
+
+
+RACE_MARKERS = ("already exists", "Existing object")  # DDL that meets what another process's migration made
+
+
+def lost_a_race(exc: BaseException) -> bool:
+    """Whether a failed initialisation collided with another process's migration (try again), e.g. the
+    catalog tables created meanwhile, or `DROP VIEW stories` of migration 008 after the winner's 008 made
+    `stories` a table; anything else is a real error."""
+    if isinstance(exc, duckdb.TransactionException):
+        return True
+    return isinstance(exc, (duckdb.CatalogException, LakeError)) and any(m in str(exc) for m in RACE_MARKERS)
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,26 @@ def test_dashboard_queries_answer_the_same_on_ducklake(seeded):
             assert on_lake == on_file and on_lake["articles"] == 5, name
 
 
+def test_a_migration_meeting_the_winners_work_counts_as_a_lost_race_and_other_errors_do_not():
+    """The loser of two services migrating one catalog at once runs 008's `DROP VIEW stories` after the
+    winner's 008 made `stories` a table (seen in the test below); it must try again, not fail."""
+    import duckdb
+
+    from warehouse import ducklake
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE stories (story_id VARCHAR)")
+    with pytest.raises(duckdb.CatalogException) as meets_table:
+        con.execute("DROP VIEW stories")
+    with pytest.raises(duckdb.CatalogException) as created_meanwhile:
+        con.execute("CREATE TABLE stories (x INTEGER)")
+    with pytest.raises(duckdb.CatalogException) as real_error:
+        con.execute("SELECT * FROM no_such_table")
+    assert ducklake.lost_a_race(meets_table.value)
+    assert ducklake.lost_a_race(created_meanwhile.value)
+    assert not ducklake.lost_a_race(real_error.value)
+
+
 def test_services_starting_together_initialise_one_postgres_catalog(request, tmp_path: Path):
     """docker-compose.yml starts the watcher and the dashboard at once, both on an empty catalog: the
     loser of a conflicting migration commit tries again instead of failing."""
