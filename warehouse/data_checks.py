@@ -46,16 +46,20 @@ class DataCheck:
 
 
 _BAD_OFFSETS = """
-    SELECT 'mentions', article_id, m.start_char, m.end_char FROM mentions m JOIN articles a USING (article_id)
-    WHERE {scope} AND (m.start_char < 0 OR m.end_char <= m.start_char OR m.end_char > length(a.body)
-                       OR substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface)
+    WITH a AS (SELECT article_id, body FROM articles WHERE {scope})
+    SELECT 'mentions', article_id, m.start_char, m.end_char FROM (SELECT * FROM mentions WHERE {scope}) m JOIN a
+    USING (article_id)
+    WHERE m.start_char < 0 OR m.end_char <= m.start_char OR m.end_char > length(a.body)
+          OR substr(a.body, m.start_char + 1, m.end_char - m.start_char) <> m.surface
     UNION ALL
-    SELECT 'quotes', article_id, q.start_char, q.end_char FROM quotes q JOIN articles a USING (article_id)
-    WHERE {scope} AND (q.start_char < 0 OR q.end_char < q.start_char OR q.end_char > length(a.body))
+    SELECT 'quotes', article_id, q.start_char, q.end_char FROM (SELECT * FROM quotes WHERE {scope}) q JOIN a
+    USING (article_id)
+    WHERE q.start_char < 0 OR q.end_char < q.start_char OR q.end_char > length(a.body)
     UNION ALL
-    SELECT 'sentences', article_id, s.start_char, s.end_char FROM sentences s JOIN articles a USING (article_id)
-    WHERE {scope} AND (s.start_char < 0 OR s.end_char < s.start_char OR s.end_char > length(a.body))
-    ORDER BY 1, 2, 3"""
+    SELECT 'sentences', article_id, s.start_char, s.end_char FROM (SELECT * FROM sentences WHERE {scope}) s JOIN a
+    USING (article_id)
+    WHERE s.start_char < 0 OR s.end_char < s.start_char OR s.end_char > length(a.body)
+    ORDER BY 1, 2, 3"""  # each table filtered on its own: a batch's check reads the batch's rows, not every body
 
 _UNKNOWN_THEMES = """
     SELECT 'article_themes', article_id, theme_id FROM article_themes t
