@@ -14,7 +14,6 @@ from cli.commands import UserError, _copy_in, _log_to_stderr, _prepare, batch_ru
 from cli.prefect_server import ServerError, local_server
 from lagebild.settings import Settings
 from warehouse import Warehouse
-from warehouse import status as wh_status
 
 CHILD_STOP_SECONDS = 10.0
 
@@ -99,6 +98,8 @@ def _run_up(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _seed_if_empty(settings: Settings, seeds: Path) -> int:
+    from warehouse import status as wh_status  # pandas: not imported by every command
+
     if wh_status.article_count(settings.warehouse) > 0 or not seeds.is_dir():
         return 0
     count = 0

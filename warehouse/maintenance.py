@@ -10,11 +10,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from warehouse.db import connect, transaction
+
+if TYPE_CHECKING:  # pandas costs ~0.3 s to import: only the dashboard's reader needs it
+    import pandas as pd
 
 log = logging.getLogger("lagebild.maintenance")
 RECORD_TIMEOUT = 5.0  # seconds to wait for the warehouse to record a row; the job runs regardless
