@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,12 +17,13 @@ from cli.prefect_server import use_running_server
 from lagebild.article import Article
 from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
-from lagebild.locking import inbox_lock
+from lagebild.locking import inbox_lock, watcher_running
 from lagebild.settings import Settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 
 if TYPE_CHECKING:
     from flows.batch import BatchReport, BatchRunner
+    from warehouse.load import FileOutcome
 
 
 class UserError(RuntimeError):
@@ -105,37 +107,63 @@ def stop_on_sigterm() -> threading.Event:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from cli import handover
+
     server = _prepare(settings)
-    if server is None and not args.prefect:
+    since = handover.watermark(settings)  # read before any file enters the inbox
+    watched = watcher_running(settings)
+    if server is None and not args.prefect and not watched:
         print("no Prefect server runs: ingesting without flow runs (start `lagebild up`, set PREFECT_API_URL, "
               "or pass --prefect to record them)", file=sys.stderr)
     files = list(_collect(settings, [Path(p) for p in args.paths]))
     if not files:
         print("nothing to ingest")
         return 0
-    run = batch_runner(settings, prefect=server is not None or args.prefect)
     from tqdm import tqdm
 
-    totals = {"loaded": 0, "duplicates": 0, "rejected": 0, "articles": 0}
     bar = tqdm(total=len(files), unit="file", disable=args.no_progress or len(files) < 2, file=sys.stderr)
-    try:
-        for start in range(0, len(files), settings.batch_size):
-            chunk = files[start : start + settings.batch_size]
-            upcoming = files[start + settings.batch_size : start + 2 * settings.batch_size]
-            report = run([str(p) for p in chunk], [str(p) for p in upcoming])
-            for key in totals:
-                totals[key] += getattr(report, key)
-            bar.update(len(chunk))
-    except Exception as exc:  # noqa: BLE001 - the run failed: files stay in the inbox
-        bar.close()
-        print(f"lagebild ingest: run failed: {type(exc).__name__}: {exc}\n"
-              "the files not yet processed stay in the inbox; run the command again", file=sys.stderr)
-        return 1
+    todo = files
+    if watched:
+        print(f"a watcher runs on {settings.data_dir}: it loads the {len(files)} file(s); waiting for its outcomes",
+              file=sys.stderr)
+        try:
+            todo = handover.hand_over(settings, files, bar.update)
+        except KeyboardInterrupt:
+            bar.close()
+            print("stopped waiting: the files stay in the inbox, where the watcher loads them", file=sys.stderr)
+            return 130
+        if todo:
+            print(f"the watcher stopped: loading the {len(todo)} file(s) it left in the inbox here", file=sys.stderr)
+    if todo:
+        run = batch_runner(settings, prefect=server is not None or args.prefect)
+        try:
+            for start in range(0, len(todo), settings.batch_size):
+                chunk = todo[start : start + settings.batch_size]
+                upcoming = todo[start + settings.batch_size : start + 2 * settings.batch_size]
+                run([str(p) for p in chunk], [str(p) for p in upcoming])
+                bar.update(len(chunk))
+        except Exception as exc:  # noqa: BLE001 - the run failed: files stay in the inbox
+            bar.close()
+            print(f"lagebild ingest: run failed: {type(exc).__name__}: {exc}\n"
+                  "the files not yet processed stay in the inbox; run the command again", file=sys.stderr)
+            return 1
     bar.close()
-    print(f"{len(files)} files: {totals['loaded']} loaded, {totals['duplicates']} duplicate, "
-          f"{totals['rejected']} rejected; {totals['articles']} new articles")
-    if totals["rejected"]:
+    return _report(settings, files, handover.outcomes(settings, files, since))
+
+
+def _report(settings: Settings, files: list[Path], outcomes: dict[str, FileOutcome]) -> int:
+    """Print the recorded outcomes of the files (whoever loaded them) and any file without one."""
+    count = {status: sum(o.status == status for o in outcomes.values())
+             for status in ("loaded", "duplicate", "rejected")}
+    print(f"{len(files)} files: {count['loaded']} loaded, {count['duplicate']} duplicate, {count['rejected']} "
+          f"rejected; {sum(o.articles for o in outcomes.values())} new articles")
+    if count["rejected"]:
         print(f"reasons: {settings.rejected.resolve()}/*.reason.txt or `lagebild status`")
+    missing = len(files) - len(outcomes)
+    if missing:
+        waiting = sum(os.path.lexists(p) for p in files)
+        print(f"{missing} file(s) have no recorded outcome: {waiting} still in the inbox (the next run loads them), "
+              f"{missing - waiting} moved or deleted by another process", file=sys.stderr)
     return 0
 
 

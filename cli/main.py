@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="ingest files or folders once, then exit",
                        description="Ingest files or folders once. Files inside the inbox end archived or "
                        "rejected; files elsewhere are copied into the inbox first and never changed. "
+                       "While a watcher (`lagebild watch`, `lagebild up`) runs on the data folder, it loads "
+                       "them and this command waits for their outcomes. "
                        "Exit status 1 only when a run fails, not for rejected files.", epilog=EPILOG)
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt, .jsonl) or folders")
     _common(p)

@@ -12,6 +12,7 @@ from typing import Any
 
 from flows.batch import BatchRunner
 from lagebild.inbox import StabilityTracker, scan
+from lagebild.locking import watcher_presence
 from lagebild.settings import Settings
 
 log = logging.getLogger("lagebild.watch")
@@ -66,18 +67,19 @@ def run_watch(
     observer = watch_events(settings.inbox, changed, tracker)
     failures = 0
     try:
-        while not stop.is_set():
-            changed.clear()
-            ready, waiting, next_check = tracker.ready(scan(settings.inbox))
-            if ready:
-                failures = _ingest_ready(settings, ingest, ready, stop, failures)
-                continue
-            if on_idle:
-                on_idle()
-            # wake when a file event arrives, when the earliest settling file is due, or for the rescan
-            timeout = min(settings.rescan_seconds, next_check + 0.01) if next_check is not None \
-                else settings.rescan_seconds
-            changed.wait(timeout)
+        with watcher_presence(settings):  # while it is held, `lagebild ingest` hands its files over
+            while not stop.is_set():
+                changed.clear()
+                ready, waiting, next_check = tracker.ready(scan(settings.inbox))
+                if ready:
+                    failures = _ingest_ready(settings, ingest, ready, stop, failures)
+                    continue
+                if on_idle:
+                    on_idle()
+                # wake when a file event arrives, when the earliest settling file is due, or for the rescan
+                timeout = min(settings.rescan_seconds, next_check + 0.01) if next_check is not None \
+                    else settings.rescan_seconds
+                changed.wait(timeout)
     finally:
         if observer is not None:
             observer.stop()

@@ -106,6 +106,35 @@ def recorded_files(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, st
     return {(r[0], r[1]): LogRow(r[0], r[1], r[2], r[3], destination=r[4]) for r in rows}
 
 
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one inbox file: its whole-file ingest_log row and the new articles it brought."""
+
+    file: str
+    status: str  # loaded | duplicate | rejected
+    reason: str | None
+    destination: str | None
+    articles: int
+
+
+def file_outcomes(con: duckdb.DuckDBPyConnection, files: Sequence[str], since: datetime) -> dict[str, FileOutcome]:
+    """The latest outcome recorded at or after `since` of each of these files (names relative to the inbox),
+    whichever process loaded them; a file with none is not in the result."""
+    if not files:
+        return {}
+    rows = con.execute(
+        """WITH latest AS (
+               SELECT file, status, reason, destination, run_id FROM ingest_log
+               WHERE line IS NULL AND "at" >= ? AND file IN (SELECT unnest(?))
+               QUALIFY row_number() OVER (PARTITION BY file ORDER BY "at" DESC) = 1)
+           SELECT l.file, l.status, l.reason, l.destination,
+                  (SELECT count(*) FROM articles a WHERE a.source_file = l.file AND a.run_id = l.run_id)
+           FROM latest l ORDER BY l.file""",
+        [since, sorted(set(files))],
+    ).fetchall()
+    return {r[0]: FileOutcome(r[0], r[1], r[2], r[3], int(r[4])) for r in rows}
+
+
 def article_rows(articles: Sequence[Article], duplicate_of: dict[str, str], run_id: str,
                  versions: dict[str, str], now: datetime) -> list[dict[str, object]]:
     return [

@@ -70,6 +70,17 @@ class Warehouse:
         with self.connect() as con:
             return batch_commit.recall(con, files, article_ids)
 
+    def log_watermark(self) -> datetime:
+        """The latest time recorded in ingest_log (datetime.min when it is empty)."""
+        with self.connect(read_only=True) as con:
+            row = con.execute('SELECT max("at") FROM ingest_log').fetchone()
+        return row[0] if row and row[0] is not None else datetime.min
+
+    def file_outcomes(self, files: Sequence[str], since: datetime) -> dict[str, load.FileOutcome]:
+        """The outcomes recorded since `since` of these inbox files (names relative to the inbox)."""
+        with self.connect(read_only=True) as con:
+            return load.file_outcomes(con, files, since)
+
     def commit_batch(self, batch: BatchRows) -> int:
         """Load one batch in one transaction (rows, log, run, data checks); returns the articles added."""
         with self.writer() as writer:
