@@ -66,14 +66,19 @@ def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path
             "warehouse_bytes": warehouse_bytes(data_dir)}
 
 
+ONESHOT_SEEDS = {"corpus-oneshot": 2, "corpus-oneshot-server": 3, "corpus-oneshot-up": 4,  # a new article each
+                 "corpus-oneshot-up-warm": 5}
+
+
 def oneshot(work: Path, data_dir: Path, seed: int, log: Path, name: str = "corpus-oneshot") -> dict[str, Any]:
     """`lagebild ingest` of one new article (corpus folder `name`) into an existing warehouse, against
-    `python -c "import spacy, duckdb"` timed just before it; a Prefect server runs or not, as the caller set up."""
+    `python -c "import spacy, duckdb"` timed just before it; a Prefect server or `lagebild up` runs or not,
+    as the caller set up."""
     import sys
 
     source = work / name
     if not source.exists():
-        corpus.write(source, 1, seed + (3 if name.endswith("server") else 2))
+        corpus.write(source, 1, seed + ONESHOT_SEEDS[name])
     baseline, _ = run_timed([sys.executable, "-c", "import spacy, duckdb"], lagebild_env(data_dir), log, timeout=600)
     seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), lagebild_env(data_dir), log,
                              timeout=600)
@@ -82,8 +87,8 @@ def oneshot(work: Path, data_dir: Path, seed: int, log: Path, name: str = "corpu
 
 
 def oneshot_with_server(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
-    """The same one-shot ingest while the Prefect server of `lagebild up` runs for that data folder; the
-    flow runs it adds there are counted."""
+    """The same one-shot ingest while a Prefect server (the one `lagebild up` starts) runs for that data
+    folder but no watcher does: the command runs its own flow run there, which is counted."""
     import os
 
     from cli.prefect_server import local_server
@@ -101,6 +106,47 @@ def oneshot_with_server(work: Path, data_dir: Path, seed: int, log: Path) -> dic
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = before
+    return out
+
+
+def oneshot_with_up(work: Path, data_dir: Path, seed: int, log: Path) -> dict[str, Any]:
+    """The same one-shot ingest while `lagebild up` (Prefect server, watcher, dashboard) runs on that data
+    folder: the command hands its file to the watcher and waits for its outcome; the flow runs the watcher
+    adds to the server are counted. One file goes first, untimed: a watcher's first flow run belongs to its
+    start, which a running `lagebild up` has behind it."""
+    import os
+    import signal
+    import subprocess
+
+    from bench.util import ROOT
+    from cli.prefect_server import healthy
+    from lagebild.locking import watcher_running
+    from lagebild.settings import Settings
+
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = lagebild_env(data_dir)
+    settings = Settings.load(env=env)
+    with log.open("ab") as out_log:
+        up = subprocess.Popen(lagebild_cmd("up", "--prefect-port", str(port), "--port", str(_free_port())), env=env,
+                              stdout=out_log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not (watcher_running(settings) and healthy(api)):
+            if up.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"`lagebild up` did not start its watcher and server; see {log}")
+            time.sleep(0.2)
+        oneshot(work, data_dir, seed, log, name="corpus-oneshot-up-warm")  # the watcher's first flow run: its start
+        runs = _flow_runs(api)
+        out = oneshot(work, data_dir, seed, log, name="corpus-oneshot-up")
+        out["flow_runs_recorded"] = _flow_runs(api) - runs
+    finally:
+        os.killpg(up.pid, signal.SIGTERM)
+        try:
+            up.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(up.pid, signal.SIGKILL)
+            up.wait(10)
     return out
 
 
@@ -148,6 +194,7 @@ def run(work: Path, size: int, seed: int, workers: int, log: Path, startup: bool
     if startup:  # one more article into the warehouse of (c): warm caches, an existing warehouse
         out["c_oneshot"] = oneshot(work, work / f"ingest-{size}-w1", seed, log)
         out["c_oneshot_server"] = oneshot_with_server(work, work / f"ingest-{size}-w1", seed, log)
+        out["c_oneshot_up"] = oneshot_with_up(work, work / f"ingest-{size}-w1", seed, log)
     if workers > 1:
         out[f"c_ingest_{workers}"] = ingest_rate(source, work / f"ingest-{size}-w{workers}", workers, size, log)
     a, b, c = (out["a_tokenize"]["articles_per_s"], out["b_enrich"]["articles_per_s_with_setup"],
