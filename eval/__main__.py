@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 from eval import germeval, quotes, seeds, stories
@@ -26,4 +25,8 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    from eval.cli import parse
+
+    args = parse("python -m eval", __doc__, options=lambda p: p.add_argument(
+        "--speed", action="store_true", help="also measure enrichment throughput (eval/speed.py, a few minutes)"))
+    main(["--speed"] if args.speed else [])

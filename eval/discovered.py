@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import collections
 import random
-import sys
 from pathlib import Path
 
 from lagebild.enrich import enrich, load_resources
@@ -33,4 +32,7 @@ def main(size: int = 100) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    from eval.cli import parse
+
+    main(parse("python -m eval.discovered", __doc__, options=lambda p: p.add_argument(
+        "sample", nargs="?", type=int, default=100, help="how many discovered actors to list (default 100)")).sample)

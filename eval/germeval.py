@@ -146,5 +146,8 @@ def _scores(title: str, sents: list, preds: list[set[tuple]]) -> dict[str, PRF]:
 
 
 if __name__ == "__main__":
+    from eval.cli import parse
+
+    parse("python -m eval.germeval", __doc__)
     for name, score in evaluate().items():
         print(score.line(name))

@@ -18,6 +18,7 @@ Half B is never analysed here (--half B only prints totals, for the final report
 
 from __future__ import annotations
 
+import argparse
 import pickle
 import sys
 import time
@@ -132,13 +133,20 @@ def analyse(docs: list[dict], show: str | None = None, limit: int = 40) -> None:
 
 
 def main(argv: list[str]) -> None:
-    which = "B" if "--half" in argv and argv[argv.index("--half") + 1] == "B" else "A"
-    path = Path(str(CACHE).format(which))
-    if "--rebuild" in argv or not path.exists():
-        path.write_bytes(pickle.dumps(build(which)))
+    from eval.cli import parse
+
+    def options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--half", choices=("A", "B"), default="A",
+                       help="A (tuning, default) or B (held out: totals only, no error is shown)")
+        p.add_argument("--rebuild", action="store_true", help="enrich the half again instead of using the cache")
+        p.add_argument("--show", metavar="CATEGORY", help="list the errors of this category (half A only)")
+
+    args = parse("python -m eval.quote_errors", __doc__, argv, options)
+    path = Path(str(CACHE).format(args.half))
+    if args.rebuild or not path.exists():
+        path.write_bytes(pickle.dumps(build(args.half)))
     docs = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
-    show = argv[argv.index("--show") + 1] if "--show" in argv else None
-    analyse(docs, show if which == "A" else None)
+    analyse(docs, args.show if args.half == "A" else None)
 
 
 if __name__ == "__main__":

@@ -165,5 +165,8 @@ class _Score(PRF):
 
 
 if __name__ == "__main__":
+    from eval.cli import parse
+
+    parse("python -m eval.quotes", __doc__)
     for name, score in evaluate().items():
         print(score.line(name))

@@ -38,5 +38,8 @@ def evaluate(res=None) -> dict[str, PRF]:
 
 
 if __name__ == "__main__":
+    from eval.cli import parse
+
+    parse("python -m eval.seed_quotes", __doc__)
     for name, score in evaluate().items():
         print(score.line(name))

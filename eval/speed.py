@@ -65,4 +65,7 @@ def main(rounds: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from eval.cli import parse
+
+    main(parse("python -m eval.speed", __doc__, options=lambda p: p.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds, the best of each side counts (default 3)")).rounds)
