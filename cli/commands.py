@@ -224,6 +224,7 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     except (WarehouseMissing, WarehouseBusy) as exc:
         raise UserError(str(exc)) from None
     info["backlog"] = len(scan(settings.inbox)) if settings.inbox.exists() else 0
+    info["watcher"] = watcher_running(settings)  # `lagebild watch` or `lagebild up` on this data folder
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2, default=str))
         return 0

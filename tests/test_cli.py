@@ -76,9 +76,9 @@ def test_sql_refuses_host_files_with_a_message(loaded: Path):
 
 def test_status_reports_counts_and_runs(loaded: Path):
     out = lagebild("status", data=loaded).stdout
-    assert "articles 5" in out and "completed" in out and "inbox backlog: 0" in out
+    assert "articles 5" in out and "completed" in out and "inbox backlog: 0 file(s); watcher: not running" in out
     info = json.loads(lagebild("status", "--json", data=loaded).stdout)
-    assert info["counts"]["articles"] == 5 and info["files"] == {"loaded": 5}
+    assert info["counts"]["articles"] == 5 and info["files"] == {"loaded": 5} and info["watcher"] is False
 
 
 def test_enrich_prints_mentions_with_offsets_into_the_text(tmp_path: Path):

@@ -69,6 +69,7 @@ def test_ingest_while_a_watcher_runs_reports_the_watchers_outcomes_and_loads_eac
     watcher = start_watcher(data)
     try:
         wait_until(lambda: watcher_running(Settings.load(env={"LAGEBILD_DATA_DIR": str(data)})), 120, watcher)
+        assert "watcher: running" in lagebild("status", data=data).stdout
         files = _mixed_folder(tmp_path / "drop")
         result = lagebild("ingest", str(tmp_path / "drop"), "--no-progress", data=data, check=False)
         assert result.returncode == 0, result.stderr

@@ -92,13 +92,14 @@ def format_job(job: dict[str, Any]) -> str:
 
 
 def format_status(info: dict[str, Any]) -> str:
-    """The text `lagebild status` prints, from `Status.as_dict()` plus `backlog`."""
+    """The text `lagebild status` prints, from `Status.as_dict()` plus `backlog` and `watcher`."""
     c = info["counts"]
     lines = [
         f"articles {c['articles']}, actors {c['actors']}, mentions {c['mentions']}, themes {c['themes']}, "
         f"quotes {c['quotes']}",
         f"newest article: {info['newest_article'] or '-'}",
-        f"inbox backlog: {info.get('backlog', 0)} file(s)",
+        f"inbox backlog: {info.get('backlog', 0)} file(s); watcher: "
+        + ("running" if info.get("watcher") else "not running"),
         "files: " + (", ".join(f"{v} {k}" for k, v in sorted(info["files"].items())) or "none yet"),
         "last runs:",
     ]
