@@ -76,6 +76,11 @@ class ThemeIndex:
         self._cache: dict[str, list[Hit]] = {}
         self.by_hash: dict[int, list[Hit]] = {}  # StringStore hashes are stable across processes
 
+    def forget_words(self) -> None:
+        """Empty the per-word caches (the word-type table that fills `by_hash` starts afresh with them)."""
+        self._cache.clear()
+        self.by_hash.clear()
+
     def word_hits(self, word: str) -> list[Hit]:
         """Hits of one token: the word itself or its compound head (Gaspipeline -> Pipeline)."""
         hits = self._cache.get(word)

@@ -147,6 +147,10 @@ class LexTable:
         entry = self.pending[h] = (self.classify(w), zlib.crc32(w.lower().encode()))
         return entry
 
+    def learnt(self) -> int:
+        """How many word types this table knows."""
+        return len(self.keys) + len(self.pending)
+
     def _merge(self) -> None:
         """Fold newly learnt word types into the sorted arrays."""
         keys = np.concatenate([self.keys, np.fromiter(self.pending, dtype=np.uint64, count=len(self.pending))])
@@ -158,11 +162,19 @@ class LexTable:
 
 
 _TABLES: dict[str, LexTable] = {}
+# Word types a table learns before it starts afresh: a watcher meets new words (names, numbers, compounds)
+# as long as it runs, and each costs ~0.3 KB here and in the theme index. Learning is memoisation of
+# pure functions of the word, so starting afresh changes no result, it only costs re-learning.
+LEARNT_LIMIT = 300_000
 
 
 def lex_table(res: Resources, index: ThemeIndex) -> LexTable:
-    """The table for these resources, built on first use in this process."""
+    """The table for these resources, built on first use in this process, and again (with the theme index's
+    word caches emptied) once it has learnt LEARNT_LIMIT word types. Call it between documents only."""
     table = _TABLES.get(res.enrich_version)
+    if table is not None and table.learnt() > LEARNT_LIMIT:
+        index.forget_words()
+        table = None
     if table is None or table.index is not index:
         table = _TABLES[res.enrich_version] = LexTable(res, index)
     return table

@@ -36,3 +36,21 @@ def test_actors_listed_for_every_mention(run):
     assert {m.actor_id for m in enr.mentions} <= {a.actor_id for a in enr.actors}
     kreml = next(m for m in enr.mentions if m.surface == "Kreml")
     assert kreml.metonym and kreml.method == "metonym" and kreml.actor_id == "country-ru"
+
+
+def test_a_long_running_process_forgets_learnt_words_without_changing_results(res, monkeypatch):
+    """The word-type table and the theme index's word caches start afresh past LEARNT_LIMIT types, so a
+    watcher's memory does not grow with every word it ever met; results stay exactly the same."""
+    from lagebild.enrich import themes, tokens
+
+    arts = [make_article(t) for t in TEXTS]
+    before = enrich(arts, res)
+    index = themes.theme_index(res.theme_list)
+    table = tokens.lex_table(res, index)
+    assert table.learnt() > 20 and len(index.by_hash) > 20
+    monkeypatch.setattr(tokens, "LEARNT_LIMIT", 20)
+    assert enrich(arts, res) == before  # the table in use was over the limit: a new one learnt these words
+    fresh = tokens._TABLES[res.enrich_version]  # the table that enriched them (not a lookup: that would reset)
+    assert fresh is not table and 20 < fresh.learnt() == len(index.by_hash) <= table.learnt()
+    monkeypatch.setattr(tokens, "LEARNT_LIMIT", 10**9)
+    assert tokens.lex_table(res, index) is tokens.lex_table(res, index)  # under the limit: kept
