@@ -13,6 +13,15 @@ one run) and the latency distributions, not single absolute times. Throughput fi
 wall times (start-up included) unless marked *steady*.
 """
 
+# The one-shot ingests of the throughput section: result key, row label ({runs}: flow runs added, {imports}).
+ONESHOT_ROWS = (
+    ("c_oneshot", "(c) `lagebild ingest` of one more article into that warehouse, no Prefect server ({imports})"),
+    ("c_oneshot_server", "(c) the same while a Prefect server runs but no watcher: the command runs its own flow "
+                         "run ({runs} flow run(s) added there; {imports})"),
+    ("c_oneshot_up", "(c) the same while `lagebild up` runs: its watcher loads the file, the command waits for the "
+                     "outcome ({runs} flow run(s) added to its server; {imports})"),
+)
+
 
 def _ok(value: float | None, good: bool) -> str:
     return "–" if value is None else ("met" if good else "**missed**")
@@ -84,21 +93,12 @@ def throughput_lines(t: dict[str, Any]) -> list[str]:
     if "c_startup" in t:
         rows.append(f"| (c) `lagebild ingest` of one article: the fixed start-up cost "
                     f"| {_f(t['c_startup']['seconds'])} | | {_f(t['c_startup'].get('cpu_seconds'))} |")
-    if "c_oneshot" in t:
-        o = t["c_oneshot"]
-        rows.append(f"| (c) `lagebild ingest` of one more article into that warehouse, no Prefect server "
-                    f"(`import spacy, duckdb` alone: {_f(o['import_seconds'])} s) "
-                    f"| {_f(o['seconds'])} | | {_f(o.get('cpu_seconds'))} |")
-    if "c_oneshot_server" in t:
-        o = t["c_oneshot_server"]
-        rows.append(f"| (c) the same while a Prefect server runs but no watcher: the command runs its own flow run "
-                    f"({o['flow_runs_recorded']} flow run(s) added there; `import spacy, duckdb` alone: "
-                    f"{_f(o['import_seconds'])} s) | {_f(o['seconds'])} | | {_f(o.get('cpu_seconds'))} |")
-    if "c_oneshot_up" in t:
-        o = t["c_oneshot_up"]
-        rows.append(f"| (c) the same while `lagebild up` runs: its watcher loads the file, the command waits for "
-                    f"the outcome ({o['flow_runs_recorded']} flow run(s) added to its server; `import spacy, duckdb` "
-                    f"alone: {_f(o['import_seconds'])} s) | {_f(o['seconds'])} | | {_f(o.get('cpu_seconds'))} |")
+    for key, label in ONESHOT_ROWS:
+        if key in t:
+            o = t[key]
+            imports = f"`import spacy, duckdb` alone: {_f(o['import_seconds'])} s"
+            rows.append(f"| {label.format(runs=o.get('flow_runs_recorded'), imports=imports)} "
+                        f"| {_f(o['seconds'])} | | {_f(o.get('cpu_seconds'))} |")
     for key in sorted(k for k in t if k.startswith("c_ingest_")):
         c = t[key]
         rows.append(f"| (c) `lagebild ingest`, {c['workers']} enrichment process(es), fresh warehouse "
