@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -153,17 +154,21 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 def _report(settings: Settings, files: list[Path], outcomes: dict[str, FileOutcome]) -> int:
     """Print the recorded outcomes of the files (whoever loaded them) and any file without one."""
+    from cli import handover
+
     count = {status: sum(o.status == status for o in outcomes.values())
              for status in ("loaded", "duplicate", "rejected")}
     print(f"{len(files)} files: {count['loaded']} loaded, {count['duplicate']} duplicate, {count['rejected']} "
           f"rejected; {sum(o.articles for o in outcomes.values())} new articles")
     if count["rejected"]:
         print(f"reasons: {settings.rejected.resolve()}/*.reason.txt or `lagebild status`")
-    missing = len(files) - len(outcomes)
-    if missing:
-        waiting = sum(os.path.lexists(p) for p in files)
-        print(f"{missing} file(s) have no recorded outcome: {waiting} still in the inbox (the next run loads them), "
-              f"{missing - waiting} moved or deleted by another process", file=sys.stderr)
+    unseen = [p for p, name in zip(files, handover.names(settings, files), strict=True) if name not in outcomes]
+    if unseen:  # a run that stopped after its commit recorded them: this one only moved them
+        earlier = len(handover.outcomes(settings, unseen, datetime.min))  # any time before
+        waiting = sum(os.path.lexists(p) for p in unseen)
+        print(f"{len(unseen)} file(s) with no outcome recorded by this command: {earlier} recorded by an earlier "
+              f"run that stopped before moving them, {waiting} still in the inbox (the next run loads them), "
+              f"{len(unseen) - earlier - waiting} moved or deleted by another process", file=sys.stderr)
     return 0
 
 

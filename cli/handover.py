@@ -29,14 +29,19 @@ WATCHER_CHECK = 1.0  # seconds between checks that the watcher still runs
 
 def watermark(settings: Settings) -> datetime:
     """The latest time in ingest_log, on the writer's clock: the outcomes of files that enter the inbox
-    now are recorded at or after it (whatever the time zone or clock of this process)."""
+    now are recorded after it (whatever the time zone or clock of this process)."""
     return Warehouse.of(settings).log_watermark()
 
 
-def outcomes(settings: Settings, files: Sequence[Path], since: datetime) -> dict[str, FileOutcome]:
-    """The outcomes recorded since `since` of these inbox files, by whichever process loaded them."""
+def names(settings: Settings, files: Sequence[Path]) -> list[str]:
+    """The names of these inbox files as ingest_log records them (relative to the inbox)."""
     inbox = settings.inbox.resolve()
-    return Warehouse.of(settings).file_outcomes([relative_name(inbox, p.absolute()) for p in files], since)
+    return [relative_name(inbox, p.absolute()) for p in files]
+
+
+def outcomes(settings: Settings, files: Sequence[Path], since: datetime) -> dict[str, FileOutcome]:
+    """The outcomes recorded after `since` of these inbox files, by whichever process loaded them."""
+    return Warehouse.of(settings).file_outcomes(names(settings, files), since)
 
 
 def hand_over(settings: Settings, files: Sequence[Path], progress: Callable[[int], object] = lambda n: None

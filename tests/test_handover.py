@@ -123,3 +123,22 @@ def _env(data: Path) -> dict[str, str]:
     env = {**os.environ, "LAGEBILD_DATA_DIR": str(data), "PREFECT_HOME": str(data / "prefect")}
     env.pop("PREFECT_API_URL", None)
     return env
+
+
+def test_files_committed_by_a_run_that_died_are_reported_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A run killed after its commit, before moving the files: the next `ingest` only moves them, and says
+    that their outcome was recorded by that earlier run instead of calling them lost."""
+    data = tmp_path / "data"
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        (drop / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("LAGEBILD_FAULT", "after_commit")
+    died = lagebild("ingest", str(drop), "--no-progress", data=data, check=False)
+    assert died.returncode == -9 and len(list((data / "inbox").rglob("*.txt"))) == 2
+    monkeypatch.delenv("LAGEBILD_FAULT")
+    again = lagebild("ingest", str(data / "inbox"), "--no-progress", data=data)
+    assert "2 files: 0 loaded, 0 duplicate, 0 rejected; 0 new articles" in again.stdout
+    assert ("2 file(s) with no outcome recorded by this command: 2 recorded by an earlier run that stopped before "
+            "moving them, 0 still in the inbox") in again.stderr
+    assert not list((data / "inbox").rglob("*.txt")) and len(_log_rows(data)) == 2

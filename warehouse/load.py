@@ -118,14 +118,14 @@ class FileOutcome:
 
 
 def file_outcomes(con: duckdb.DuckDBPyConnection, files: Sequence[str], since: datetime) -> dict[str, FileOutcome]:
-    """The latest outcome recorded at or after `since` of each of these files (names relative to the inbox),
+    """The latest outcome recorded after `since` of each of these files (names relative to the inbox),
     whichever process loaded them; a file with none is not in the result."""
     if not files:
         return {}
     rows = con.execute(
         """WITH latest AS (
                SELECT file, status, reason, destination, run_id FROM ingest_log
-               WHERE line IS NULL AND "at" >= ? AND file IN (SELECT unnest(?))
+               WHERE line IS NULL AND "at" > ? AND file IN (SELECT unnest(?))
                QUALIFY row_number() OVER (PARTITION BY file ORDER BY "at" DESC) = 1)
            SELECT l.file, l.status, l.reason, l.destination,
                   (SELECT count(*) FROM articles a WHERE a.source_file = l.file AND a.run_id = l.run_id)

@@ -77,7 +77,7 @@ class Warehouse:
         return row[0] if row and row[0] is not None else datetime.min
 
     def file_outcomes(self, files: Sequence[str], since: datetime) -> dict[str, load.FileOutcome]:
-        """The outcomes recorded since `since` of these inbox files (names relative to the inbox)."""
+        """The outcomes recorded after `since` of these inbox files (names relative to the inbox)."""
         with self.connect(read_only=True) as con:
             return load.file_outcomes(con, files, since)
 
