@@ -114,11 +114,9 @@ def oneshot_with_up(work: Path, data_dir: Path, seed: int, log: Path) -> dict[st
     folder: the command hands its file to the watcher and waits for its outcome; the flow runs the watcher
     adds to the server are counted. One file goes first, untimed: a watcher's first flow run belongs to its
     start, which a running `lagebild up` has behind it."""
-    import os
-    import signal
     import subprocess
 
-    from bench.util import ROOT
+    from bench.util import ROOT, stop_group
     from cli.prefect_server import healthy
     from lagebild.locking import watcher_running
     from lagebild.settings import Settings
@@ -141,12 +139,7 @@ def oneshot_with_up(work: Path, data_dir: Path, seed: int, log: Path) -> dict[st
         out = oneshot(work, data_dir, seed, log, name="corpus-oneshot-up")
         out["flow_runs_recorded"] = _flow_runs(api) - runs
     finally:
-        os.killpg(up.pid, signal.SIGTERM)
-        try:
-            up.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(up.pid, signal.SIGKILL)
-            up.wait(10)
+        stop_group(up)
     return out
 
 

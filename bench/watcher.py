@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
 
-from bench.util import ROOT, RssSampler, lagebild_cmd, lagebild_env
+from bench.util import ROOT, RssSampler, lagebild_cmd, lagebild_env, stop_group
 
 
 class Watcher:
@@ -35,13 +34,8 @@ class Watcher:
 
     def stop(self) -> int:
         """SIGTERM, wait; the peak RSS in bytes."""
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        if self.proc is not None:
+            stop_group(self.proc)
         return self.rss.stop() if self.rss else 0
 
 
