@@ -174,6 +174,8 @@ def lex_table(res: Resources, index: ThemeIndex) -> LexTable:
     table = _TABLES.get(res.enrich_version)
     if table is not None and table.learnt() > LEARNT_LIMIT:
         index.forget_words()
+        for key in [k for k, t in _TABLES.items() if t.index is index]:  # each learnt into the caches just emptied
+            del _TABLES[key]
         table = None
     if table is None or table.index is not index:
         table = _TABLES[res.enrich_version] = LexTable(res, index)

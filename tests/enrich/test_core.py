@@ -54,3 +54,19 @@ def test_a_long_running_process_forgets_learnt_words_without_changing_results(re
     assert fresh is not table and 20 < fresh.learnt() == len(index.by_hash) <= table.learnt()
     monkeypatch.setattr(tokens, "LEARNT_LIMIT", 10**9)
     assert tokens.lex_table(res, index) is tokens.lex_table(res, index)  # under the limit: kept
+
+
+def test_forgetting_words_starts_every_table_of_the_shared_theme_index_afresh(res, rules_res, monkeypatch):
+    """Resources of another version (the rules alone) share the theme index and its word caches: when one
+    table starts afresh, the other must too, or it would look up words the caches no longer hold."""
+    from lagebild.enrich import themes, tokens
+
+    arts = [make_article(t) for t in TEXTS]
+    other = [make_article("Titel drei\n\nDie Inflation steigt weiter. Die Zentralbank erhöht die Leitzinsen.")]
+    assert themes.theme_index(res.theme_list) is themes.theme_index(rules_res.theme_list)
+    with_model, rules_alone = enrich(arts, res), enrich(other, rules_res)
+    assert any(e.themes for e in rules_alone)  # its words reach the theme caches
+    monkeypatch.setattr(tokens, "LEARNT_LIMIT", 20)
+    assert enrich(arts, res) == with_model  # over the limit: the caches were emptied, these words learnt again
+    monkeypatch.setattr(tokens, "LEARNT_LIMIT", 10**9)
+    assert enrich(other, rules_res) == rules_alone  # raised KeyError when only the first table started afresh
