@@ -11,9 +11,11 @@ Two backends share this code path (both are `concurrent.futures` executors: spli
 A batch is cut into two chunks per worker, which evens out uneven texts.
 
 Overlap: while one batch loads, the next one's articles are already enriching on the executor
-(`prefetch`, called by the flow between its enrich and load steps). The next batch's enrich step takes
-those results (`enrich_in_order`) and enriches only what was not prefetched. Enrichment is a pure
-function of the article, so a prefetched result is the one it would compute.
+(`prefetch`, called by the flow before its enrich step, with this batch's articles first and the next
+batch's after them). The workers never wait for this process: when one finishes its last chunk of this
+batch, it takes the next batch's first. The enrich step takes the results (`enrich_in_order`) and
+enriches only what was not sent. Enrichment is a pure function of the article, so a prefetched result is
+the one it would compute.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from lagebild.article import Article
@@ -43,8 +46,21 @@ _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 _clients: dict[str, Any] = {}  # scheduler address (or 'local') -> dask.distributed Client
 _cluster: Any = None
-# The next batch's articles, enriching: article -> (the executor, its chunk's future, index in the chunk)
-_prefetched: dict[Article, tuple[Executor, Future[list[Enrichment]], int]] = {}
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """An article enriching on the executor: its chunk's future and its index in the chunk."""
+
+    executor: Executor
+    future: Future[list[Enrichment]]
+    index: int
+    ahead: bool  # sent for a later batch than the one running then (it enriched while that one loaded)
+    due: int  # the number of the collection (enrich step) that takes it; not taken by then: cancelled
+
+
+_prefetched: dict[Article, _Sent] = {}
+_collections = 0  # enrich steps of this process that took results (`_collect_prefetched`)
 
 
 class TaskRunnerError(ValueError):
@@ -75,10 +91,10 @@ def split(items: Sequence[T], parts: int) -> list[list[T]]:
 
 def enrich_in_order(settings: Settings, articles: Sequence[Article]) -> list[Enrichment]:
     """Enrich in this process, or in chunks on the executor (two per worker), results in the articles' order.
-    Articles prefetched while the previous batch loaded are taken from there."""
-    done = _collect_prefetched(articles)
-    if done:
-        log.info("%d of %d articles were enriched while the previous batch loaded", len(done), len(articles))
+    Articles already sent by `prefetch` are taken from there."""
+    done, ahead = _collect_prefetched(articles)
+    if ahead:
+        log.info("%d of %d articles were enriched while the previous batch loaded", ahead, len(articles))
     rest = [a for a in articles if a not in done]
     for article, enrichment in zip(rest, _enrich_now(settings, rest), strict=True):
         done[article] = enrichment
@@ -91,22 +107,37 @@ def can_prefetch(settings: Settings) -> bool:
     return settings.enrich_workers > 1 or parse_spec(settings.task_runner) is not None
 
 
-def prefetch(settings: Settings, articles: Sequence[Article]) -> int:
-    """Start enriching `articles` (the next batch) on the executor and return at once; the number sent.
-    Nothing is sent when enrichment runs in this process (it would only compete with the load) or the
-    batch is too small for the executor; a previous prefetch not taken is cancelled."""
-    _cancel_prefetched()
-    backend = _executor_for_batch(settings, len(articles))
-    if backend is None:
-        return 0
-    executor, slots = backend
-    futures = {}
-    for chunk in split(articles, 2 * slots):
-        future = executor.submit(enrich_chunk, settings, chunk)
-        futures.update({a: (executor, future, i) for i, a in enumerate(chunk)})
+def prefetch(settings: Settings, upcoming: Sequence[Article], current: Sequence[Article] = ()) -> int:
+    """Send `current` (this batch's articles not sent yet), then `upcoming` (the next batch's) to the
+    executor and return at once: the number sent now. The next batch enriches while this one loads, and a
+    worker that finishes this batch's last chunk goes on with the next batch's first. Whatever was sent
+    before for other articles is cancelled (files changed or taken since). Nothing is sent when
+    enrichment runs in this process (it would only compete with the load) or for a batch too small for
+    the executor."""
+    wanted = {*current, *upcoming}
     with _lock:
-        _prefetched.update(futures)
-    return len(futures)
+        stale = {a: _prefetched.pop(a) for a in list(_prefetched) if a not in wanted}
+    _cancel(stale.values())
+    sent = 0
+    for articles, ahead in ((current, False), (upcoming, True)):
+        backend = _executor_for_batch(settings, len(articles))
+        with _lock:
+            due = _collections + (2 if ahead else 1)
+            missing = []
+            for a in articles:
+                if a in _prefetched:
+                    _prefetched[a] = replace(_prefetched[a], due=due)
+                else:
+                    missing.append(a)
+        if backend is None or not missing:
+            continue
+        executor, slots = backend
+        for chunk in split(missing, 2 * slots):
+            future = executor.submit(enrich_chunk, settings, chunk)
+            with _lock:
+                _prefetched.update({a: _Sent(executor, future, i, ahead, due) for i, a in enumerate(chunk)})
+        sent += len(missing)
+    return sent
 
 
 def _enrich_now(settings: Settings, articles: list[Article]) -> list[Enrichment]:
@@ -134,31 +165,44 @@ def _executor_for_batch(settings: Settings, size: int) -> tuple[Executor, int] |
     return None if slots <= 1 or size < smallest else (executor, slots)
 
 
-def _collect_prefetched(articles: Sequence[Article]) -> dict[Article, Enrichment]:
-    """The prefetched results of these articles (waiting for them); a chunk that failed is enriched again
-    by the caller, so a bad text is isolated there as in any batch."""
+def _collect_prefetched(articles: Sequence[Article]) -> tuple[dict[Article, Enrichment], int]:
+    """The results of these articles that were sent ahead (waiting for them), and how many were sent for
+    this batch while the previous one ran. A chunk that failed is enriched again by the caller, so a bad
+    text is isolated there as in any batch. Articles due by now but not asked for (their file changed or
+    was taken since) are cancelled; those sent for a later batch stay."""
+    global _collections
     with _lock:
+        _collections += 1
         mine = {a: _prefetched.pop(a) for a in articles if a in _prefetched}
-    _cancel_prefetched(keep={id(f) for _, f, _ in mine.values()})  # the rest: files changed or taken since
+        stale = {a: _prefetched.pop(a) for a, sent in list(_prefetched.items()) if sent.due <= _collections}
+    _cancel(stale.values(), keep={id(s.future) for s in mine.values()})
     out: dict[Article, Enrichment] = {}
-    for article, (executor, future, index) in mine.items():
+    for article, sent in mine.items():
         try:
-            out[article] = future.result()[index]
+            out[article] = sent.future.result()[sent.index]
         except BrokenExecutor:  # a worker died: the rest is enriched on a new pool
-            _drop_pool(executor)
+            _drop_pool(sent.executor)
         except Exception:  # noqa: BLE001, S110 - enriched again below, where the failing article is isolated
             pass
-    return out
+    return out, sum(1 for a, sent in mine.items() if sent.ahead and a in out)
 
 
-def _cancel_prefetched(keep: frozenset[int] | set[int] = frozenset()) -> None:
-    """Forget the prefetched articles and cancel their chunks, but for the chunks in `keep` (by id)."""
+def _cancel(dropped: Iterable[_Sent], keep: set[int] | frozenset[int] = frozenset()) -> None:
+    """Cancel the chunks of these dropped articles, but for chunks in `keep` (by id) or still holding an
+    article that is waited for."""
     with _lock:
-        futures = {id(f): f for _, f, _ in _prefetched.values()}
-        _prefetched.clear()
-    for key, future in futures.items():
+        keep = {*keep, *(id(s.future) for s in _prefetched.values())}
+    for key, future in {id(s.future): s.future for s in dropped}.items():
         if key not in keep:
             future.cancel()
+
+
+def _cancel_prefetched() -> None:
+    """Forget every article sent ahead and cancel its chunk."""
+    with _lock:
+        dropped = list(_prefetched.values())
+        _prefetched.clear()
+    _cancel(dropped)
 
 
 def enrich_chunk(settings: Settings, articles: list[Article]) -> list[Enrichment]:

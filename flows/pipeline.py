@@ -1,4 +1,4 @@
-"""One ingest batch, step by step: read → parse → recall → enrich → (enrich next batch) → load → move.
+"""One ingest batch, step by step: read → parse → recall → (enrich next batch) → enrich → load → move.
 
 The steps and their retry policies are declared once, here, without Prefect. flows/ingest.py runs
 them as the tasks of a Prefect flow run (a `lagebild up` server, PREFECT_API_URL, or Prefect's
@@ -58,14 +58,16 @@ def _enrich(settings: Settings, articles: Sequence[Article]) -> tuple[list[Enric
     return batch.enrich_safely(articles, lambda arts: enrich_executor.enrich_in_order(settings, arts))
 
 
-def _prefetch(settings: Settings, upcoming: Sequence[str]) -> int:
-    """Read and parse the next batch's files and start their enrichment on the executor, so it runs while
-    this batch loads (flows/enrich_executor.py); returns at once. Nothing happens with in-process enrichment."""
+def _prefetch(settings: Settings, upcoming: Sequence[str], articles: Sequence[Article]) -> int:
+    """Send this batch's `articles` to the executor, then read and parse the next batch's files and send
+    theirs after them, so that the next batch enriches while this one loads (flows/enrich_executor.py);
+    returns at once. Nothing happens with in-process enrichment."""
     if not enrich_executor.can_prefetch(settings):
         return 0
     try:
+        enrich_executor.prefetch(settings, (), articles)  # first: the workers start on this batch at once
         parsed = batch.parse_raws(batch.read_all(settings, [Path(p) for p in upcoming]))
-        return enrich_executor.prefetch(settings, batch.articles_to_enrich(parsed, set(), set()))
+        return enrich_executor.prefetch(settings, batch.articles_to_enrich(parsed, set(), set()), articles)
     except Exception as exc:  # noqa: BLE001 - only a head start: the next batch enriches what is missing
         log.warning("could not start enriching the next batch early (%s: %s)", type(exc).__name__, exc)
         return 0
@@ -85,11 +87,11 @@ def _move(settings: Settings, raws: Sequence[RawFile], parsed: Sequence[ParsedFi
 READ = Step("read files", _read, (1, 1, 1))
 PARSE = Step("parse", _parse)
 RECALL = Step("recall", _recall, (2, 2, 2))
-ENRICH = Step("enrich", _enrich)
 PREFETCH = Step("enrich next batch", _prefetch)
+ENRICH = Step("enrich", _enrich)
 LOAD = Step("load", _load, (1, 5, 15))
 MOVE = Step("move files", _move, (1, 1, 1))
-STEPS = (READ, PARSE, RECALL, ENRICH, PREFETCH, LOAD, MOVE)
+STEPS = (READ, PARSE, RECALL, PREFETCH, ENRICH, LOAD, MOVE)
 
 # How a step is run: as a Prefect task (flows/ingest.py) or as a plain call (`call_plain`).
 Call = Callable[..., Any]
@@ -107,10 +109,10 @@ def run_batch(paths: Sequence[str], settings: Settings, call: Call, flow_run_id:
         known = call(RECALL, settings, raws, parsed)
         todo = [(r, p) for r, p in zip(raws, parsed, strict=True) if r.file not in known.recorded]
         articles = batch.articles_to_enrich([p for _, p in todo], set(), known.known_ids)
+        if upcoming:
+            call(PREFETCH, settings, list(upcoming), articles)
         enrichments, failed = call(ENRICH, settings, articles)
         todo = [(r, apply_failures(p, failed)) for r, p in todo]
-        if upcoming:
-            call(PREFETCH, settings, list(upcoming))
         placements = call(LOAD, settings, run, [r for r, _ in todo], [p for _, p in todo], enrichments,
                           known.known_sources)
         recovered = list(known.recorded.values())

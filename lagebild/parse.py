@@ -26,6 +26,9 @@ _NUMERIC_STAMP = re.compile(r"(Stand:?\s*)?\b(\d{1,2})\.(\d{1,2})\.(\d{4})" + _T
 _WORD_STAMP = re.compile(
     r"(Stand:?\s*)?\b(\d{1,2})\.\s*(" + "|".join(MONTHS_DE) + r")\s+(\d{4})" + _TIME, re.IGNORECASE
 )
+# What every stamp above contains (a day, a month as digits or a word, a year): one cheap scan of the
+# body finds the few texts worth the two full patterns.
+_STAMP_CANDIDATE = re.compile(r"\d{1,2}\.\s*(?:\d{1,2}\.|[^\W\d_]+\s+)\d{4}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = tuple(".!?:;\"“”»«)'’…")
 MAX_ARTICLE_CHARS = 1_000_000  # spaCy's own limit per text; longer texts are not news articles
@@ -232,6 +235,8 @@ def build_article(
 
 def find_stamp(body: str, header: HeaderDate) -> _Stamp | None:
     """The first publication stamp consistent with the header (same month, or same day)."""
+    if not _STAMP_CANDIDATE.search(body):
+        return None
     for pattern, numeric in ((_NUMERIC_STAMP, True), (_WORD_STAMP, False)):
         for m in pattern.finditer(body):
             if not m.group(1) and m.start() > STAMP_WINDOW and not m.group(5):

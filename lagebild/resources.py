@@ -54,4 +54,8 @@ def enrich_with_defaults(settings: Settings, articles: Sequence[Article]) -> lis
 
 
 def theme_rows(settings: Settings) -> list[tuple[str, str]]:
-    return list(resources_for(settings).themes)
+    """(theme_id, label) rows for the `themes` table. Read from the theme list alone: a process whose
+    articles are enriched by worker processes then never loads the resources (seconds, ~100 MB)."""
+    from lagebild.enrich.themes import shipped_theme_rows
+
+    return list(shipped_theme_rows())

@@ -71,6 +71,12 @@ class Settings:
     def max_jsonl_bytes(self) -> int:
         return int(self.max_jsonl_mb * 1024 * 1024)
 
+    @property
+    def enriches_on_local_workers(self) -> bool:
+        """Whether worker processes on this machine enrich (a pool of several, or a local Dask cluster):
+        they keep its cores busy while this process loads."""
+        return self.enrich_workers > 1 or (self.task_runner or "").strip() == "dask"
+
     def ensure_folders(self) -> None:
         """Create inbox, archive, rejected and the Prefect home if missing."""
         for folder in (self.data_dir, self.inbox, self.archive, self.rejected, self.prefect_home):

@@ -58,8 +58,11 @@ def test_the_next_batch_enriched_ahead_gives_the_same_results_and_is_taken_from_
         with caplog.at_level("INFO", logger="lagebild.enrich"):
             second = enrich_executor.enrich_in_order(pooled_settings, batch)
         assert "19 of 20 articles were enriched while the previous batch loaded" in caplog.text
-        enrich_executor.prefetch(pooled_settings, articles[:20])  # never asked for: cancelled by the next call
+        enrich_executor.prefetch(pooled_settings, articles[:20])  # never asked for: due at the second enrich
         assert enrich_executor.enrich_in_order(pooled_settings, articles[20:22]) == single[20:22]
+        assert len(enrich_executor._prefetched) == 20
+        assert enrich_executor.enrich_in_order(pooled_settings, articles[22:24]) == single[22:24]
+        assert not enrich_executor._prefetched  # cancelled and forgotten
     finally:
         enrich_executor.close()
     assert first + second[:5] + second[6:] == single[:25] + single[26:]
@@ -107,3 +110,27 @@ def test_batches_run_with_the_next_one_enriching_meanwhile_store_what_one_proces
         finally:
             con.close()
     assert len(stored[1][0]) == 60 and len(stored[1][1]) > 60 and stored[2] == stored[1]
+
+
+@pytest.mark.slow
+def test_this_batch_goes_first_and_the_next_one_queues_behind_it(settings, caplog):
+    """The flow sends this batch and the next one before it waits for this one: a worker that finishes
+    this batch's last chunk goes on with the next batch instead of waiting for the load."""
+    articles = _articles(8)
+    single = enrich_executor.enrich_in_order(settings, articles)
+    pooled_settings = settings.with_(enrich_workers=2, warm_start=True)
+    try:
+        enrich_executor.start(pooled_settings)
+        assert enrich_executor.prefetch(pooled_settings, articles[20:], current=articles[:20]) == 40
+        sent = enrich_executor._prefetched
+        assert [sent[a].ahead for a in articles] == [False] * 20 + [True] * 20
+        assert enrich_executor.prefetch(pooled_settings, articles[20:], current=articles[:20]) == 0  # in flight
+        with caplog.at_level("INFO", logger="lagebild.enrich"):
+            first = enrich_executor.enrich_in_order(pooled_settings, articles[:20])
+            assert "while the previous batch loaded" not in caplog.text  # this batch's own, sent just now
+            assert set(enrich_executor._prefetched) == set(articles[20:])  # the next batch's stay
+            second = enrich_executor.enrich_in_order(pooled_settings, articles[20:])
+        assert "20 of 20 articles were enriched while the previous batch loaded" in caplog.text
+    finally:
+        enrich_executor.close()
+    assert first + second == single

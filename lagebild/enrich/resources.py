@@ -17,7 +17,7 @@ from lagebild.enrich.gazetteer import Tables, build_tables
 from lagebild.enrich.lexicon import given_names, place_names, surnames
 from lagebild.enrich.registry import DATA_DIR, RegistryActor, load_registry
 from lagebild.enrich.review import Overlay, apply_overlay, load_overlay
-from lagebild.enrich.themes import Theme, load_themes
+from lagebild.enrich.themes import THEMES_FILE, Theme, load_themes
 
 CODE_VERSION = "enrich-6"
 
@@ -97,12 +97,12 @@ def load_resources(
     reg_paths = sorted(DATA_DIR.glob("actors*.yaml")) if registry_paths is None else registry_paths
     overlay = load_overlay(overlay_path)
     actors = tuple(apply_overlay(load_registry(reg_paths), overlay))
-    version_paths = [*reg_paths, DATA_DIR / "themes.yaml", DATA_DIR / "wordlists.yaml"]
+    version_paths = [*reg_paths, THEMES_FILE, DATA_DIR / "wordlists.yaml"]
     # the shipped registry's names, as in training: reviewed overlay entries do not change the model's features
     gazetteer = build_tables() if model and _uses_gazetteer(model) else None
     return Resources(
         actors=actors,
-        theme_list=tuple(load_themes(DATA_DIR / "themes.yaml")),
+        theme_list=tuple(load_themes(THEMES_FILE)),
         overlay=overlay,
         given_names=given_names(),
         places=place_names(),

@@ -34,6 +34,16 @@ class Theme:
     min_score: float = 2.0
 
 
+THEMES_FILE = Path(__file__).parent / "data" / "themes.yaml"
+
+
+@cache
+def shipped_theme_rows() -> tuple[tuple[str, str], ...]:
+    """(theme_id, label) of the shipped theme list: what `Resources.themes` holds, without loading the
+    rest of the resources (the registry, the lexicon, spaCy)."""
+    return tuple((t.id, t.label) for t in load_themes(THEMES_FILE))
+
+
 def load_themes(path: Path) -> list[Theme]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     default_min = float(doc.get("min_score", 2.0))

@@ -95,3 +95,26 @@ def test_a_failed_transaction_lets_the_file_go(warehouse, seed_articles, seed_en
         with pytest.raises(DataCheckFailed):
             writer.commit_batch(batch_of("run-2", seed_articles[2:3], [bad], seed_themes))
         assert read_in_other_process(warehouse, 5).stdout.strip() == "2"
+
+
+def test_a_writer_beside_local_enrichment_workers_uses_one_duckdb_thread(tmp_path: Path):
+    """The workers keep the cores busy: a writer's second thread would only compete with them. Readers
+    (the dashboard, `lagebild sql`) keep one thread per core."""
+    import duckdb
+
+    from lagebild.settings import Settings
+
+    settings = Settings.load(env={}, data_dir=str(tmp_path))
+    threads = "SELECT current_setting('threads')"
+    cores = duckdb.connect().execute(threads).fetchone()
+    Warehouse.of(settings).initialise()
+    for changes, writer in (({}, None), ({"enrich_workers": 2}, 1), ({"task_runner": "dask"}, 1),
+                            ({"task_runner": "dask=tcp://elsewhere:8786"}, None)):
+        wh = Warehouse.of(settings.with_(**changes))
+        assert wh.writer_threads == writer
+        with wh.connect() as con:
+            assert con.execute(threads).fetchone() == ((writer,) if writer else cores)
+        with wh.connect(read_only=True) as con:
+            assert con.execute(threads).fetchone() == cores
+    with Warehouse.of(settings.with_(enrich_workers=2)).writer() as w, w._transaction() as con:
+        assert con.execute(threads).fetchone() == (1,)
