@@ -36,11 +36,12 @@ def run(data_dir: Path, log: Path, singles: int, burst: int, first_index: int, s
             closed = drop(inbox, name, text)
             waits.append(wait_queryable(warehouse, [name], 120, watcher=watcher) - closed)
         names, started = [], time.perf_counter()
+        last_closed = started
         for name, text in fresh:
             last_closed = drop(inbox, name, text)
             names.append(name)
         burst_written = last_closed - started
-        burst_s = wait_queryable(warehouse, names, 600, poll=0.2, watcher=watcher) - last_closed
+        burst_s = (wait_queryable(warehouse, names, 600, poll=0.2, watcher=watcher) - last_closed) if names else 0.0
     finally:
         rss = watcher.stop()
     out: dict[str, Any] = {"first_file_after_start_s": first, "single": percentiles(waits),

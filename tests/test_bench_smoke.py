@@ -50,3 +50,13 @@ def test_quick_throughput_run_writes_results_and_markdown(tmp_path: Path):
     assert set(t["ratios"]) >= {"c_over_b", "b_over_a"}
     text = markdown.read_text()
     assert "Backfill throughput (100 articles" in text and data["commit"] in text
+
+
+@pytest.mark.slow
+def test_latency_run_without_a_burst_reports_the_single_files(tmp_path: Path):
+    """`--only latency` with no burst (e.g. a quick look at single files) used to fail on the empty burst."""
+    from bench import latency
+
+    out = latency.run(tmp_path / "data", tmp_path / "bench.log", singles=2, burst=0, first_index=0, seed=3)
+    assert out["burst_files"] == 0 and out["burst_loaded_s"] == 0.0
+    assert len(out["single"]) and out["single"]["p50"] > 0 and out["watcher_peak_rss_bytes"] > 0
