@@ -107,7 +107,7 @@ def build(settings: Settings, limit: int | None = None) -> Pool:
         bodies.append(tuple(ps[1:] if head is ps[0] else ps))
         actors.update({a.actor_id: a for a in e.actors})
     return Pool(tuple(titles), tuple(bodies), actors, dict(theme_index(res.theme_list).min_score),
-                tuple(theme_rows(settings)), enriched[0].enrich_version if enriched else "",
+                tuple(theme_rows()), enriched[0].enrich_version if enriched else "",
                 tuple(zip(arts, enriched, strict=True)), seconds)
 
 

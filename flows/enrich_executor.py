@@ -120,6 +120,8 @@ def prefetch(settings: Settings, upcoming: Sequence[Article], current: Sequence[
     _cancel(stale.values())
     sent = 0
     for articles, ahead in ((current, False), (upcoming, True)):
+        if not articles:
+            continue
         backend = _executor_for_batch(settings, len(articles))
         with _lock:
             due = _collections + (2 if ahead else 1)

@@ -75,7 +75,7 @@ def _prefetch(settings: Settings, upcoming: Sequence[str], articles: Sequence[Ar
 
 def _load(settings: Settings, run: RunRow, raws: Sequence[RawFile], parsed: Sequence[ParsedFile],
           enrichments: Sequence[Enrichment], known_sources: dict[str, str]) -> list[Placement]:
-    return commit_batch(Warehouse.of(settings), settings, run, raws, parsed, enrichments, theme_rows(settings),
+    return commit_batch(Warehouse.of(settings), settings, run, raws, parsed, enrichments, theme_rows(),
                         known_sources)
 
 

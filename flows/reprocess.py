@@ -28,7 +28,7 @@ def reprocess(settings: Settings, everything: bool = False, progress: bool = Tru
     for start in range(0, len(todo), CHUNK):
         ids = todo[start : start + CHUNK]
         results = enrich_with_defaults(settings, warehouse.load_articles(ids))
-        warehouse.replace_enrichments(results, theme_rows(settings))
+        warehouse.replace_enrichments(results, theme_rows())
         done += len(ids)
     if done:
         warehouse.rebuild_stories()  # actors and themes changed: the stories are clustered again

@@ -53,9 +53,10 @@ def enrich_with_defaults(settings: Settings, articles: Sequence[Article]) -> lis
     return enrich(articles, resources_for(settings))
 
 
-def theme_rows(settings: Settings) -> list[tuple[str, str]]:
-    """(theme_id, label) rows for the `themes` table. Read from the theme list alone: a process whose
-    articles are enriched by worker processes then never loads the resources (seconds, ~100 MB)."""
+def theme_rows() -> list[tuple[str, str]]:
+    """(theme_id, label) rows for the `themes` table. Read from the theme list alone, which no setting
+    changes: a process whose articles are enriched by worker processes never loads the resources
+    (seconds, ~100 MB)."""
     from lagebild.enrich.themes import shipped_theme_rows
 
     return list(shipped_theme_rows())

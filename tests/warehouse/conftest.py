@@ -36,10 +36,10 @@ def seed_enrichments(seed_settings: Settings, seed_articles: list[Article]) -> l
 
 
 @pytest.fixture(scope="session")
-def seed_themes(seed_settings: Settings) -> list[tuple[str, str]]:
+def seed_themes() -> list[tuple[str, str]]:
     from lagebild.resources import theme_rows
 
-    return theme_rows(seed_settings)
+    return theme_rows()
 
 
 @pytest.fixture
