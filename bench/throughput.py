@@ -116,8 +116,9 @@ def oneshot_with_up(work: Path, data_dir: Path, seed: int, log: Path) -> dict[st
     start, which a running `lagebild up` has behind it."""
     import subprocess
 
-    from bench.util import ROOT, stop_group
+    from bench.util import ROOT
     from cli.prefect_server import healthy
+    from cli.processes import stop_group
     from lagebild.locking import watcher_running
     from lagebild.settings import Settings
 
@@ -139,7 +140,7 @@ def oneshot_with_up(work: Path, data_dir: Path, seed: int, log: Path) -> dict[st
         out = oneshot(work, data_dir, seed, log, name="corpus-oneshot-up")
         out["flow_runs_recorded"] = _flow_runs(api) - runs
     finally:
-        stop_group(up)
+        stop_group(up, 60)
     return out
 
 

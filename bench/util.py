@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import signal
 import subprocess
 import sys
 import threading
@@ -28,18 +27,6 @@ def lagebild_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 def lagebild_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "cli", *args]
-
-
-def stop_group(proc: subprocess.Popen, timeout: float = 60) -> None:
-    """SIGTERM to a subprocess started in its own session (and its children); SIGKILL if it outlives `timeout`."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
 
 
 def percentiles(values: Sequence[float]) -> dict[str, float]:

@@ -7,7 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.util import ROOT, RssSampler, lagebild_cmd, lagebild_env, stop_group
+from bench.util import ROOT, RssSampler, lagebild_cmd, lagebild_env
+from cli.processes import stop_group
 
 
 class Watcher:
@@ -35,7 +36,7 @@ class Watcher:
     def stop(self) -> int:
         """SIGTERM, wait; the peak RSS in bytes."""
         if self.proc is not None:
-            stop_group(self.proc)
+            stop_group(self.proc, 60)
         return self.rss.stop() if self.rss else 0
 
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cli.processes import stop_group
 from lagebild.files import atomic_write
 from lagebild.settings import Settings
 
@@ -151,7 +152,7 @@ def local_server(settings: Settings) -> Iterator[ServerState]:
         yield state
     finally:
         state_path(settings).unlink(missing_ok=True)
-        stop(proc)
+        stop_group(proc)
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], api_url: str, log: Path) -> None:
@@ -159,21 +160,6 @@ def _wait_healthy(proc: subprocess.Popen[bytes], api_url: str, log: Path) -> Non
     while not healthy(api_url, timeout=1.0):
         if proc.poll() is not None or time.monotonic() > deadline:
             tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-            stop(proc)
+            stop_group(proc)
             raise ServerError(f"the Prefect server did not start at {api_url} (log {log}):\n{tail}")
         time.sleep(0.3)
-
-
-def stop(proc: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
-    """SIGTERM to the server's process group, SIGKILL if it does not end within `timeout`."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            proc.wait(timeout)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    proc.poll()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -72,13 +70,3 @@ def warm_cache(data: Path) -> None:
         shutil.copyfile(src, target)
 
 
-def stop_process_group(proc: subprocess.Popen, timeout: float = 20) -> None:
-    """SIGTERM a child started with start_new_session=True and its group; SIGKILL what is left after `timeout` s."""
-    if proc.poll() is not None:
-        return
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "dashboard"))
 from dash_helpers import add_burst, build_warehouse  # noqa: E402
 
 from cli.prefect_server import local_server  # noqa: E402
-from helpers import ROOT, stop_process_group  # noqa: E402
+from cli.processes import stop_group  # noqa: E402
+from helpers import ROOT  # noqa: E402
 
 pytestmark = pytest.mark.slow
 SERVE = ("from flows.brief import scheduled_brief; "
@@ -67,7 +68,7 @@ def test_the_scheduler_starts_the_brief_and_the_served_flow_writes_it(settings, 
                 done = [r for r in scheduled_runs(server.url) if r["state_type"] == "COMPLETED"]
                 time.sleep(1)
         finally:
-            stop_process_group(served, 30)
+            stop_group(served, 30)
     briefs = sorted((settings.data_dir / "briefs").glob("brief-*.html"))
     assert briefs, "the scheduled run wrote no brief"
     assert "Lawrow" in briefs[-1].read_text(encoding="utf-8")

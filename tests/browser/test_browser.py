@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import stop_process_group
+from cli.processes import stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -110,7 +110,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         wait_http(url, proc)
         yield url, data
     finally:
-        stop_process_group(proc)
+        stop_group(proc)
         log.close()
 
 

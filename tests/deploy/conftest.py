@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from deploy_helpers import PG_DSN, Postgres, PrefectServer, free_port, pg_execute  # noqa: E402
 
-from helpers import stop_process_group  # noqa: E402
+from cli.processes import stop_group  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +70,7 @@ def prefect_server(postgres: Postgres, make_database, tmp_path_factory) -> Itera
             _wait_healthy(proc, url, home / "server.log")
             yield PrefectServer(url, home)
         finally:
-            stop_process_group(proc)
+            stop_group(proc)
 
 
 def _wait_healthy(proc: subprocess.Popen, url: str, log: Path, timeout: float = 90) -> None:
