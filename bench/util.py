@@ -45,7 +45,7 @@ class RssSampler:
     pid: int
     interval: float = 0.25
     peak: int = 0  # the process and its children, Prefect's server left out
-    peak_server: int = 0  # Prefect's ephemeral server alone
+    peak_server: int = 0  # the Prefect server it started (its own, or Prefect's ephemeral one) alone
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -66,7 +66,7 @@ class RssSampler:
                 total, server = proc.memory_info().rss, 0
                 for child in proc.children(recursive=True):
                     try:
-                        if "prefect.server" in " ".join(child.cmdline()):
+                        if _is_prefect_server(child.cmdline()):
                             server += child.memory_info().rss
                         else:
                             total += child.memory_info().rss
@@ -147,3 +147,9 @@ def run_timed(cmd: list[str], env: dict[str, str], log: Path, timeout: float) ->
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd[2:4])} failed with status {code}; see {log}")
     return time.perf_counter() - started, children_cpu() - cpu
+
+
+def _is_prefect_server(cmdline: list[str]) -> bool:
+    """Prefect's ephemeral server (uvicorn on prefect.server…) or `prefect server start` and its children."""
+    line = " ".join(cmdline)
+    return "prefect.server" in line or "prefect server start" in line

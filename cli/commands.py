@@ -83,10 +83,24 @@ def batch_runner(settings: Settings, prefect: bool = True) -> BatchRunner:
 
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
+    """Watch the inbox; its flow runs go to the running Prefect server, or to one the watcher starts."""
+    from cli.prefect_server import ServerError, local_server
+
+    server = _prepare(settings)
+    _log_to_stderr()
+    if server is not None:
+        return _watch(settings)
+    try:
+        with local_server(settings) as started:
+            print(f"prefect: {started.ui} (flow runs: {started.ui}/runs)", flush=True)
+            return _watch(settings)
+    except ServerError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _watch(settings: Settings) -> int:
     from flows.watch import run_watch
 
-    _prepare(settings)
-    _log_to_stderr()
     stop = stop_on_sigterm()
     print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
     try:

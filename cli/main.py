@@ -8,8 +8,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from cli import commands, services
-from lagebild.settings import Settings
+from lagebild.malloc import limit_arenas
+
+limit_arenas()  # before an import starts a thread (numpy, pyarrow): later threads share two malloc arenas
+
+from cli import commands, services  # noqa: E402
+from lagebild.settings import Settings  # noqa: E402
 
 EPILOG = (
     "Configuration: LAGEBILD_DATA_DIR (default ./data) holds inbox/, archive/, rejected/, the warehouse "
@@ -44,9 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="watch the inbox and ingest files as they arrive (runs until Ctrl-C)",
                        description="Watch the inbox (events plus a periodic rescan), wait until files are "
-                       "complete, and ingest them in batches, one Prefect flow run per batch.", epilog=EPILOG)
+                       "complete, and ingest them in batches, one Prefect flow run per batch. The runs go to "
+                       "PREFECT_API_URL, or to the data folder's running Prefect server (`lagebild up`); when "
+                       "none runs, the watcher starts one with its UI (http://127.0.0.1:4200, or a free port) "
+                       "and stops it on exit.", epilog=EPILOG)
     _common(p)
     _ingest_options(p)
+    p.add_argument("--prefect-port", type=int, help="port of the Prefect server the watcher starts when none "
+                   "runs (env LAGEBILD_PREFECT_PORT, default 4200; a free port when taken)")
     p.add_argument("--settle", type=float, help="seconds a file must stay unchanged before it is read (default 0.5)")
     p.add_argument("--rescan", type=float, help="seconds between full rescans of the inbox (default 2)")
 
@@ -153,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
     p.add_argument("--address", default="127.0.0.1", help="dashboard address (default 127.0.0.1)")
     p.add_argument("--prefect-port", type=int, help="port of the Prefect server (API and UI) started alongside "
-                   "unless PREFECT_API_URL names one (env LAGEBILD_PREFECT_PORT, default 4200)")
+                   "unless PREFECT_API_URL names one (env LAGEBILD_PREFECT_PORT, default 4200; a free port when taken)")
     _common(p)
     _ingest_options(p)
     return parser

@@ -1,9 +1,13 @@
-"""The local Prefect server that `lagebild up` runs (API and UI), and how other commands find it.
+"""The local Prefect server that `lagebild up` and `lagebild watch` run (API and UI), and how other
+commands find it.
 
-`lagebild up` starts `prefect server start` as a child with its SQLite database in the Prefect home
-under the data folder, and writes a state file there with the server's URL and PID. Every other
-command reads that file: while the server runs they report to it, otherwise Prefect falls back to
-its ephemeral mode. A state file whose process is gone is removed.
+`lagebild up`, and `lagebild watch` when no server runs yet, start `prefect server start` as a child
+with its SQLite database in the Prefect home under the data folder, and write a state file there with
+the server's URL and PID. Every other command reads that file: while the server runs they report to
+it, otherwise Prefect falls back to its ephemeral mode. A state file whose process is gone is removed.
+
+A child server keeps Prefect's server code out of the long-running process: the ephemeral mode
+imports it there (~70 MB resident), a child does not.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -83,6 +88,7 @@ def running_server(settings: Settings) -> ServerState | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         state = ServerState(str(raw["url"]), int(raw["pid"]))
+        owner = int(raw.get("owner") or 0)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -91,7 +97,37 @@ def running_server(settings: Settings) -> ServerState | None:
     if not _alive(state.pid):
         path.unlink(missing_ok=True)
         return None
+    if owner and not _pid_exists(owner):  # its command was killed; the server is going down with it
+        _stop_orphan(state.pid)
+        path.unlink(missing_ok=True)
+        return None
     return state if healthy(state.url) else None
+
+
+def _pid_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return _proc_state(pid) != b"Z"
+
+
+def _stop_orphan(pid: int, timeout: float = 20.0) -> None:
+    """Stop a server whose command died (it got SIGTERM then, Linux) and wait until it is gone."""
+    try:
+        os.killpg(pid, signal.SIGTERM)  # the server leads its own session
+    except OSError:
+        pass
+    deadline = time.monotonic() + timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def use_running_server(settings: Settings) -> str | None:
@@ -129,9 +165,25 @@ def _die_with_parent() -> None:
         pass
 
 
+def free_port(preferred: int) -> int:
+    """`preferred` if nothing listens on it at HOST, else a port the system picks."""
+    for port in (preferred, 0):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise ServerError(f"no free port on {HOST} for the Prefect server")
+
+
 @contextmanager
 def local_server(settings: Settings) -> Iterator[ServerState]:
-    """Run `prefect server start` for the life of the block (or reuse the one already running)."""
+    """Run `prefect server start` for the life of the block (or reuse the one already running).
+
+    It listens on `settings.prefect_port`, or on a free port when another program holds that one
+    (or takes it while this server starts).
+    """
     existing = running_server(settings)
     if existing is not None:
         os.environ.setdefault("PREFECT_API_URL", existing.url)
@@ -139,20 +191,53 @@ def local_server(settings: Settings) -> Iterator[ServerState]:
         return
     home = Path(settings.prefect_home)
     home.mkdir(parents=True, exist_ok=True)
-    port = settings.prefect_port
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
-    with (home / "server.log").open("ab") as log:
-        proc = subprocess.Popen(command, env=server_env(settings), stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
-    state = ServerState(f"http://{HOST}:{port}/api", proc.pid)
+    proc, state = _start(settings, home)
     try:
-        _wait_healthy(proc, state.url, home / "server.log")
-        atomic_write(state_path(settings), json.dumps({"url": state.url, "pid": proc.pid}))
+        atomic_write(state_path(settings), json.dumps({"url": state.url, "pid": proc.pid, "owner": os.getpid()}))
         os.environ["PREFECT_API_URL"] = state.url
         yield state
     finally:
         state_path(settings).unlink(missing_ok=True)
         stop_group(proc)
+
+
+def _start(settings: Settings, home: Path, attempts: int = 3) -> tuple[subprocess.Popen[bytes], ServerState]:
+    """Start the server and wait until it answers on its own port."""
+    wanted = settings.prefect_port
+    for attempt in range(attempts):
+        port = free_port(wanted if attempt == 0 else 0)
+        if port != wanted:
+            print(f"port {wanted} is taken: the Prefect server listens on {HOST}:{port} instead", flush=True)
+        env = server_env(settings.with_(prefect_port=port))
+        command = [sys.executable, "-m", "prefect", "server", "start", "--host", HOST, "--port", str(port)]
+        with (home / "server.log").open("ab") as log:
+            proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True, preexec_fn=_die_with_parent)
+        state = ServerState(f"http://{HOST}:{port}/api", proc.pid)
+        _wait_healthy(proc, state.url, home / "server.log")
+        if _listens(proc.pid, port):
+            return proc, state
+        stop_group(proc)  # another server took the port first and answered in its place
+    raise ServerError(f"the Prefect server found no free port on {HOST} after {attempts} attempts")
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process `pid` or one of its children listens on `port`."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return False
+    for proc in procs:
+        try:
+            if any(c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN
+                   for c in proc.net_connections(kind="tcp")):
+                return True
+        except psutil.Error:
+            continue
+    return False
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], api_url: str, log: Path) -> None:

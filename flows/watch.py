@@ -13,6 +13,7 @@ from typing import Any
 from flows.batch import BatchRunner
 from lagebild.inbox import StabilityTracker, scan
 from lagebild.locking import watcher_presence
+from lagebild.malloc import release_free_memory
 from lagebild.settings import Settings
 
 log = logging.getLogger("lagebild.watch")
@@ -98,6 +99,7 @@ def _ingest_ready(settings: Settings, ingest: BatchRunner, ready: list[Path],
             log.info("batch %s: %d loaded, %d duplicate, %d rejected", report.run_id, report.loaded,
                      report.duplicates, report.rejected)
             _restore_handler(stop)
+            release_free_memory()  # what the batch freed goes back to the system before the next one
         return 0
     except BaseException as exc:
         if _is_termination(exc):  # SIGTERM arrived during a flow run

@@ -196,3 +196,64 @@ def test_a_state_file_of_a_process_that_is_no_prefect_server_is_stale(tmp_path: 
     assert running_server(settings) is None and not path.exists()
     path.write_text("not json")
     assert running_server(settings) is None and not path.exists()
+
+
+def test_watch_without_a_server_starts_one_on_a_free_port_and_stops_it(tmp_path: Path):
+    """No server runs and the configured port is taken: the watcher starts the data folder's server on
+    another port, its flow runs and a separate ingest's go there, and SIGTERM stops both."""
+    data = tmp_path / "data"
+    warm_cache(data)
+    log = tmp_path / "watch.log"
+    with socket.socket() as taken, log.open("wb") as out:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.Popen([*LAGEBILD, "watch", "--data-dir", str(data)], cwd=ROOT, stdout=out,
+                                stderr=subprocess.STDOUT, env=clean_env(LAGEBILD_PREFECT_PORT=str(port)),
+                                start_new_session=True)
+        state = data / "prefect" / STATE_NAME
+        try:
+            wait_until(lambda: state.exists() or proc.poll() is not None, 150, "the watcher's Prefect server")
+            assert proc.poll() is None, log.read_text()[-3000:]
+            info = json.loads(state.read_text())
+            assert info["owner"] == proc.pid and info["url"] != f"http://127.0.0.1:{port}/api"
+            assert f"port {port} is taken" in log.read_text()
+            (data / "inbox" / "dropped.txt").write_text(ARTICLE.format(who="Emmanuel Macron"), encoding="utf-8")
+            wait_until(lambda: completed_in_api(info["url"], data, 1), 120, "the dropped file's flow run")
+            article = tmp_path / "extra.txt"
+            article.write_text(ARTICLE.format(who="Annalena Baerbock"), encoding="utf-8")
+            done = subprocess.run([*LAGEBILD, "ingest", "--data-dir", str(data), "--no-progress", str(article)],
+                                  cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0 and "no Prefect server runs" not in done.stderr, done.stderr[-3000:]
+            wait_until(lambda: completed_in_api(info["url"], data, 2), 60, "both runs in the watcher's server")
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(60) == 0, log.read_text()[-3000:]
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+    wait_until(lambda: not group_members(int(info["pid"])), 30, "the server to exit")
+    assert not state.exists() and not healthy(info["url"], timeout=1)
+
+
+def test_a_server_whose_watcher_was_killed_is_stopped_not_reused(tmp_path: Path):
+    """SIGKILL leaves the watcher's state file behind: the next command stops that server (its owner is
+    gone) and runs as if none ran."""
+    data = tmp_path / "data"
+    warm_cache(data)
+    log = tmp_path / "watch.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([*LAGEBILD, "watch", "--data-dir", str(data)], cwd=ROOT, stdout=out,
+                                stderr=subprocess.STDOUT, env=clean_env(LAGEBILD_PREFECT_PORT=str(free_port())))
+    state = data / "prefect" / STATE_NAME
+    try:
+        wait_until(lambda: state.exists() or proc.poll() is not None, 150, "the watcher's Prefect server")
+        assert proc.poll() is None, log.read_text()[-3000:]
+    finally:
+        proc.kill()
+        proc.wait(10)
+    info = json.loads(state.read_text())
+    settings = Settings.load(env={}, data_dir=str(data))
+    assert running_server(settings) is None
+    assert not state.exists()
+    assert not group_members(int(info["pid"])), "the orphaned server still runs"
