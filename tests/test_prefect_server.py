@@ -3,7 +3,8 @@
 One `lagebild up` runs for the module: its server answers and serves the UI, a dropped file and a
 separate `lagebild ingest` both show up as flow runs in its API, SIGTERM leaves no process behind.
 Without a server `lagebild ingest` runs its steps without Prefect (or, with --prefect, in Prefect's
-ephemeral mode) and removes a stale state file.
+ephemeral mode) and removes a stale state file, and `lagebild watch` starts the server itself (on a free
+port when the configured one is taken); a server whose watcher was killed is stopped, not reused.
 """
 
 from __future__ import annotations
