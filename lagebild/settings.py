@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class Settings:
     task_runner: str | None = None  # None (in-process) or 'dask' / 'dask=ADDRESS'
     warm_start: bool = False  # build the enrichment pipeline when a watcher starts, not at its first file
     prefect_port: int = 4200  # port of the local Prefect server (API and UI) that `lagebild up` starts
+    # DuckDB memory limit of the connection that loads batches ("none": DuckDB's default, 80 % of RAM).
+    # DuckDB keeps the blocks it read cached up to its limit, so a watcher's memory grew with the warehouse.
+    writer_memory: str = "128MB"
     dashboard_refresh: float = 3.0  # seconds between the dashboard's live refreshes (0 turns them off)
     dashboard_password: str | None = field(default=None, repr=False)  # asked for when set (else none)
 
@@ -58,7 +62,11 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[f.name] = _coerce(f.name, raw, values.get(f.name, getattr(cls, f.name)))
-        return cls(**values)
+        settings = cls(**values)
+        if settings.writer_memory_limit is not None and not _SIZE.fullmatch(settings.writer_memory_limit):
+            raise ValueError(f"{ENV_PREFIX}WRITER_MEMORY must be a size such as 128MB or 1GB, or 'none'; "
+                             f"got {settings.writer_memory!r}")
+        return settings
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -76,6 +84,12 @@ class Settings:
         """Whether worker processes on this machine enrich (a pool of several, or a local Dask cluster):
         they keep its cores busy while this process loads."""
         return self.enrich_workers > 1 or (self.task_runner or "").strip() == "dask"
+
+    @property
+    def writer_memory_limit(self) -> str | None:
+        """`writer_memory` for DuckDB, or None for DuckDB's default."""
+        value = self.writer_memory.strip()
+        return None if value.lower() in {"", "none"} else value
 
     def ensure_folders(self) -> None:
         """Create inbox, archive, rejected and the Prefect home if missing."""
@@ -95,6 +109,9 @@ class Settings:
         """Set Prefect's variables (unless the user set them) before Prefect is imported."""
         for key, value in self.prefect_env().items():
             os.environ.setdefault(key, value)
+
+
+_SIZE = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B|B)?", re.IGNORECASE)
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:

@@ -14,7 +14,7 @@ import duckdb
 from lagebild.article import Article
 from lagebild.enrich.model import Enrichment
 from lagebild.settings import Settings
-from warehouse import batch_commit, db, enrichment_store, load, stories
+from warehouse import batch_commit, db, ducklake, enrichment_store, load, stories
 from warehouse.batch_commit import BatchRows, Known
 from warehouse.data_checks import enforce
 from warehouse.load import RunRow
@@ -45,18 +45,24 @@ class Warehouse:
     # this machine: a writer's second thread then only competes with them for a core (measured: the same
     # load in ~20 % less CPU, no slower).
     writer_threads: int | None = None
+    # DuckDB memory limit of the connection that loads batches (None: DuckDB's default). Not applied to a
+    # DuckLake, whose in-memory DuckDB would spill into the working directory.
+    batch_memory: str | None = None
 
     @classmethod
     def of(cls, settings: Settings) -> Warehouse:
-        return cls(settings.warehouse, settings.lock_timeout, 1 if settings.enriches_on_local_workers else None)
+        return cls(settings.warehouse, settings.lock_timeout, 1 if settings.enriches_on_local_workers else None,
+                   settings.writer_memory_limit)
 
-    def connect(self, *, read_only: bool = False,
-                timeout: float | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    def connect(self, *, read_only: bool = False, timeout: float | None = None,
+                memory_limit: str | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A short connection, retried with backoff while another process holds the lock."""
-        config: db.Config | None = None
+        config: db.Config = {}
         if not read_only and self.writer_threads is not None:
-            config = {"threads": self.writer_threads}
-        return db.connect(self.target, read_only=read_only, timeout=self._timeout(timeout), config=config)
+            config["threads"] = self.writer_threads
+        if not read_only and memory_limit and not ducklake.is_ducklake(self.target):
+            config["memory_limit"] = memory_limit
+        return db.connect(self.target, read_only=read_only, timeout=self._timeout(timeout), config=config or None)
 
     @contextmanager
     def transaction(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -149,6 +155,10 @@ class Warehouse:
         return self.lock_timeout if timeout is None else timeout
 
 
+class WriterOutOfMemory(RuntimeError):
+    """A batch's transaction needed more memory than the writer's limit; nothing of it was written."""
+
+
 class BatchWriter:
     """A batch's transactions on one connection: the file stays open between them, so a backfill does
     not pay a close (DuckDB checkpoints on close) and an open per transaction. `release()` lets the file
@@ -179,11 +189,18 @@ class BatchWriter:
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._con is None:
             stack = ExitStack()
-            self._con = stack.enter_context(self._warehouse.connect())
+            self._con = stack.enter_context(self._warehouse.connect(memory_limit=self._warehouse.batch_memory))
             self._open = stack
         try:
             with db.transaction(self._con) as con:
                 yield con
+        except duckdb.OutOfMemoryException as exc:
+            self.release()
+            raise WriterOutOfMemory(
+                f"loading the batch needed more than the writer's DuckDB memory limit "
+                f"(LAGEBILD_WRITER_MEMORY={self._warehouse.batch_memory}): raise it, e.g. "
+                f"LAGEBILD_WRITER_MEMORY=1GB, or set 'none' for DuckDB's default; DuckDB said: "
+                f"{str(exc).splitlines()[0]}") from exc
         except BaseException:
             self.release()  # a failed transaction leaves nothing behind, not even its connection
             raise

@@ -118,3 +118,39 @@ def test_a_writer_beside_local_enrichment_workers_uses_one_duckdb_thread(tmp_pat
             assert con.execute(threads).fetchone() == cores
     with Warehouse.of(settings.with_(enrich_workers=2)).writer() as w, w._transaction() as con:
         assert con.execute(threads).fetchone() == (1,)
+
+
+def test_the_connection_that_loads_batches_has_a_memory_limit(tmp_path: Path):
+    """DuckDB keeps the blocks it read cached up to its memory limit (80 % of RAM by default), so a
+    watcher grew with its warehouse. The batch writer's connection gets LAGEBILD_WRITER_MEMORY; readers
+    and other writers keep DuckDB's default; 'none' lifts the limit."""
+    import duckdb
+
+    from lagebild.settings import Settings
+
+    limit = "SELECT current_setting('memory_limit')"
+    default = duckdb.connect().execute(limit).fetchone()
+    settings = Settings.load(env={}, data_dir=str(tmp_path))
+    Warehouse.of(settings).initialise()
+    for value, expected in (("128MB", ("122.0 MiB",)), ("1GB", ("953.6 MiB",)), ("none", default)):
+        wh = Warehouse.of(Settings.load(env={"LAGEBILD_WRITER_MEMORY": value}, data_dir=str(tmp_path)))
+        with wh.writer() as w, w._transaction() as con:
+            assert con.execute(limit).fetchone() == expected
+        with wh.connect() as con:
+            assert con.execute(limit).fetchone() == default
+        with wh.connect(read_only=True) as con:
+            assert con.execute(limit).fetchone() == default
+    with pytest.raises(ValueError, match="LAGEBILD_WRITER_MEMORY must be a size"):
+        Settings.load(env={"LAGEBILD_WRITER_MEMORY": "lots"})
+
+
+def test_a_batch_over_the_writer_memory_limit_fails_whole_and_says_what_to_raise(
+        warehouse, seed_articles, seed_enrichments, seed_themes):
+    from warehouse.store import WriterOutOfMemory
+
+    small = dataclasses.replace(warehouse, batch_memory="1MB")
+    with small.writer() as writer, pytest.raises(WriterOutOfMemory, match="LAGEBILD_WRITER_MEMORY=1MB"):
+        writer.commit_batch(batch_of("run-1", seed_articles, seed_enrichments, seed_themes))
+    assert small.count_articles() == 0
+    with warehouse.writer() as writer:  # DuckDB's default: the same batch loads
+        assert writer.commit_batch(batch_of("run-1", seed_articles, seed_enrichments, seed_themes)) == 5
