@@ -48,7 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    "(e.g. one of bench.make_warehouse; default: an empty warehouse)")
     p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the scratch folder")
-    p.add_argument("--reuse", type=Path, help="copy the sections not run now from this earlier results.json")
+    p.add_argument("--reuse", type=Path, action="append", default=[],
+                   help="copy the sections not run now from this earlier results.json (repeatable: the first "
+                   "file that holds a section without an error gives it)")
     p.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json", help="JSON output")
     p.add_argument("--markdown", type=Path, default=ROOT / "BENCHMARKS.md", help="Markdown output ('-': none)")
     args = p.parse_args(argv)
@@ -180,18 +182,20 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
                                                         args.readers_base), save)
 
 
-def _earlier(path: Path | None) -> dict[str, Any]:
-    """The results of an earlier run whose sections --reuse copies ({} without --reuse)."""
-    return json.loads(path.read_text()) if path else {}
+def _earlier(paths: list[Path]) -> list[dict[str, Any]]:
+    """The results of earlier runs whose sections --reuse copies, in the order given."""
+    return [json.loads(path.read_text()) for path in paths]
 
 
-def _reuse(results: dict[str, Any], earlier: dict[str, Any]) -> None:
-    """Sections of earlier runs, each marked with the date and commit of its run."""
+def _reuse(results: dict[str, Any], earlier: list[dict[str, Any]]) -> None:
+    """Sections of earlier runs, each marked with the date and commit of its run; a section that failed
+    or was stopped there is taken from the next file."""
     for name in SECTIONS:
-        if name not in results and name in earlier:
-            origin = f"{earlier['date']} (commit {earlier['commit'][:12]}, load average at start " \
-                     f"{earlier['machine']['load_at_start']})"
-            results[name] = {"from_run": origin, **earlier[name]}  # an older origin is kept
+        for run in earlier:
+            if name not in results and name in run and "error" not in run[name]:
+                origin = f"{run['date']} (commit {run['commit'][:12]}, load average at start " \
+                         f"{run['machine']['load_at_start']})"
+                results[name] = {"from_run": origin, **run[name]}  # an older origin is kept
 
 
 def _latency(work: Path, args: argparse.Namespace, results: dict[str, Any], log: Path) -> dict[str, Any]:

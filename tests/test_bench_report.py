@@ -105,3 +105,31 @@ def test_reusing_the_results_file_that_the_run_writes_keeps_the_sections_not_run
     assert written["throughput"]["new"] is True
     assert written["latency"]["singles"] == {"p50": 1.5}
     assert written["latency"]["from_run"].startswith("2026-01-01T00:00:00 (commit abc")
+
+
+def test_several_reused_files_give_each_section_from_the_first_that_holds_it_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A stopped run keeps its finished sections; the next run takes them from there and the rest from an
+    older file, never a section that failed or was stopped."""
+    import bench.__main__ as bench_main
+
+    stopped = {**_results(), "date": "2026-02-02T00:00:00", "commit": "new",
+               "latency": {"singles": {"p50": 0.9}}, "growth": {"error": "stopped by SIGTERM"}}
+    older = {**_results(), "date": "2026-01-01T00:00:00", "commit": "old",
+             "latency": {"singles": {"p50": 1.5}}, "growth": {"runs": []}, "search": {"sizes": []}}
+    (tmp_path / "stopped.json").write_text(json.dumps(stopped))
+    (tmp_path / "older.json").write_text(json.dumps(older))
+
+    def only_throughput(args: Any, work: Path, log: Path, results: dict[str, Any], save: Any) -> None:
+        section(results, "throughput", lambda: {"new": True}, save)
+
+    monkeypatch.setattr(bench_main, "_run_sections", only_throughput)
+    out = tmp_path / "results.json"
+    assert bench_main.main(["--only", "throughput", "--reuse", str(tmp_path / "stopped.json"), "--reuse",
+                            str(tmp_path / "older.json"), "--results", str(out), "--markdown", "-",
+                            "--workdir", str(tmp_path / "work")]) == 0
+    written = json.loads(out.read_text())
+    assert written["throughput"]["new"] is True
+    assert written["latency"]["singles"] == {"p50": 0.9} and written["latency"]["from_run"].startswith("2026-02-02")
+    assert written["growth"]["runs"] == [] and written["growth"]["from_run"].startswith("2026-01-01")
+    assert written["search"]["from_run"].startswith("2026-01-01")
