@@ -62,17 +62,24 @@ def healthy(api_url: str, timeout: float = 2.0) -> bool:
 
 def _alive(pid: int) -> bool:
     """Whether `pid` is a live Prefect server process (a reused PID of another program is not)."""
+    if not _pid_exists(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust the PID
+    return b"prefect\x00server\x00start" in cmdline
+
+
+def _pid_exists(pid: int) -> bool:
+    """Whether a process (not a zombie) has this PID."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return True  # no /proc: trust the PID
-    return b"prefect\x00server\x00start" in cmdline and _proc_state(pid) != b"Z"
+    return _proc_state(pid) != b"Z"
 
 
 def _proc_state(pid: int) -> bytes:
@@ -83,7 +90,8 @@ def _proc_state(pid: int) -> bytes:
 
 
 def running_server(settings: Settings) -> ServerState | None:
-    """The server `lagebild up` runs for this data folder, if it runs; a stale state file is removed."""
+    """The server `lagebild up` or `lagebild watch` runs for this data folder, if it runs; a stale state
+    file is removed, a server whose command was killed is stopped."""
     path = state_path(settings)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -102,16 +110,6 @@ def running_server(settings: Settings) -> ServerState | None:
         path.unlink(missing_ok=True)
         return None
     return state if healthy(state.url) else None
-
-
-def _pid_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return _proc_state(pid) != b"Z"
 
 
 def _stop_orphan(pid: int, timeout: float = 20.0) -> None:
