@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 
 ARENAS = 2
 _M_ARENA_MAX = -8  # mallopt parameter from glibc's malloc.h
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library, found once per process (find_library runs `ldconfig -p`)."""
     name = ctypes.util.find_library("c")
     if not name:
         return None
