@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from cli.processes import stop_group
+from cli.processes import stop_group, stop_orphan_group
 from lagebild.files import atomic_write
 from lagebild.settings import Settings
 
@@ -68,7 +68,7 @@ def _alive(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True  # no /proc: trust the PID
-    return b"prefect\x00server\x00start" in cmdline
+    return not cmdline or b"prefect\x00server\x00start" in cmdline  # empty: the server is exiting
 
 
 def _pid_exists(pid: int) -> bool:
@@ -106,26 +106,10 @@ def running_server(settings: Settings) -> ServerState | None:
         path.unlink(missing_ok=True)
         return None
     if owner and not _pid_exists(owner):  # its command was killed; the server is going down with it
-        _stop_orphan(state.pid)
+        stop_orphan_group(state.pid)
         path.unlink(missing_ok=True)
         return None
     return state if healthy(state.url) else None
-
-
-def _stop_orphan(pid: int, timeout: float = 20.0) -> None:
-    """Stop a server whose command died (it got SIGTERM then, Linux) and wait until it is gone."""
-    try:
-        os.killpg(pid, signal.SIGTERM)  # the server leads its own session
-    except OSError:
-        pass
-    deadline = time.monotonic() + timeout
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if _alive(pid):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def use_running_server(settings: Settings) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
+from pathlib import Path
 from typing import Any
 
 
@@ -22,3 +24,34 @@ def stop_group(proc: subprocess.Popen[Any], timeout: float = 20.0) -> None:
         except subprocess.TimeoutExpired:
             continue
     proc.poll()
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live (not zombie) processes of process group `pgid` (Linux /proc; empty where there is none)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def stop_orphan_group(pgid: int, timeout: float = 20.0) -> bool:
+    """SIGTERM to a process group that is not our child, SIGKILL if any member outlives `timeout`, and wait
+    until none is left (their parent is gone, so there is nothing to reap); False if one still runs then."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pgid, sig)
+        except OSError:
+            return True
+        deadline = time.monotonic() + wait
+        while group_members(pgid):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        else:
+            return True
+    return not group_members(pgid)

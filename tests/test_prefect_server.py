@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from cli.prefect_server import STATE_NAME, healthy, running_server
+from cli.processes import group_members
 from helpers import ROOT, SEEDS, warm_cache
 from lagebild.settings import Settings
 
@@ -73,18 +74,6 @@ def completed_in_api(api_url: str, data: Path, count: int) -> bool:
     ids = recorded_runs(data)
     runs = flow_runs(api_url)
     return len(ids) >= count and all(runs.get(i) == "COMPLETED" for i in ids)
-
-
-def group_members(pgid: int) -> list[int]:
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            out.append(int(stat.parent.name))
-    return out
 
 
 @dataclass
