@@ -4,7 +4,7 @@ Two articles are linked when their dates lie at most WINDOW_DAYS apart and
 - one is a near-identical copy of the other (MinHash, `articles.duplicate_of`), or
 - they share passages (`"overlaps"`, sampled word 8-grams), or
 - the weighted overlap of what they name — persons, organisations, places, themes and title words — is at
-  least LINK_SCORE, and what they share weighs at least MIN_SHARED and holds a person, an organisation or a
+  least LINK_PERCENT %, and what they share weighs at least MIN_SHARED and holds a person, an organisation or a
   title word.
 
 A story is a connected group of linked articles (single link). A new article joins the story it links to,
@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 WINDOW_DAYS = 5  # farthest apart (in days) two linked articles may be
-LINK_SCORE = 0.35  # weighted overlap of the keys at or above which two articles report the same event
-MIN_SHARED = 1.4  # and the least weight of the keys they share (two persons, or a person and a title word)
-WEIGHTS = {"p": 1.0, "o": 0.8, "g": 0.3, "t": 0.2, "w": 0.7}  # person, organisation, place, theme, title word
+# Weights are whole tenths, so that the warehouse's SQL (warehouse/stories.py) decides every link
+# exactly as this module does: sums of floats can land on either side of a threshold.
+LINK_PERCENT = 35  # weighted overlap of the keys (in %) at or above which two articles report the same event
+MIN_SHARED = 14  # and the least weight of the keys they share (two persons, or a person and a title word)
+WEIGHTS = {"p": 10, "o": 8, "g": 3, "t": 2, "w": 7}  # person, organisation, place, theme, title word
+OTHER_WEIGHT = 5  # a key of any other kind
 STRONG = frozenset("pow")  # persons, organisations and title words: a link needs one of them in common
 ACTOR_PREFIX = {"person": "p", "organisation": "o", "group": "o", "country": "g", "place": "g"}
 STEM = 6  # title words are compared by their first STEM letters (crude German stemming)
@@ -76,18 +79,20 @@ def keys_of(title: str, actors: Iterable[tuple[str, str]], themes: Iterable[str]
     return frozenset(keys)
 
 
-def weight(key: str) -> float:
-    return WEIGHTS.get(key[0], 0.5)
+def weight(key: str) -> int:
+    """A key's weight in tenths."""
+    return WEIGHTS.get(key[0], OTHER_WEIGHT)
 
 
-def key_score(a: frozenset[str], b: frozenset[str]) -> float:
-    """Weighted overlap coefficient: weight of the shared keys over the weight of the smaller key set
-    (0 when the shared keys weigh less than MIN_SHARED or hold no person, organisation or title word)."""
+def keys_linked(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether what two articles name overlaps enough for a link: the weight of the shared keys is at least
+    MIN_SHARED, they hold a person, an organisation or a title word, and they weigh at least LINK_PERCENT %
+    of the smaller key set (a weighted overlap coefficient, compared in whole numbers)."""
     common = a & b
     shared = sum(weight(k) for k in common)
     if shared < MIN_SHARED or not any(k[0] in STRONG for k in common):
-        return 0.0
-    return shared / min(sum(weight(k) for k in a), sum(weight(k) for k in b))
+        return False
+    return 100 * shared >= LINK_PERCENT * min(sum(weight(k) for k in a), sum(weight(k) for k in b))
 
 
 def gap_days(a: StoryArticle, b: StoryArticle) -> int:
@@ -101,7 +106,7 @@ def linked(a: StoryArticle, b: StoryArticle, overlap: float = 0.0) -> bool:
         return False
     if a.duplicate_of == b.article_id or b.duplicate_of == a.article_id or overlap > 0:
         return True
-    return key_score(a.keys, b.keys) >= LINK_SCORE
+    return keys_linked(a.keys, b.keys)
 
 
 def _days(first: date, last: date) -> list[date]:

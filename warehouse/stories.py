@@ -54,19 +54,19 @@ def features(con: Any, article_ids: Sequence[str]) -> list[StoryArticle]:
 
 def members_near(con: Any, arts: Sequence[StoryArticle],
                  links: Iterable[str] = ()) -> list[tuple[str, StoryArticle]]:
-    """(story id, article) of the stored articles that the clustering may link to `arts`.
+    """(story id, article) of the stored articles that the clustering links to `arts`, plus, for each of
+    their stories, its earliest member near in time, which decides the id a merged story keeps.
+    `stories.assign` gives the same result as with every stored article near in time.
 
     The stored articles near in time are those whose date span lies within WINDOW_DAYS of the date span
     of any of `arts` (a month-dated article spans its whole month, as in `stories.gap_days`). Of these,
-    only the ones that can be a candidate of one of `arts` are read: they share a person, organisation
-    or title word with it and lie within its window, or they are one of `links`
-    (its recorded overlaps), its original, or a copy of it; plus, for each of their stories, its
-    earliest member near in time, which decides the id a merged story keeps. `stories.assign` gives the
-    same result as with every stored article near in time, without reading the whole window.
+    only the ones linked to one of `arts` are read: by what they name (`stories.keys_linked`, decided
+    here in SQL, so that the rows read and clustered stay few however many articles share a common key),
+    or as one of `links` (recorded overlaps), an original, or a copy of one of `arts`.
 
-    The shared keys are found in `story_keys` by equality on (key, day): a stored article dated to a day
-    lies within a window when its day is one of the window's days; one dated to its month spans that whole
-    month (`stories.date_span`), so it lies within a window when its month is one the window touches.
+    Articles sharing a key are found in `story_keys` by equality on (key, day): a stored article dated to
+    a day lies within a window when its day is one of the window's days; one dated to its month spans that
+    whole month (`stories.date_span`), so it lies within a window when its month is one the window touches.
     (A range condition per window instead compares each stored row with every window of its key, and a
     common key has many.)
     """
@@ -80,22 +80,39 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         else:
             spans.append((lo, hi))
     starts = [lo for lo, _ in spans]
-    probe = [(key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
+    probe = [(a.article_id, key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
              for a in arts for key in looked_up(a.keys)]
     ids = sorted({a.article_id for a in arts})
     linked = sorted({*links, *(a.duplicate_of for a in arts if a.duplicate_of)} - set(ids))
-    table = pa.table({"key": pa.array([p[0] for p in probe], pa.string()),
-                      "lo": pa.array([p[1] for p in probe], pa.date32()),
-                      "hi": pa.array([p[2] for p in probe], pa.date32())})
-    con.register("_story_probe", table)
+    probe_table = pa.table({"article_id": pa.array([p[0] for p in probe], pa.string()),
+                            "key": pa.array([p[1] for p in probe], pa.string()),
+                            "lo": pa.array([p[2] for p in probe], pa.date32()),
+                            "hi": pa.array([p[3] for p in probe], pa.date32())})
+    new_table = pa.table({"article_id": pa.array([a.article_id for a in arts], pa.string()),
+                          "first": pa.array([a.first for a in arts], pa.date32()),
+                          "last": pa.array([a.last for a in arts], pa.date32()),
+                          "keys": pa.array([sorted(a.keys) for a in arts], pa.list_(pa.string())),
+                          "weight": pa.array([sum(stories.weight(k) for k in a.keys) for a in arts], pa.int64())})
+    con.register("_story_probe", probe_table)
+    con.register("_story_new", new_table)
     try:
         rows = con.execute(
-            """WITH days AS (SELECT key, lo + unnest(range((hi - lo) + 1))::INTEGER AS day FROM _story_probe),
-                    probe AS (SELECT key, day, false AS by_month FROM days
-                              UNION ALL SELECT DISTINCT key, date_trunc('month', day)::DATE, true FROM days),
-                    hit AS (SELECT DISTINCT k.article_id FROM story_keys k JOIN probe p
-                            ON p.key = k.key AND p.day = k.first_day AND p.by_month = (k.first_day < k.last_day)
-                            WHERE k.first_day <= $hi AND k.last_day >= $lo
+            f"""WITH days AS (SELECT article_id, key, lo + unnest(range((hi - lo) + 1))::INTEGER AS day
+                              FROM _story_probe),
+                    probe AS (SELECT article_id, key, day, false AS by_month FROM days
+                              UNION ALL SELECT DISTINCT article_id, key, date_trunc('month', day)::DATE, true
+                              FROM days),
+                    sharing AS (SELECT DISTINCT p.article_id AS new_id, k.article_id FROM story_keys k JOIN probe p
+                                ON p.key = k.key AND p.day = k.first_day AND p.by_month = (k.first_day < k.last_day)
+                                WHERE k.first_day <= $hi AND k.last_day >= $lo),
+                    keyed AS (SELECT sa.article_id, n.weight AS new_weight,
+                                     list_intersect(n.keys, sa.keys) AS common, {_weight('sa.keys')} AS old_weight
+                              FROM sharing s JOIN _story_new n ON n.article_id = s.new_id
+                              JOIN story_articles sa ON sa.article_id = s.article_id
+                              WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide}),
+                    hit AS (SELECT DISTINCT article_id FROM keyed
+                            WHERE {_weight('common')} >= {stories.MIN_SHARED} AND {_strong('common')}
+                              AND 100 * {_weight('common')} >= {stories.LINK_PERCENT} * least(new_weight, old_weight)
                             UNION SELECT unnest($linked::VARCHAR[])
                             UNION SELECT article_id FROM articles
                                   WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
@@ -109,6 +126,7 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         ).fetchall()
     finally:
         con.unregister("_story_probe")
+        con.unregister("_story_new")
     found: list[tuple[str, StoryArticle, bool]] = []
     earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
     for story, aid, first, last, keys, original, wanted in rows:
@@ -119,6 +137,19 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
     return [(story, art) for story, art, wanted in found
             if wanted or earliest[story] == (art.first, art.article_id)]
+
+
+def _weight(keys: str) -> str:
+    """SQL: the weight of a list of keys (`stories.weight`, in tenths); `keys` is SQL of ours."""
+    cases = " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in stories.WEIGHTS.items())
+    weigh = f"CASE left(k, 1) {cases} ELSE {stories.OTHER_WEIGHT} END"
+    return f"coalesce(list_sum(list_transform({keys}, lambda k: {weigh})), 0)"
+
+
+def _strong(keys: str) -> str:
+    """SQL: whether a list of keys holds a person, an organisation or a title word (`stories.STRONG`)."""
+    kinds = ", ".join(f"'{k}'" for k in sorted(stories.STRONG))
+    return f"coalesce(list_bool_or(list_transform({keys}, lambda k: left(k, 1) IN ({kinds}))), false)"
 
 
 def overlaps_of(con: Any, article_ids: Sequence[str]) -> dict[tuple[str, str], float]:

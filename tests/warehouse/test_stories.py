@@ -110,3 +110,50 @@ def test_story_keys_follow_story_articles_through_loading_reprocessing_and_rebui
     assert {r[0][0] for r in reprocessed if r[1] == gone} == {"w"}  # its title words are left
     warehouse.rebuild_stories()
     assert keys_and_expected(warehouse) == (reprocessed, reprocessed)
+
+
+def _keys(*spec: str) -> frozenset[str]:
+    return frozenset(spec)
+
+
+_SHARED = ("p:a", "t:1", "t:2")  # 10 + 2 + 2 tenths: exactly MIN_SHARED
+
+
+@pytest.mark.parametrize(("new_keys", "stored_keys", "expected"), [
+    # shared weight exactly MIN_SHARED and exactly LINK_PERCENT % of the smaller set (14 of 40 tenths)
+    (_keys(*_SHARED, "o:q", "o:r", "o:s", "t:3"), _keys(*_SHARED, "p:b", "p:c", "p:d", "p:e"), True),
+    # one place more in the smaller set: 14 of 43 tenths, under 35 %
+    (_keys(*_SHARED, "o:q", "o:r", "o:s", "t:3", "g:x"), _keys(*_SHARED, "p:b", "p:c", "p:d", "p:e"), False),
+    # shared 13 tenths (under MIN_SHARED) although they are most of both sets
+    (_keys("o:q", "g:x", "t:1"), _keys("o:q", "g:x", "t:1", "p:z"), False),
+    # shared places and themes weigh enough, but hold no person, organisation or title word
+    (_keys("g:1", "g:2", "g:3", "g:4", "g:5", "p:a"), _keys("g:1", "g:2", "g:3", "g:4", "g:5", "w:b"), False),
+    # a key of another kind weighs OTHER_WEIGHT
+    (_keys("p:a", "x:1", "w:q"), _keys("p:a", "x:1", "o:z"), True),
+])
+def test_the_warehouse_decides_a_link_by_the_keys_exactly_as_the_clustering(warehouse, new_keys, stored_keys,
+                                                                           expected):
+    """`members_near` decides links by what two articles name in SQL; at the thresholds it agrees with
+    `stories.keys_linked` to the tenth (the stored article is read only when the two are linked)."""
+    from datetime import date
+
+    from lagebild.stories import StoryArticle, keys_linked
+    from warehouse.stories import members_near
+
+    assert keys_linked(new_keys, stored_keys) is expected
+    day = date(2024, 3, 5)
+    with warehouse.connect() as con:
+        _store_one(con, day, stored_keys)
+        found = members_near(con, [StoryArticle("new", day, day, new_keys)])
+    assert [a.article_id for _, a in found] == (["old"] if expected else [])
+
+
+def _store_one(con, day, keys) -> None:
+    from warehouse.stories import STORY_KEY_COLUMNS, looked_up
+
+    con.execute("INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file, "
+                "word_count, ingested_at, run_id) VALUES ('old', ?, 'day', 't', 'b', 'f', 1, now(), 'r')", [day])
+    con.execute("INSERT INTO story_articles VALUES ('s-old', 'old', ?, ?, ?)", [day, day, sorted(keys)])
+    for key in looked_up(keys):
+        con.execute(f"INSERT INTO story_keys ({', '.join(STORY_KEY_COLUMNS)}) VALUES (?, 'old', ?, ?)",
+                    [key, day, day])
