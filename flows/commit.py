@@ -23,6 +23,7 @@ from lagebild.settings import Settings
 from warehouse import Warehouse
 from warehouse.batch_commit import BatchRows, finished
 from warehouse.load import LogRow, RunRow
+from warehouse.store import WriterOutOfMemory
 
 logger = logging.getLogger("lagebild.load")
 
@@ -80,19 +81,36 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
     first_file = _first_files(parsed, new_ids)
     added, files, size, chunks = 0, list(parsed), FIRST_CHUNK, 0
+    largest = 1000  # articles per transaction; lowered when one needed more than the writer's memory limit
     with warehouse.writer() as writer:
         while chunks == 0 or files:  # once at least: a batch of recovered files still records its run
             chunk, files = _take(files, size)
             chunks += 1
             names = {p.file for p in chunk}
-            began = time.monotonic()
-            added += writer.commit_batch(BatchRows(
-                run, [a for p in chunk for a in p.articles], enrichments, themes,
-                [r for r in log if r.file in names], frozenset(i for i in new_ids if first_file[i] in names), now))
+            began, after_others = time.monotonic(), writer.committed_since_open
+            try:
+                added += writer.commit_batch(BatchRows(
+                    run, [a for p in chunk for a in p.articles], enrichments, themes,
+                    [r for r in log if r.file in names], frozenset(i for i in new_ids if first_file[i] in names),
+                    now))
+            except WriterOutOfMemory:
+                # Nothing of it was written and the connection is closed (what earlier transactions held in
+                # memory is checkpointed): after others, try the same files again on the fresh connection;
+                # on a fresh one, in smaller transactions; a file that fails alone fails the batch.
+                if not after_others and len(chunk) == 1:
+                    raise
+                files, chunks = [*chunk, *files], chunks - 1
+                if not after_others:
+                    largest = size = max(1, _articles(chunk) // 2)
+                logger.warning("run %s: a transaction of %d files needed more than the writer's memory limit "
+                               "(LAGEBILD_WRITER_MEMORY=%s); nothing of it was written, loading them again %s",
+                               run.run_id, len(chunk), settings.writer_memory,
+                               "on a fresh connection" if after_others else "in smaller transactions")
+                continue
             took = time.monotonic() - began
             logger.info("run %s: %d files committed in a transaction of %.2f s",
                         run.run_id, len(chunk), took)
-            size = max(SMALLEST_CHUNK, min(1000, int(size * TARGET_SECONDS / max(took, 0.01))))
+            size = min(largest, max(SMALLEST_CHUNK, int(size * TARGET_SECONDS / max(took, 0.01))))
             if files and warehouse.someone_waiting():
                 writer.release()
                 time.sleep(READERS_GAP)
@@ -112,6 +130,11 @@ def _first_files(parsed: Sequence[ParsedFile], new_ids: frozenset[str]) -> dict[
             if a.article_id in new_ids:
                 first.setdefault(a.article_id, p.file)
     return first
+
+
+def _articles(files: Sequence[ParsedFile]) -> int:
+    """Articles of these files as `_take` counts them (a file without articles counts as one)."""
+    return sum(max(1, len(p.articles)) for p in files)
 
 
 def _take(files: list[ParsedFile], articles: int) -> tuple[list[ParsedFile], list[ParsedFile]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+CORPORA = ROOT.parent / "shared" / "corpora"  # real German text by others, beside the project (see README)
 SHARED = ROOT.parent / "shared"
 
 # Where the compiled enrichment resources of this test run are kept (set by conftest.py); see warm_cache.

@@ -190,3 +190,43 @@ def test_a_batch_commits_in_short_transactions_of_whole_files(settings, seed_fil
     assert rows(settings, "SELECT count(*), count(DISTINCT file) FROM ingest_log") == [(6, 6)]
     assert rows(settings, "SELECT count(*) FROM articles")[0][0] == 5
     assert search_index.in_step(settings.warehouse)
+
+
+def test_a_transaction_over_the_writer_memory_limit_is_loaded_again_in_smaller_ones(settings):
+    """Sixty Wikinews articles need more than this limit in one transaction and less in a few: the batch is
+    neither lost nor retried whole for ever; it loads in smaller transactions, with a warning that names
+    the setting."""
+    import logging
+
+    from helpers import CORPORA
+
+    class Records(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.INFO)
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    limit = os.environ.get("T_MEM", "48MB")
+    small = settings.with_(writer_memory=limit)
+    paths = drop(small, *sorted((CORPORA / "wikinews-de" / "articles").glob("*.txt"))[:60])
+    seen, logger = Records(), logging.getLogger("lagebild.load")  # Prefect's logging set-up replaces root's
+    logger.addHandler(seen)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        report = ingest(small, paths)
+    finally:
+        logger.removeHandler(seen)
+        logger.setLevel(level)
+    messages = [(r.levelno, r.getMessage()) for r in seen.records]
+    assert (report.loaded, report.rejected) == (60, 0)
+    warnings = [m for level, m in messages if level == logging.WARNING]
+    assert warnings and f"LAGEBILD_WRITER_MEMORY={limit}" in warnings[0], messages
+    assert "a transaction of 60 files needed more" in warnings[0]
+    committed = [int(m.split(": ")[1].split()[0]) for _, m in messages if "committed in a transaction" in m]
+    assert len(committed) >= 2 and sum(committed) == 60, committed
+    assert rows(small, "SELECT status, files, loaded FROM ingest_runs") == [("completed", 60, 60)]
+    assert rows(small, "SELECT count(DISTINCT source_file) FROM articles") == [(60,)]
+    assert not list(small.inbox.glob("*.txt"))

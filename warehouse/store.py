@@ -168,6 +168,7 @@ class BatchWriter:
         self._warehouse = warehouse
         self._open: ExitStack | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._committed = 0
 
     def commit_batch(self, batch: BatchRows) -> int:
         """Load rows, log, run and data checks in one transaction; returns the articles added."""
@@ -178,6 +179,12 @@ class BatchWriter:
         """Write a run's row again, e.g. with its totals once all of its transactions committed."""
         with self._transaction() as con:
             load.insert_run(con, run, datetime.now())
+
+    @property
+    def committed_since_open(self) -> int:
+        """Transactions committed on the open connection (0: none is open, or it is fresh). DuckDB keeps what
+        they wrote in memory until its next checkpoint, so a later transaction there has less of the limit."""
+        return self._committed if self._con is not None else 0
 
     def release(self) -> None:
         """Close the connection (with DuckDB's checkpoint): other processes can open the file now."""
@@ -190,10 +197,11 @@ class BatchWriter:
         if self._con is None:
             stack = ExitStack()
             self._con = stack.enter_context(self._warehouse.connect(memory_limit=self._warehouse.batch_memory))
-            self._open = stack
+            self._open, self._committed = stack, 0
         try:
             with db.transaction(self._con) as con:
                 yield con
+            self._committed += 1
         except duckdb.OutOfMemoryException as exc:
             self.release()
             raise WriterOutOfMemory(
