@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 WINDOW_DAYS = 5  # farthest apart (in days) two linked articles may be
-# Weights are whole tenths, so that the warehouse's SQL (warehouse/stories.py) decides every link
-# exactly as this module does: sums of floats can land on either side of a threshold.
+# Weights are whole tenths, so that a link is decided exactly at the thresholds: sums of floats can land
+# on either side of them, depending on the order in which they are added.
 LINK_PERCENT = 35  # weighted overlap of the keys (in %) at or above which two articles report the same event
 MIN_SHARED = 14  # and the least weight of the keys they share (two persons, or a person and a title word)
 WEIGHTS = {"p": 10, "o": 8, "g": 3, "t": 2, "w": 7}  # person, organisation, place, theme, title word
@@ -84,15 +84,27 @@ def weight(key: str) -> int:
     return WEIGHTS.get(key[0], OTHER_WEIGHT)
 
 
-def keys_linked(a: frozenset[str], b: frozenset[str]) -> bool:
+def keys_weight(keys: Iterable[str]) -> int:
+    """The weight of a set of keys, in tenths."""
+    return sum(weight(k) for k in keys)
+
+
+_HEAVIEST = max(*WEIGHTS.values(), OTHER_WEIGHT)
+
+
+def keys_linked(a: frozenset[str], b: frozenset[str], a_weight: int | None = None, b_weight: int | None = None) -> bool:
     """Whether what two articles name overlaps enough for a link: the weight of the shared keys is at least
     MIN_SHARED, they hold a person, an organisation or a title word, and they weigh at least LINK_PERCENT %
-    of the smaller key set (a weighted overlap coefficient, compared in whole numbers)."""
+    of the smaller key set (a weighted overlap coefficient, compared in whole numbers). `a_weight` and
+    `b_weight`: the sets' weights when the caller knows them (`keys_weight`)."""
     common = a & b
-    shared = sum(weight(k) for k in common)
+    if len(common) * _HEAVIEST < MIN_SHARED:
+        return False  # too few shared keys to weigh enough, whatever they are
+    shared = keys_weight(common)
     if shared < MIN_SHARED or not any(k[0] in STRONG for k in common):
         return False
-    return 100 * shared >= LINK_PERCENT * min(sum(weight(k) for k in a), sum(weight(k) for k in b))
+    smaller = min(keys_weight(a) if a_weight is None else a_weight, keys_weight(b) if b_weight is None else b_weight)
+    return 100 * shared >= LINK_PERCENT * smaller
 
 
 def gap_days(a: StoryArticle, b: StoryArticle) -> int:

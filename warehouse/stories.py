@@ -60,9 +60,10 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
 
     The stored articles near in time are those whose date span lies within WINDOW_DAYS of the date span
     of any of `arts` (a month-dated article spans its whole month, as in `stories.gap_days`). Of these,
-    only the ones linked to one of `arts` are read: by what they name (`stories.keys_linked`, decided
-    here in SQL, so that the rows read and clustered stay few however many articles share a common key),
-    or as one of `links` (recorded overlaps), an original, or a copy of one of `arts`.
+    only the ones linked to one of `arts` are read in full: by what they name (`stories.keys_linked`,
+    decided here for each pair that shares a key within the window, so that the rows clustered stay few
+    however many articles share a common key), or as one of `links` (recorded overlaps), an original, or
+    a copy of one of `arts`.
 
     Articles sharing a key are found in `story_keys` by equality on (key, day): a stored article dated to
     a day lies within a window when its day is one of the window's days; one dated to its month spans that
@@ -90,13 +91,11 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                             "hi": pa.array([p[3] for p in probe], pa.date32())})
     new_table = pa.table({"article_id": pa.array([a.article_id for a in arts], pa.string()),
                           "first": pa.array([a.first for a in arts], pa.date32()),
-                          "last": pa.array([a.last for a in arts], pa.date32()),
-                          "keys": pa.array([sorted(a.keys) for a in arts], pa.list_(pa.string())),
-                          "weight": pa.array([sum(stories.weight(k) for k in a.keys) for a in arts], pa.int64())})
+                          "last": pa.array([a.last for a in arts], pa.date32())})
     con.register("_story_probe", probe_table)
     con.register("_story_new", new_table)
     try:
-        rows = con.execute(
+        sharing = con.execute(
             f"""WITH days AS (SELECT article_id, key, lo + unnest(range((hi - lo) + 1))::INTEGER AS day
                               FROM _story_probe),
                     probe AS (SELECT article_id, key, day, false AS by_month FROM days
@@ -104,29 +103,36 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                               FROM days),
                     sharing AS (SELECT DISTINCT p.article_id AS new_id, k.article_id FROM story_keys k JOIN probe p
                                 ON p.key = k.key AND p.day = k.first_day AND p.by_month = (k.first_day < k.last_day)
-                                WHERE k.first_day <= $hi AND k.last_day >= $lo),
-                    keyed AS (SELECT sa.article_id, n.weight AS new_weight,
-                                     list_intersect(n.keys, sa.keys) AS common, {_weight('sa.keys')} AS old_weight
-                              FROM sharing s JOIN _story_new n ON n.article_id = s.new_id
-                              JOIN story_articles sa ON sa.article_id = s.article_id
-                              WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide}),
-                    hit AS (SELECT DISTINCT article_id FROM keyed
-                            WHERE {_weight('common')} >= {stories.MIN_SHARED} AND {_strong('common')}
-                              AND 100 * {_weight('common')} >= {stories.LINK_PERCENT} * least(new_weight, old_weight)
-                            UNION SELECT unnest($linked::VARCHAR[])
-                            UNION SELECT article_id FROM articles
-                                  WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
-                    near AS (SELECT story_id, article_id FROM story_articles
-                             WHERE article_id IN (SELECT article_id FROM hit))
-               SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
-                      sa.article_id IN (SELECT article_id FROM near) AS wanted
-               FROM story_articles sa JOIN articles ar USING (article_id)
-               WHERE sa.story_id IN (SELECT story_id FROM near)""",
-            {"linked": linked, "ids": ids, "lo": spans[0][0], "hi": spans[-1][1]},
+                                WHERE k.first_day <= $hi AND k.last_day >= $lo)
+               SELECT sa.article_id, any_value(sa.keys), list(s.new_id)
+               FROM sharing s JOIN _story_new n ON n.article_id = s.new_id
+               JOIN story_articles sa ON sa.article_id = s.article_id
+               WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide}
+               GROUP BY sa.article_id""",
+            {"lo": spans[0][0], "hi": spans[-1][1]},
         ).fetchall()
     finally:
         con.unregister("_story_probe")
         con.unregister("_story_new")
+    mine = {a.article_id: (a.keys, stories.keys_weight(a.keys)) for a in arts}
+    hit = []
+    for aid, keys, news in sharing:
+        theirs = frozenset(keys)
+        weight = stories.keys_weight(theirs)
+        if any(stories.keys_linked(mine[n][0], theirs, mine[n][1], weight) for n in news):
+            hit.append(aid)
+    rows = con.execute(
+        """WITH hit AS (SELECT unnest($hit::VARCHAR[]) AS article_id
+                        UNION SELECT unnest($linked::VARCHAR[])
+                        UNION SELECT article_id FROM articles WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
+                near AS (SELECT story_id, article_id FROM story_articles
+                         WHERE article_id IN (SELECT article_id FROM hit))
+           SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
+                  sa.article_id IN (SELECT article_id FROM near) AS wanted
+           FROM story_articles sa JOIN articles ar USING (article_id)
+           WHERE sa.story_id IN (SELECT story_id FROM near)""",
+        {"hit": sorted(hit), "linked": linked, "ids": ids},
+    ).fetchall()
     found: list[tuple[str, StoryArticle, bool]] = []
     earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
     for story, aid, first, last, keys, original, wanted in rows:
@@ -137,19 +143,6 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
     return [(story, art) for story, art, wanted in found
             if wanted or earliest[story] == (art.first, art.article_id)]
-
-
-def _weight(keys: str) -> str:
-    """SQL: the weight of a list of keys (`stories.weight`, in tenths); `keys` is SQL of ours."""
-    cases = " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in stories.WEIGHTS.items())
-    weigh = f"CASE left(k, 1) {cases} ELSE {stories.OTHER_WEIGHT} END"
-    return f"coalesce(list_sum(list_transform({keys}, lambda k: {weigh})), 0)"
-
-
-def _strong(keys: str) -> str:
-    """SQL: whether a list of keys holds a person, an organisation or a title word (`stories.STRONG`)."""
-    kinds = ", ".join(f"'{k}'" for k in sorted(stories.STRONG))
-    return f"coalesce(list_bool_or(list_transform({keys}, lambda k: left(k, 1) IN ({kinds}))), false)"
 
 
 def overlaps_of(con: Any, article_ids: Sequence[str]) -> dict[tuple[str, str], float]:

@@ -131,10 +131,10 @@ _SHARED = ("p:a", "t:1", "t:2")  # 10 + 2 + 2 tenths: exactly MIN_SHARED
     # a key of another kind weighs OTHER_WEIGHT
     (_keys("p:a", "x:1", "w:q"), _keys("p:a", "x:1", "o:z"), True),
 ])
-def test_the_warehouse_decides_a_link_by_the_keys_exactly_as_the_clustering(warehouse, new_keys, stored_keys,
-                                                                           expected):
-    """`members_near` decides links by what two articles name in SQL; at the thresholds it agrees with
-    `stories.keys_linked` to the tenth (the stored article is read only when the two are linked)."""
+def test_a_stored_article_sharing_a_key_is_read_only_when_the_keys_link_it(warehouse, new_keys, stored_keys,
+                                                                         expected):
+    """`members_near` reads a stored article that shares a key with a new one only when what the two name
+    links them (`stories.keys_linked`, exact at the thresholds)."""
     from datetime import date
 
     from lagebild.stories import StoryArticle, keys_linked
