@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from warehouse.db import connect
 from warehouse.maintenance import recent
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the pipeline's processes keep it out
+    import pandas as pd
 
 COUNTED = ("articles", "actors", "mentions", "themes", "quotes")
 
@@ -26,7 +27,7 @@ class Status:
     runs: pd.DataFrame  # newest first
     rejected: pd.DataFrame  # newest first: file, reason, line, at, destination
     files: dict[str, int]  # file outcomes (status → files; JSONL lines not counted)
-    maintenance: pd.DataFrame = field(default_factory=pd.DataFrame)  # latest jobs, running ones first
+    maintenance: pd.DataFrame = field(default_factory=lambda: _empty())  # latest jobs, running ones first
 
     def as_dict(self) -> dict[str, Any]:
         """What `lagebild status --json` prints (without the inbox backlog)."""
@@ -38,6 +39,12 @@ class Status:
             "files": self.files,
             "maintenance": self.maintenance.to_dict("records"),
         }
+
+
+def _empty() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 def article_count(target: str | Path) -> int:
