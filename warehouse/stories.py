@@ -81,21 +81,49 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         else:
             spans.append((lo, hi))
     starts = [lo for lo, _ in spans]
-    probe = [(a.article_id, key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
-             for a in arts for key in looked_up(a.keys)]
     ids = sorted({a.article_id for a in arts})
     linked = sorted({*links, *(a.duplicate_of for a in arts if a.duplicate_of)} - set(ids))
-    probe_table = pa.table({"article_id": pa.array([p[0] for p in probe], pa.string()),
-                            "key": pa.array([p[1] for p in probe], pa.string()),
-                            "lo": pa.array([p[2] for p in probe], pa.date32()),
-                            "hi": pa.array([p[3] for p in probe], pa.date32())})
-    new_table = pa.table({"article_id": pa.array([a.article_id for a in arts], pa.string()),
-                          "first": pa.array([a.first for a in arts], pa.date32()),
-                          "last": pa.array([a.last for a in arts], pa.date32())})
-    con.register("_story_probe", probe_table)
-    con.register("_story_new", new_table)
+    hit = _linked_by_keys(arts, _sharing_a_key(con, arts, spans[0][0], spans[-1][1]))
+    rows = con.execute(
+        """WITH hit AS (SELECT unnest($hit::VARCHAR[]) AS article_id
+                        UNION SELECT unnest($linked::VARCHAR[])
+                        UNION SELECT article_id FROM articles WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
+                near AS (SELECT story_id, article_id FROM story_articles
+                         WHERE article_id IN (SELECT article_id FROM hit))
+           SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
+                  sa.article_id IN (SELECT article_id FROM near) AS wanted
+           FROM story_articles sa JOIN articles ar USING (article_id)
+           WHERE sa.story_id IN (SELECT story_id FROM near)""",
+        {"hit": hit, "linked": linked, "ids": ids},
+    ).fetchall()
+    found: list[tuple[str, StoryArticle, bool]] = []
+    earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
+    for story, aid, first, last, keys, original, wanted in rows:
+        i = bisect_right(starts, last) - 1  # the last span starting on or before this article's last day
+        if i < 0 or spans[i][1] < first:
+            continue  # not within WINDOW_DAYS of any of `arts`
+        found.append((story, StoryArticle(aid, first, last, frozenset(keys), original), wanted))
+        earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
+    return [(story, art) for story, art, wanted in found
+            if wanted or earliest[story] == (art.first, art.article_id)]
+
+
+def _sharing_a_key(con: Any, arts: Sequence[StoryArticle], lo: date,
+                   hi: date) -> list[tuple[str, list[str], list[str]]]:
+    """(stored article id, its keys, the ids of `arts` it shares a looked-up key with inside their window)
+    for the stored articles dated between `lo` and `hi` (the window of the whole batch)."""
+    wide = stories.WINDOW_DAYS
+    probe = [(a.article_id, key, a.first - timedelta(days=wide), a.last + timedelta(days=wide))
+             for a in arts for key in looked_up(a.keys)]
+    con.register("_story_probe", pa.table({"article_id": pa.array([p[0] for p in probe], pa.string()),
+                                           "key": pa.array([p[1] for p in probe], pa.string()),
+                                           "lo": pa.array([p[2] for p in probe], pa.date32()),
+                                           "hi": pa.array([p[3] for p in probe], pa.date32())}))
+    con.register("_story_new", pa.table({"article_id": pa.array([a.article_id for a in arts], pa.string()),
+                                         "first": pa.array([a.first for a in arts], pa.date32()),
+                                         "last": pa.array([a.last for a in arts], pa.date32())}))
     try:
-        sharing = con.execute(
+        return con.execute(
             f"""WITH days AS (SELECT article_id, key, lo + unnest(range((hi - lo) + 1))::INTEGER AS day
                               FROM _story_probe),
                     probe AS (SELECT article_id, key, day, false AS by_month FROM days
@@ -109,11 +137,16 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                JOIN story_articles sa ON sa.article_id = s.article_id
                WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide}
                GROUP BY sa.article_id""",
-            {"lo": spans[0][0], "hi": spans[-1][1]},
+            {"lo": lo, "hi": hi},
         ).fetchall()
     finally:
         con.unregister("_story_probe")
         con.unregister("_story_new")
+
+
+def _linked_by_keys(arts: Sequence[StoryArticle], sharing: Iterable[tuple[str, list[str], list[str]]]) -> list[str]:
+    """The stored article ids among `sharing` whose keys link them to one of the `arts` they share a key
+    with (each key set weighed once)."""
     mine = {a.article_id: (a.keys, stories.keys_weight(a.keys)) for a in arts}
     hit = []
     for aid, keys, news in sharing:
@@ -121,28 +154,7 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         weight = stories.keys_weight(theirs)
         if any(stories.keys_linked(mine[n][0], theirs, mine[n][1], weight) for n in news):
             hit.append(aid)
-    rows = con.execute(
-        """WITH hit AS (SELECT unnest($hit::VARCHAR[]) AS article_id
-                        UNION SELECT unnest($linked::VARCHAR[])
-                        UNION SELECT article_id FROM articles WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
-                near AS (SELECT story_id, article_id FROM story_articles
-                         WHERE article_id IN (SELECT article_id FROM hit))
-           SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
-                  sa.article_id IN (SELECT article_id FROM near) AS wanted
-           FROM story_articles sa JOIN articles ar USING (article_id)
-           WHERE sa.story_id IN (SELECT story_id FROM near)""",
-        {"hit": sorted(hit), "linked": linked, "ids": ids},
-    ).fetchall()
-    found: list[tuple[str, StoryArticle, bool]] = []
-    earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
-    for story, aid, first, last, keys, original, wanted in rows:
-        i = bisect_right(starts, last) - 1  # the last span starting on or before this article's last day
-        if i < 0 or spans[i][1] < first:
-            continue  # not within WINDOW_DAYS of any of `arts`
-        found.append((story, StoryArticle(aid, first, last, frozenset(keys), original), wanted))
-        earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
-    return [(story, art) for story, art, wanted in found
-            if wanted or earliest[story] == (art.first, art.article_id)]
+    return sorted(hit)
 
 
 def overlaps_of(con: Any, article_ids: Sequence[str]) -> dict[tuple[str, str], float]:
