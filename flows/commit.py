@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -69,6 +69,11 @@ TARGET_SECONDS = 0.8  # how long one transaction should hold the warehouse's wri
 READERS_GAP = 0.4  # seconds between transactions, in which waiting readers open the file (when any wait)
 
 
+class PartlyLoaded(RuntimeError):
+    """Some of a batch's transactions committed before one failed. The load step is not retried: its plan
+    no longer fits the warehouse. The next run moves the loaded files and loads the others."""
+
+
 def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Sequence[RawFile],
                  parsed: Sequence[ParsedFile], enrichments: Sequence[Enrichment],
                  themes: Sequence[tuple[str, str]], known_sources: dict[str, str]) -> list[Placement]:
@@ -79,47 +84,62 @@ def commit_batch(warehouse: Warehouse, settings: Settings, run: RunRow, raws: Se
     next one starts only after READERS_GAP."""
     now = datetime.now()
     placements, log, new_ids = plan_batch(settings, run.run_id, raws, parsed, enrichments, known_sources, now)
-    first_file = _first_files(parsed, new_ids)
-    added, files, size, chunks = 0, list(parsed), FIRST_CHUNK, 0
-    largest = 1000  # articles per transaction; lowered when one needed more than the writer's memory limit
-    with warehouse.writer() as writer:
-        while chunks == 0 or files:  # once at least: a batch of recovered files still records its run
-            chunk, files = _take(files, size)
-            chunks += 1
-            names = {p.file for p in chunk}
-            began, after_others = time.monotonic(), writer.committed_since_open
-            try:
-                added += writer.commit_batch(BatchRows(
-                    run, [a for p in chunk for a in p.articles], enrichments, themes,
-                    [r for r in log if r.file in names], frozenset(i for i in new_ids if first_file[i] in names),
-                    now))
-            except WriterOutOfMemory:
-                # Nothing of it was written and the connection is closed (what earlier transactions held in
-                # memory is checkpointed): after others, try the same files again on the fresh connection;
-                # on a fresh one, in smaller transactions; a file that fails alone fails the batch.
-                if not after_others and len(chunk) == 1:
-                    raise
-                files, chunks = [*chunk, *files], chunks - 1
-                if not after_others:
-                    largest = size = max(1, _articles(chunk) // 2)
-                logger.warning("run %s: a transaction of %d files needed more than the writer's memory limit "
-                               "(LAGEBILD_WRITER_MEMORY=%s); nothing of it was written, loading them again %s",
-                               run.run_id, len(chunk), settings.writer_memory,
-                               "on a fresh connection" if after_others else "in smaller transactions")
-                continue
-            took = time.monotonic() - began
-            logger.info("run %s: %d files committed in a transaction of %.2f s",
-                        run.run_id, len(chunk), took)
-            size = min(largest, max(SMALLEST_CHUNK, int(size * TARGET_SECONDS / max(took, 0.01))))
-            if files and warehouse.someone_waiting():
-                writer.release()
-                time.sleep(READERS_GAP)
-        if chunks > 1:
-            writer.record_run(finished(run, log, added))  # the run's totals over all its transactions
+    added = _load_in_transactions(warehouse, settings, BatchRows(run, (), enrichments, themes, log, new_ids, now),
+                                  parsed)
     if added:
         faults.point("before_index")  # committed in the warehouse, not yet in the search index
         search_refresh.index_run(settings, run.run_id)  # never raises: a lagging index is caught up later
     return placements
+
+
+def _load_in_transactions(warehouse: Warehouse, settings: Settings, plan: BatchRows,
+                          parsed: Sequence[ParsedFile]) -> int:
+    """Commit the planned batch in transactions of whole files, sized to TARGET_SECONDS; returns the
+    articles added. `plan` holds the run, enrichments, themes, log rows and new ids of the whole batch."""
+    run, first_file = plan.run, _first_files(parsed, plan.new_ids)
+    added, files, size, committed, loaded = 0, list(parsed), FIRST_CHUNK, 0, 0
+    largest = 1000  # articles per transaction; lowered when one needed more than the writer's memory limit
+    try:
+        with warehouse.writer() as writer:
+            while committed == 0 or files:  # once at least: a batch of recovered files still records its run
+                chunk, files = _take(files, size)
+                names = {p.file for p in chunk}
+                began, after_others = time.monotonic(), writer.committed_since_open
+                try:
+                    added += writer.commit_batch(replace(
+                        plan, articles=[a for p in chunk for a in p.articles],
+                        log=[r for r in plan.log if r.file in names],
+                        new_ids=frozenset(i for i in plan.new_ids if first_file[i] in names)))
+                except WriterOutOfMemory:
+                    # Nothing of it was written and the connection is closed (what earlier transactions held
+                    # in memory is checkpointed): after others, try the same files again on the fresh
+                    # connection; on a fresh one, in smaller transactions; a file that fails alone fails.
+                    if not after_others and len(chunk) == 1:
+                        raise
+                    files = [*chunk, *files]
+                    if not after_others:
+                        largest = size = max(1, _articles(chunk) // 2)
+                    logger.warning("run %s: a transaction of %d files needed more than the writer's memory "
+                                   "limit (LAGEBILD_WRITER_MEMORY=%s); nothing of it was written, loading them "
+                                   "again %s", run.run_id, len(chunk), settings.writer_memory,
+                                   "on a fresh connection" if after_others else "in smaller transactions")
+                    continue
+                committed, loaded, took = committed + 1, loaded + len(chunk), time.monotonic() - began
+                logger.info("run %s: %d files committed in a transaction of %.2f s", run.run_id, len(chunk), took)
+                size = min(largest, max(SMALLEST_CHUNK, int(size * TARGET_SECONDS / max(took, 0.01))))
+                if files and warehouse.someone_waiting():
+                    writer.release()
+                    time.sleep(READERS_GAP)
+            if committed > 1:
+                writer.record_run(finished(run, plan.log, added))  # the run's totals over all its transactions
+    except Exception as exc:
+        if not committed:
+            raise
+        raise PartlyLoaded(
+            f"run {run.run_id}: {loaded} of {len(parsed)} files were loaded in {committed} transaction(s), "
+            f"then loading failed ({type(exc).__name__}: {exc}); not retried: the next run moves the loaded "
+            "files and loads the others, which stay in the inbox") from exc
+    return added
 
 
 def _first_files(parsed: Sequence[ParsedFile], new_ids: frozenset[str]) -> dict[str, str]:

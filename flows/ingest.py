@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from prefect import Task, flow, get_run_logger, task
+from prefect import State, Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
@@ -12,9 +13,17 @@ from flows.batch import BatchReport
 from flows.pipeline import STEPS, Step, run_batch
 from lagebild.settings import Settings
 
+
+def _retry_condition(step: Step) -> Callable[[Any, Any, State[Any]], bool]:
+    """Prefect's retry_condition_fn for a step: a failure state holds its exception as data."""
+    def retry(task: Any, task_run: Any, state: State[Any]) -> bool:
+        return not isinstance(state.data, BaseException) or step.retries(state.data)
+    return retry
+
+
 TASKS: dict[str, Task[..., Any]] = {
     step.name: task(name=step.name, retries=len(step.retry_delays), retry_delay_seconds=list(step.retry_delays) or 0,
-                    cache_policy=NO_CACHE)(step.fn)
+                    retry_condition_fn=_retry_condition(step), cache_policy=NO_CACHE)(step.fn)
     for step in STEPS
 }
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from flows import batch, enrich_executor
 from flows.batch import BatchReport, Placement
-from flows.commit import Recall, commit_batch, recall
+from flows.commit import PartlyLoaded, Recall, commit_batch, recall
 from lagebild.article import Article
 from lagebild.enrich.model import Enrichment
 from lagebild.inbox import RawFile
@@ -39,6 +39,11 @@ class Step:
     name: str
     fn: Callable[..., Any]
     retry_delays: tuple[float, ...] = ()  # one delay per retry
+    final: tuple[type[Exception], ...] = ()  # errors that are never retried
+
+    def retries(self, exc: BaseException) -> bool:
+        """Whether a failure with `exc` is worth another attempt (attempts left aside)."""
+        return not isinstance(exc, self.final)
 
 
 def _read(settings: Settings, paths: Sequence[str]) -> list[RawFile]:
@@ -89,7 +94,7 @@ PARSE = Step("parse", _parse)
 RECALL = Step("recall", _recall, (2, 2, 2))
 PREFETCH = Step("enrich next batch", _prefetch)
 ENRICH = Step("enrich", _enrich)
-LOAD = Step("load", _load, (1, 5, 15))
+LOAD = Step("load", _load, (1, 5, 15), (PartlyLoaded,))
 MOVE = Step("move files", _move, (1, 1, 1))
 STEPS = (READ, PARSE, RECALL, PREFETCH, ENRICH, LOAD, MOVE)
 
@@ -132,7 +137,7 @@ def call_plain(step: Step, *args: Any) -> Any:
         try:
             return step.fn(*args)
         except Exception as exc:
-            if attempt == len(step.retry_delays):
+            if attempt == len(step.retry_delays) or not step.retries(exc):
                 raise
             delay = step.retry_delays[attempt]
             log.warning("step %r failed (%s: %s); retry %d of %d in %.0f s", step.name, type(exc).__name__, exc,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -230,3 +232,37 @@ def test_a_transaction_over_the_writer_memory_limit_is_loaded_again_in_smaller_o
     assert rows(small, "SELECT status, files, loaded FROM ingest_runs") == [("completed", 60, 60)]
     assert rows(small, "SELECT count(DISTINCT source_file) FROM articles") == [(60,)]
     assert not list(small.inbox.glob("*.txt"))
+
+
+def test_a_batch_that_fails_after_some_transactions_is_not_retried_and_the_next_run_finishes_it(settings,
+                                                                                                monkeypatch):
+    """Ten files load in transactions of their own, then one file of sixty articles alone needs more than
+    the writer's memory limit: the load step says how far it got and is not retried (its plan no longer
+    fits); the next run, with the limit raised, moves the ten and loads the eleventh."""
+    from flows import commit
+    from helpers import CORPORA
+
+    monkeypatch.setattr(commit, "FIRST_CHUNK", 1)
+    monkeypatch.setattr(commit, "SMALLEST_CHUNK", 1)
+    monkeypatch.setattr(commit, "TARGET_SECONDS", 1e-6)
+    monkeypatch.setattr(commit, "READERS_GAP", 0.0)
+    sources = sorted((CORPORA / "wikinews-de" / "articles").glob("*.txt"))
+    small = settings.with_(writer_memory="32MB")
+    paths = drop(small, *sources[:10])
+    giant = small.inbox / "zz-sammlung.jsonl"  # sixty articles in one file: one transaction holds them all
+    giant.write_text("".join(json.dumps({"date": "2020-05-01", "title": f"Meldung {i}",
+                                         "text": s.read_text(encoding="utf-8").split("\n", 1)[1]}) + "\n"
+                             for i, s in enumerate(sources[10:70])), encoding="utf-8")
+    began = time.monotonic()
+    with pytest.raises(Exception, match="10 of 11 files were loaded in 10 transaction") as failed:
+        ingest(small, [*paths, giant])
+    assert type(failed.value).__name__ == "PartlyLoaded"
+    assert "LAGEBILD_WRITER_MEMORY=32MB" in str(failed.value)
+    assert time.monotonic() - began < 60  # no retries of the load step (1 + 5 + 15 s of back-off)
+    assert rows(small, "SELECT count(*) FROM articles") == [(10,)]
+    assert len(list(small.inbox.glob("*.*"))) == 11  # nothing moved: the next run finishes the batch
+
+    report = ingest(settings.with_(writer_memory="none"), sorted(small.inbox.glob("*.*")))
+    assert (report.loaded, report.recovered) == (1, 10)
+    assert rows(small, "SELECT count(*), count(DISTINCT source_file) FROM articles") == [(70, 11)]
+    assert not list(small.inbox.glob("*.*"))
