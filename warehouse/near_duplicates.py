@@ -26,9 +26,10 @@ def mark_near_duplicates(
 ) -> dict[str, str]:
     """Record the batch's fingerprints and overlaps; return article_id -> original for near-identical copies."""
     order = {a.article_id: i for i, a in enumerate(fresh)}
-    insert_passages(con, {a.article_id: passages.fingerprints(a.body) for a in fresh})
+    prints = {a.article_id: passages.fingerprints(a.body) for a in fresh}
+    insert_passages(con, prints)
     pairs: dict[tuple[str, str], float] = {}
-    for new, other, shared, n_new, n_other in passage_candidates(con, list(order), MIN_SHARED_PASSAGES):
+    for new, other, shared, n_new, n_other in passage_candidates(con, prints, MIN_SHARED_PASSAGES):
         if other in order and order[other] > order[new]:
             continue  # compare each pair once, from the later article
         cover = shared / min(n_new, n_other)
@@ -149,27 +150,35 @@ def insert_overlaps(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, s
 _PASSAGE_SCHEMA = pa.schema([("article_id", pa.string()), ("hash", pa.uint64())])
 
 
-def insert_passages(con: duckdb.DuckDBPyConnection, passages: dict[str, tuple[int, ...]]) -> None:
-    rows = [{"article_id": aid, "hash": h} for aid, hs in passages.items() for h in hs]
+def _passage_rows(prints: dict[str, tuple[int, ...]]) -> list[dict[str, object]]:
+    return [{"article_id": aid, "hash": h} for aid, hs in prints.items() for h in hs]
+
+
+def insert_passages(con: duckdb.DuckDBPyConnection, prints: dict[str, tuple[int, ...]]) -> None:
+    rows = _passage_rows(prints)
     if rows:
         with registered(con, "_batch_passages", rows, _PASSAGE_SCHEMA):
             con.execute("INSERT INTO article_passages SELECT article_id, hash FROM _batch_passages")
 
 
-def passage_candidates(con: duckdb.DuckDBPyConnection, ids: Sequence[str], min_shared: int
+def passage_candidates(con: duckdb.DuckDBPyConnection, prints: dict[str, tuple[int, ...]], min_shared: int
                        ) -> list[tuple[str, str, int, int, int]]:
-    """(new id, other id, shared, passages of new, passages of other) for pairs sharing passages."""
-    if not ids:
+    """(new id, other id, shared, passages of new, passages of other) for the pairs sharing at least
+    `min_shared` passages between the batch's articles (their stored fingerprints `prints`) and any other
+    stored article, the batch's own included. The batch's side comes from `prints`, not from a scan."""
+    rows = _passage_rows(prints)
+    if not rows:
         return []
-    return con.execute(
-        """WITH mine AS (SELECT article_id, hash FROM article_passages WHERE article_id IN (SELECT unnest(?))),
-                pairs AS (SELECT m.article_id AS a, o.article_id AS b, count(*) AS shared
-                          FROM mine m JOIN article_passages o ON o.hash = m.hash AND o.article_id <> m.article_id
-                          GROUP BY ALL HAVING count(*) >= ?),
-                sizes AS (SELECT article_id, count(*) AS n FROM article_passages
-                          WHERE article_id IN (SELECT a FROM pairs UNION SELECT b FROM pairs) GROUP BY ALL)
-           SELECT p.a, p.b, p.shared, sa.n, sb.n FROM pairs p
-           JOIN sizes sa ON sa.article_id = p.a JOIN sizes sb ON sb.article_id = p.b
-           ORDER BY p.a, p.b""",
-        [list(ids), min_shared],
-    ).fetchall()
+    with registered(con, "_mine", rows, _PASSAGE_SCHEMA):
+        pairs = con.execute(
+            """SELECT m.article_id, o.article_id, count(*) FROM _mine m
+               JOIN article_passages o ON o.hash = m.hash AND o.article_id <> m.article_id
+               GROUP BY ALL HAVING count(*) >= ? ORDER BY 1, 2""",
+            [min_shared],
+        ).fetchall()
+    sizes: dict[str, int] = {aid: len(hs) for aid, hs in prints.items()}
+    others = sorted({b for _, b, _ in pairs} - sizes.keys())
+    if others:
+        sizes.update(con.execute("SELECT article_id, count(*) FROM article_passages "
+                                 "WHERE article_id IN (SELECT unnest(?)) GROUP BY ALL", [others]).fetchall())
+    return [(a, b, int(n), sizes[a], sizes[b]) for a, b, n in pairs]
