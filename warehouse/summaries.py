@@ -47,40 +47,47 @@ _MONTH = "date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT N
 SUMMARIES: tuple[Summary, ...] = (
     Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id"), ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, count(*), count(DISTINCT m.article_id)
-                FROM mentions m JOIN articles ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""", "published_date"),
+                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""",
+            "published_date"),
     Summary("article_day", ("published_date", "date_precision", "is_copy"), ("articles", "mentions"),
             f"""SELECT {_DAY}, count(*), coalesce(sum(mc.n), 0)
-                FROM articles ar LEFT JOIN (SELECT article_id, count(*) AS n FROM mentions WHERE {{ids}}
+                FROM {{articles}} ar LEFT JOIN (SELECT article_id, count(*) AS n FROM {{mentions}} WHERE {{ids}}
                                             GROUP BY ALL) mc USING (article_id)
                 WHERE ar.{{ids}} GROUP BY ALL""", "published_date"),
     Summary("theme_day", ("published_date", "date_precision", "is_copy", "theme_id"), ("articles",),
             f"""SELECT {_DAY}, t.theme_id, count(*)
-                FROM article_themes t JOIN articles ar USING (article_id) WHERE t.{{ids}} GROUP BY ALL""",
+                FROM {{article_themes}} t JOIN {{articles}} ar USING (article_id) WHERE t.{{ids}} GROUP BY ALL""",
             "published_date"),
     Summary("actor_theme_month", ("month", "is_copy", "actor_id", "theme_id"), ("mentions", "articles"),
             f"""SELECT {_MONTH}, m.actor_id, t.theme_id, sum(m.n), count(*)
-                FROM (SELECT article_id, actor_id, count(*) AS n FROM mentions WHERE {{ids}} GROUP BY ALL) m
-                JOIN article_themes t USING (article_id) JOIN articles ar USING (article_id) GROUP BY ALL""",
+                FROM (SELECT article_id, actor_id, count(*) AS n FROM {{mentions}} WHERE {{ids}} GROUP BY ALL) m
+                JOIN {{article_themes}} t USING (article_id) JOIN {{articles}} ar USING (article_id) GROUP BY ALL""",
             "month"),
     Summary("role_count", ("role",), ("mentions",),
-            "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL AND {ids} GROUP BY ALL", None),
+            "SELECT role, count(*) FROM {mentions} WHERE role IS NOT NULL AND {ids} GROUP BY ALL", None),
 )
 
 # migration 009: co-occurring actor pairs per month, mention roles per actor and day
-_PAIRS = "(SELECT DISTINCT article_id, actor_id FROM mentions WHERE {ids})"
+_PAIRS = "(SELECT DISTINCT article_id, actor_id FROM {mentions} WHERE {ids})"
 SUMMARIES += (
     Summary("actor_pair_month", ("month", "is_copy", "actor_a", "actor_b"), ("articles",),
             f"""SELECT {_MONTH}, x.actor_id, y.actor_id, count(*)
                 FROM {_PAIRS} x JOIN {_PAIRS} y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-                JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True),
+                JOIN {{articles}} ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True),
     Summary("actor_role_day", ("published_date", "date_precision", "is_copy", "actor_id", "role"),
             ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, m.role, count(*), count(DISTINCT m.article_id)
-                FROM mentions m JOIN articles ar USING (article_id) WHERE m.role IS NOT NULL AND m.{{ids}}
+                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.role IS NOT NULL AND m.{{ids}}
                 GROUP BY ALL""", "published_date"),
 )
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
+RAW = {"mentions": "mentions", "articles": "articles", "article_themes": "article_themes"}  # {names} in a select
+# A batch's merge reads its own rows once into these, instead of every summary scanning the raw tables:
+_BATCH = {"mentions": "_summary_mentions", "articles": "_summary_articles", "article_themes": "_summary_themes"}
+_BATCH_ROWS = {"mentions": "article_id, actor_id, role",
+               "articles": "article_id, published_date, date_precision, duplicate_of",
+               "article_themes": "article_id, theme_id"}
 _PERIODS = {"published_date": ("d", "published_date"), "month": ("m", "date_trunc('month', published_date)::DATE")}
 
 
@@ -90,7 +97,7 @@ def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> Non
     if article_ids is None:
         for s in SUMMARIES:
             con.execute(f"DELETE FROM {s.table}")
-            con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids='article_id IS NOT NULL')}")
+            con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids='article_id IS NOT NULL', **RAW)}")
         return
     if not article_ids:
         return
@@ -106,7 +113,7 @@ def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> Non
             days = f"SELECT {column} FROM _summary_days"
             ids = f"article_id IN (SELECT article_id FROM articles WHERE {expr} IN ({days}))"
         con.execute(f"DELETE FROM {s.table} WHERE {scope}")
-        con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids=ids)}")
+        con.execute(f"INSERT INTO {s.table} ({_columns(s)}) {s.select.format(ids=ids, **RAW)}")
     con.execute("DROP TABLE IF EXISTS _summary_days")
 
 
@@ -130,6 +137,8 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE _summary_ids AS SELECT unnest(?::VARCHAR[]) AS article_id",
                 [list(article_ids)])
+    for table, temp in _BATCH.items():  # names are ours, never input
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT {_BATCH_ROWS[table]} FROM {table} WHERE {_IDS}")
     for s in SUMMARIES:  # table and column names are ours, never input
         if s.appended:
             _append(con, s, sign)
@@ -137,7 +146,7 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
         keys = ", ".join(f'"{k}"' for k in s.keys)
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_delta AS "
-                    f"SELECT * FROM ({s.select.format(ids=_IDS)}) t({_columns(s)})")
+                    f"SELECT * FROM ({s.select.format(ids=_IDS, **_BATCH)}) t({_columns(s)})")
         touched = f"({keys}) IN (SELECT ({keys}) FROM _summary_delta)"
         signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _summary_merged AS
@@ -148,7 +157,7 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
         nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
         con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {_columns(s)} FROM _summary_merged "
                     f"WHERE {nonzero}")
-    for temp in ("_summary_ids", "_summary_delta", "_summary_merged"):
+    for temp in ("_summary_ids", "_summary_delta", "_summary_merged", *_BATCH.values()):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
@@ -158,7 +167,7 @@ def _append(con: Any, s: Summary, sign: int) -> None:
     keys = ", ".join(f'"{k}"' for k in s.keys)
     signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
     con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {keys}, {signed} "
-                f"FROM ({s.select.format(ids=_IDS)}) t({_columns(s)})")
+                f"FROM ({s.select.format(ids=_IDS, **_BATCH)}) t({_columns(s)})")
 
 
 def fold_summaries(con: Any) -> dict[str, tuple[int, int]]:
