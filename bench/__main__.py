@@ -97,18 +97,20 @@ def _stop_behind(exc: BaseException) -> KeyboardInterrupt | None:
 
 
 def _stopped(results: dict[str, Any], name: str, stop: KeyboardInterrupt, started: float,
-             save: Callable[[], None]) -> None:
-    """Save what the run has, marked partial with the reason."""
+             save: Callable[[], None], progress: dict[str, Any] | None = None) -> None:
+    """Save what the run has (with what the stopped section finished, `progress`), marked partial."""
     how = "SIGTERM" if isinstance(stop, Stopped) else "Ctrl-C (KeyboardInterrupt)"
     elapsed = time.perf_counter() - started
-    results[name] = {"error": f"stopped by {how}", "section_s": elapsed}
+    results[name] = {**(progress or {}), "error": f"stopped by {how}", "section_s": elapsed}
     mark_partial(results, f"stopped by {how} during the {name} section after {elapsed:.0f} s; "
                  "later sections did not run")
     save()
 
 
-def section(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]], save: Callable[[], None]) -> None:
-    """Run one benchmark; a failure is recorded and the others still run; a stop is saved, then raised."""
+def section(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]], save: Callable[[], None],
+            progress: dict[str, Any] | None = None) -> None:
+    """Run one benchmark; a failure is recorded and the others still run; a stop is saved, then raised.
+    `progress`: what the benchmark has finished so far (it fills the dict as it goes), kept on a stop."""
     started = time.perf_counter()
     print(f"[bench] {name} …", flush=True)
     try:
@@ -116,13 +118,13 @@ def section(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]]
     except Exception as exc:  # noqa: BLE001 - report and go on (unless it hides a stop)
         stop = _stop_behind(exc)
         if stop is not None:
-            _stopped(results, name, stop, started, save)
+            _stopped(results, name, stop, started, save, progress)
             raise stop from exc
         traceback.print_exc()
         results[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
         mark_partial(results, f"the {name} section failed: {results[name]['error']}")
     except KeyboardInterrupt as stop:
-        _stopped(results, name, stop, started, save)
+        _stopped(results, name, stop, started, save, progress)
         raise
     results[name]["section_s"] = time.perf_counter() - started
     print(f"[bench] {name} done in {results[name]['section_s']:.0f} s", flush=True)
@@ -152,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _run_sections(args, work, log, results, save)
     except KeyboardInterrupt:
+        _reuse(results, earlier)  # the sections asked for from earlier runs are kept by a stopped run too
+        save()
         print(f"[bench] stopped: partial results in {args.results}", flush=True)
         return 130
     _reuse(results, earlier)
@@ -174,7 +178,8 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
         section(results, "dashboard", lambda: dashboard.run(work, args.dashboard_sizes, args.repeat,
                                                             pool_limit=100 if args.quick else None), save)
     if "growth" in args.only:
-        section(results, "growth", lambda: growth.run(work, args.sizes, seed, log), save)
+        done: dict[str, Any] = {"runs": []}  # each backfill as it finishes: a stopped run keeps them
+        section(results, "growth", lambda: growth.run(work, args.sizes, seed, log, done=done["runs"]), save, done)
     if "search" in args.only:
         section(results, "search", lambda: search.run(work / "search", args.search_sizes, args.repeat, seed), save)
     if "readers" in args.only:

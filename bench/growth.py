@@ -43,9 +43,13 @@ def backfill(work: Path, size: int, seed: int, log: Path, workers: int = 1) -> d
     return out
 
 
-def run(work: Path, sizes: list[int], seed: int, log: Path, workers: int = 1) -> dict[str, Any]:
-    """Point 5 at every size; the steady throughput of the largest against that of the others."""
-    runs = [backfill(work, size, seed, log, workers) for size in sorted(sizes)]
+def run(work: Path, sizes: list[int], seed: int, log: Path, workers: int = 1,
+        done: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Point 5 at every size; the steady throughput of the largest against that of the others. Each
+    backfill is appended to `done` as it finishes (what a stopped run keeps)."""
+    runs = done if done is not None else []
+    for size in sorted(sizes):
+        runs.append(backfill(work, size, seed, log, workers))
     out: dict[str, Any] = {"runs": runs}
     if len(runs) >= 2 and runs[-1]["steady_articles_per_s"] and runs[-2]["steady_articles_per_s"]:
         out["largest_over_previous"] = runs[-1]["steady_articles_per_s"] / runs[-2]["steady_articles_per_s"]

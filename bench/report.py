@@ -274,6 +274,9 @@ def render(r: dict[str, Any]) -> str:
         if key not in r:
             continue
         part = fn(r[key]) if "error" not in r[key] else [f"## {key}", "", f"failed: {r[key]['error']}", ""]
+        if "error" in r[key] and r[key].get("runs"):  # a stopped section with finished parts: show them
+            part = fn(r[key])
+            part[1:1] = ["", f"*{r[key]['error']}: the sizes it finished.*"]
         if key == "growth_large":
             part[0] = "## Backfill with the watcher at large size (its own run: sizes side by side)"
         if "from_run" in r[key]:

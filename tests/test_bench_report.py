@@ -133,3 +133,36 @@ def test_several_reused_files_give_each_section_from_the_first_that_holds_it_who
     assert written["latency"]["singles"] == {"p50": 0.9} and written["latency"]["from_run"].startswith("2026-02-02")
     assert written["growth"]["runs"] == [] and written["growth"]["from_run"].startswith("2026-01-01")
     assert written["search"]["from_run"].startswith("2026-01-01")
+
+
+def test_a_stopped_growth_run_keeps_the_sizes_it_finished_and_the_sections_it_reused(tmp_path: Path,
+                                                                                      monkeypatch: pytest.MonkeyPatch):
+    """A backfill of 100k stopped after the 10k one finished: results.json and BENCHMARKS.md hold the 10k
+    backfill (marked stopped) and the sections asked for from the earlier results file."""
+    import bench.__main__ as bench_main
+
+    earlier_file = tmp_path / "earlier.json"
+    earlier_file.write_text(json.dumps({**_results(), "date": "2026-01-01T00:00:00", "commit": "abc"}))
+    finished = {"size": 10_000, "workers": 1, "seconds": 400.0, "articles_per_s": 25.0,
+                "steady_articles_per_s": 26.0, "articles_stored": 10_000, "peak_rss_bytes": 900 * 2**20,
+                "server_peak_rss_bytes": 250 * 2**20, "warehouse_bytes": 120 * 2**20,
+                "bytes_per_1000_articles": 12 * 2**20}
+
+    def backfills(work: Path, sizes: list[int], seed: int, log: Path, workers: int = 1,
+                  done: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        assert done is not None
+        done.append(finished)
+        raise Stopped("SIGTERM")  # during the 100k backfill
+
+    monkeypatch.setattr(bench_main.growth, "run", backfills)
+    results_file, markdown = tmp_path / "results.json", tmp_path / "BENCHMARKS.md"
+    assert bench_main.main(["--only", "growth", "--sizes", "10000,100000", "--reuse", str(earlier_file),
+                            "--results", str(results_file), "--markdown", str(markdown),
+                            "--workdir", str(tmp_path / "work")]) == 130
+    written = json.loads(results_file.read_text())
+    assert written["growth"]["error"] == "stopped by SIGTERM"
+    assert written["growth"]["runs"] == [finished]
+    assert written["latency"]["single"] == _results()["latency"]["single"]  # reused, though the run was stopped
+    text = markdown.read_text(encoding="utf-8")
+    assert text == report.render(written)
+    assert "stopped by SIGTERM: the sizes it finished" in text and "| 10,000 |" in text
