@@ -107,3 +107,19 @@ def test_stories_from_the_candidates_alone_equal_those_from_every_article_near_i
         monkeypatch.setattr(stories, "members_near", _every_member_near)
         assert replay(con) == loaded
     assert grouped > 10  # stories of several articles formed (and merged) across the batches
+
+
+def test_the_load_cost_is_measured_on_a_copy(pool, tmp_path: Path):
+    """bench/load_cost.py loads its transactions into a copy: the warehouse measured stays as it was."""
+    from bench import load_cost, make_warehouse
+    from warehouse import Warehouse
+
+    wh = Warehouse(tmp_path / "lagebild.duckdb", lock_timeout=5)
+    wh.initialise()
+    for n, rows in enumerate(make_warehouse._batches(200, 100, 7, pool)):
+        make_warehouse.load_batch(wh, rows, f"bench-{n}", pool.themes)
+    stored = wh.count_articles()
+    out = load_cost.measure(Path(wh.target), 20, 2, "128MB", pool=pool)
+    assert out["articles_after"] == stored + 40
+    assert out["transaction_s"]["n"] == out["checkpoint_s"]["n"] == 2
+    assert wh.count_articles() == stored

@@ -1,0 +1,82 @@
+"""The load step's cost at a warehouse's size: seconds per transaction and per checkpoint, on a copy.
+
+    python -m bench.load_cost data/bench-100k/lagebild.duckdb [--articles 100] [--transactions 3]
+
+Generated articles (bench/compose.py, with another seed than bench/make_warehouse.py's) go through
+`BatchWriter.commit_batch`, the load step of ingest, on a copy of the warehouse, with the writer's
+memory limit (`--memory`, LAGEBILD_WRITER_MEMORY's default). Each transaction has a connection of its
+own, as when a reader waits between two: closing it is DuckDB's checkpoint, timed apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bench import make_warehouse, sentence_pool
+from bench.util import percentiles
+from lagebild.settings import Settings
+from warehouse import Warehouse
+from warehouse.batch_commit import BatchRows
+from warehouse.load import LogRow, RunRow
+
+SEED = 4242  # not make_warehouse's 7: new texts, not copies of stored ones
+
+
+def measure(source: Path, articles: int, transactions: int, memory: str | None,
+            pool: sentence_pool.Pool | None = None) -> dict[str, object]:
+    """Load `transactions` transactions of `articles` generated articles into a copy of `source` (from
+    `pool`, by default the whole enriched sentence pool of make_warehouse)."""
+    with tempfile.TemporaryDirectory(prefix="lagebild-load-cost-") as tmp:
+        target = Path(tmp) / "lagebild.duckdb"
+        shutil.copyfile(source, target)
+        settings = Settings.load({"LAGEBILD_DATA_DIR": tmp})
+        pool = pool or sentence_pool.cached(settings, make_warehouse.POOL_DIR, None)
+        wh = Warehouse(str(target), lock_timeout=60, batch_memory=memory)
+        wh.initialise()  # a warehouse of an earlier version is migrated first, outside the timing
+        commits, closes = [], []
+        for n, rows in enumerate(make_warehouse._batches(articles * transactions, articles, SEED, pool)):
+            now = datetime.now()
+            log = [LogRow(f"load-cost/{n}/{a.source_file}", hashlib.sha256(a.body.encode()).hexdigest(), "loaded",
+                          article_id=a.article_id) for a, _ in rows]
+            batch = BatchRows(RunRow(f"load-cost-{n}", None, now, "running"), [a for a, _ in rows],
+                              [e for _, e in rows], pool.themes, log, frozenset(a.article_id for a, _ in rows), now)
+            with wh.writer() as writer:
+                began = time.perf_counter()
+                writer.commit_batch(batch)
+                committed = time.perf_counter()
+            closed = time.perf_counter()
+            commits.append(committed - began)
+            closes.append(closed - committed)
+            print(f"transaction {n + 1}: {len(rows)} articles, {commits[-1]:.2f} s, "
+                  f"checkpoint on close {closes[-1]:.2f} s", flush=True)
+        added = wh.count_articles()
+    return {"articles_per_transaction": articles, "transaction_s": percentiles(commits),
+            "checkpoint_s": percentiles(closes), "articles_after": added, "load_average": os.getloadavg()[0]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load_cost", description=__doc__.split("\n\n")[0])
+    parser.add_argument("warehouse", type=Path, help="DuckDB file to copy (e.g. one of bench.make_warehouse)")
+    parser.add_argument("--articles", type=int, default=100, help="articles per transaction (default 100)")
+    parser.add_argument("--transactions", type=int, default=3, help="transactions to time (default 3)")
+    parser.add_argument("--memory", default=Settings().writer_memory,
+                        help="the writer's DuckDB memory limit ('none': DuckDB's default; default %(default)s)")
+    args = parser.parse_args(argv)
+    if not args.warehouse.is_file():
+        parser.error(f"no warehouse file at {args.warehouse}: build one with python -m bench.make_warehouse")
+    memory = None if args.memory.lower() == "none" else args.memory
+    out = measure(args.warehouse, args.articles, args.transactions, memory)
+    for key, value in out.items():
+        print(f"{key:26s} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
