@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import duckdb
@@ -253,12 +252,11 @@ def test_a_batch_that_fails_after_some_transactions_is_not_retried_and_the_next_
     giant.write_text("".join(json.dumps({"date": "2020-05-01", "title": f"Meldung {i}",
                                          "text": s.read_text(encoding="utf-8").split("\n", 1)[1]}) + "\n"
                              for i, s in enumerate(sources[10:70])), encoding="utf-8")
-    began = time.monotonic()
     with pytest.raises(Exception, match="10 of 11 files were loaded in 10 transaction") as failed:
         ingest(small, [*paths, giant])
+    # not retried: a retry of the load step would have ended in BatchPlanOutdated (its plan is outdated)
     assert type(failed.value).__name__ == "PartlyLoaded"
     assert "LAGEBILD_WRITER_MEMORY=32MB" in str(failed.value)
-    assert time.monotonic() - began < 60  # no retries of the load step (1 + 5 + 15 s of back-off)
     assert rows(small, "SELECT count(*) FROM articles") == [(10,)]
     assert len(list(small.inbox.glob("*.*"))) == 11  # nothing moved: the next run finishes the batch
 
