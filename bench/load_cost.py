@@ -11,20 +11,16 @@ own, as when a reader waits between two: closing it is DuckDB's checkpoint, time
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 from bench import make_warehouse, sentence_pool
 from bench.util import percentiles
 from lagebild.settings import Settings
 from warehouse import Warehouse
-from warehouse.batch_commit import BatchRows
-from warehouse.load import LogRow, RunRow
 
 SEED = 4242  # not make_warehouse's 7: new texts, not copies of stored ones
 
@@ -42,11 +38,7 @@ def measure(source: Path, articles: int, transactions: int, memory: str | None,
         wh.initialise()  # a warehouse of an earlier version is migrated first, outside the timing
         commits, closes = [], []
         for n, rows in enumerate(make_warehouse._batches(articles * transactions, articles, SEED, pool)):
-            now = datetime.now()
-            log = [LogRow(f"load-cost/{n}/{a.source_file}", hashlib.sha256(a.body.encode()).hexdigest(), "loaded",
-                          article_id=a.article_id) for a, _ in rows]
-            batch = BatchRows(RunRow(f"load-cost-{n}", None, now, "running"), [a for a, _ in rows],
-                              [e for _, e in rows], pool.themes, log, frozenset(a.article_id for a, _ in rows), now)
+            batch = make_warehouse.batch_rows(rows, f"load-cost-{n}", pool.themes)
             with wh.writer() as writer:
                 began = time.perf_counter()
                 writer.commit_batch(batch)

@@ -51,16 +51,19 @@ def _batches(size: int, batch: int, seed: int, pool: sentence_pool.Pool) -> Iter
         yield rows
 
 
-def load_batch(wh: Warehouse, rows: list[tuple[Article, Enrichment]], run_id: str,
-               themes: tuple[tuple[str, str], ...]) -> int:
-    """One batch through the load step (Warehouse.commit_batch), as the ingest flow calls it."""
+def batch_rows(rows: list[tuple[Article, Enrichment]], run_id: str, themes: tuple[tuple[str, str], ...]) -> BatchRows:
+    """The rows of one batch as the ingest flow hands them to the load step: each article its own file."""
     now = datetime.now()
     log = [LogRow(a.source_file, hashlib.sha256(a.body.encode()).hexdigest(), "loaded", article_id=a.article_id,
                   destination=f"archive/{a.published_date:%Y-%m}/{Path(a.source_file).name}") for a, _ in rows]
-    run = RunRow(run_id, None, now, "running")
-    batch = BatchRows(run, [a for a, _ in rows], [e for _, e in rows], themes, log,
-                      frozenset(a.article_id for a, _ in rows), now)
-    return wh.commit_batch(batch)
+    return BatchRows(RunRow(run_id, None, now, "running"), [a for a, _ in rows], [e for _, e in rows], themes, log,
+                     frozenset(a.article_id for a, _ in rows), now)
+
+
+def load_batch(wh: Warehouse, rows: list[tuple[Article, Enrichment]], run_id: str,
+               themes: tuple[tuple[str, str], ...]) -> int:
+    """One batch through the load step (Warehouse.commit_batch), as the ingest flow calls it."""
+    return wh.commit_batch(batch_rows(rows, run_id, themes))
 
 
 def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 1000,

@@ -161,7 +161,7 @@ def _take(files: list[ParsedFile], articles: int) -> tuple[list[ParsedFile], lis
     """Whole files from the front holding about `articles` articles (at least one file)."""
     count = 0
     for i, p in enumerate(files):
-        count += max(1, len(p.articles))
+        count += _articles([p])
         if count >= articles:
             return files[: i + 1], files[i + 1 :]
     return files, []
