@@ -147,7 +147,8 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_delta AS "
                     f"SELECT * FROM ({s.select.format(ids=_IDS, **_BATCH)}) t({_columns(s)})")
-        touched = f"({keys}) IN (SELECT ({keys}) FROM _summary_delta)"
+        same = " AND ".join(f'd."{k}" IS NOT DISTINCT FROM {s.table}."{k}"' for k in s.keys)
+        touched = f"EXISTS (SELECT 1 FROM _summary_delta d WHERE {same})"
         signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _summary_merged AS
                         SELECT {keys}, {sums} FROM (
