@@ -24,7 +24,7 @@ recounts everything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +83,8 @@ SUMMARIES += (
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
 RAW = {"mentions": "mentions", "articles": "articles", "article_themes": "article_themes"}  # {names} in a select
-# A batch's merge reads its own rows once into these, instead of every summary scanning the raw tables:
+# A batch's merge reads its own rows once into these, instead of every summary scanning the raw tables (the
+# load step's merge reads its staged tables instead, which hold those rows already):
 _BATCH = {"mentions": "_summary_mentions", "articles": "_summary_articles", "article_themes": "_summary_themes"}
 _BATCH_ROWS = {"mentions": "article_id, actor_id, role",
                "articles": "article_id, published_date, date_precision, duplicate_of",
@@ -117,9 +118,11 @@ def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> Non
     con.execute("DROP TABLE IF EXISTS _summary_days")
 
 
-def add_articles(con: Any, article_ids: Sequence[str]) -> None:
-    """Add the counts of these newly inserted articles (the load step, after its inserts)."""
-    _merge(con, article_ids, +1)
+def add_articles(con: Any, article_ids: Sequence[str], staged: Mapping[str, str] | None = None) -> None:
+    """Add the counts of these newly inserted articles (the load step, after its inserts). `staged`: the
+    tables that hold exactly their rows of `mentions`, `articles` and `article_themes` (the load step's,
+    warehouse/load.py), read instead of finding them among the stored rows."""
+    _merge(con, article_ids, +1, staged)
 
 
 def remove_articles(con: Any, article_ids: Sequence[str]) -> None:
@@ -131,22 +134,23 @@ def _columns(s: Summary) -> str:
     return ", ".join(f'"{c}"' for c in (*s.keys, *s.counts))
 
 
-def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
+def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str, str] | None = None) -> None:
     """Rewrite the rows of the keys these articles touch: stored counts plus (or minus) theirs."""
     if not article_ids:
         return
     con.execute("CREATE OR REPLACE TEMP TABLE _summary_ids AS SELECT unnest(?::VARCHAR[]) AS article_id",
                 [list(article_ids)])
-    for table, temp in _BATCH.items():  # names are ours, never input
+    batch = {table: staged[table] for table in _BATCH} if staged else _BATCH
+    for table, temp in ({} if staged else _BATCH).items():  # names are ours, never input
         con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT {_BATCH_ROWS[table]} FROM {table} WHERE {_IDS}")
     for s in SUMMARIES:  # table and column names are ours, never input
         if s.appended:
-            _append(con, s, sign)
+            _append(con, s, sign, batch)
             continue
         keys = ", ".join(f'"{k}"' for k in s.keys)
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_delta AS "
-                    f"SELECT * FROM ({s.select.format(ids=_IDS, **_BATCH)}) t({_columns(s)})")
+                    f"SELECT * FROM ({s.select.format(ids=_IDS, **batch)}) t({_columns(s)})")
         same = " AND ".join(f'd."{k}" IS NOT DISTINCT FROM {s.table}."{k}"' for k in s.keys)
         touched = f"EXISTS (SELECT 1 FROM _summary_delta d WHERE {same})"
         signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
@@ -162,13 +166,13 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int) -> None:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
-def _append(con: Any, s: Summary, sign: int) -> None:
+def _append(con: Any, s: Summary, sign: int, batch: Mapping[str, str]) -> None:
     """Append the signed counts of the articles in _summary_ids: no stored row is read or rewritten, so
     the cost does not grow with the table (the pair table is several times the mention rows)."""
     keys = ", ".join(f'"{k}"' for k in s.keys)
     signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
     con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {keys}, {signed} "
-                f"FROM ({s.select.format(ids=_IDS, **_BATCH)}) t({_columns(s)})")
+                f"FROM ({s.select.format(ids=_IDS, **batch)}) t({_columns(s)})")
 
 
 def fold_summaries(con: Any) -> dict[str, tuple[int, int]]:

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from wh_helpers import batch_of
 
-from warehouse.data_checks import DATA_CHECKS, DataCheckFailed, enforce
+from warehouse.data_checks import DATA_CHECKS, STORED, DataCheckFailed, enforce
 from warehouse.ducklake import portable_sql
 from warehouse.schema import migrate
 
@@ -58,3 +58,20 @@ def test_the_loaded_seed_articles_pass_every_check(warehouse, seed_articles, see
     warehouse.check()
     with warehouse.connect(read_only=True) as con:
         assert {c.name: c.failures(con) for c in DATA_CHECKS} == {c.name: [] for c in DATA_CHECKS}
+
+
+@pytest.mark.parametrize("name", [n for n in BREAK if n != "articles once"])  # that one reads the stored table
+def test_a_check_reads_the_tables_it_is_given(con, name: str):
+    """The load step hands the checks its staged rows (warehouse/load.py): a check reads those, not the stored."""
+    for sql in BREAK[name]:
+        con.execute(sql)
+    given = {table: f"given_{table}" for table in STORED}
+    for table, copy in given.items():
+        con.execute(f"CREATE TEMP TABLE {copy} AS SELECT * FROM {table}")
+    with pytest.raises(DataCheckFailed, match=f"data check '{name}' failed"):
+        enforce(con, ["bad"], given)
+    for copy in given.values():
+        con.execute(f"DELETE FROM {copy} WHERE article_id = 'bad'")
+    enforce(con, ["bad"], given)  # the bad row is only in the stored tables now
+    with pytest.raises(DataCheckFailed):
+        enforce(con, ["bad"])
