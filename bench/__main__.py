@@ -73,9 +73,19 @@ class Stopped(KeyboardInterrupt):
     """The run was stopped by a signal (SIGTERM); handled like Ctrl-C."""
 
 
+# The stops that the SIGTERM handler raised. Code that catches every exception of what it runs (Streamlit's
+# AppTest in the dashboard section runs the page in the main thread) can swallow the one raised there:
+# `section` looks here when its benchmark returns.
+_requested: list[Stopped] = []
+
+
 def _stop_on_sigterm() -> None:
+    _requested.clear()  # a new run (the tests run several in one process)
+
     def handler(signum: int, frame: object) -> None:
-        raise Stopped("SIGTERM")
+        stop = Stopped("SIGTERM")
+        _requested.append(stop)
+        raise stop
 
     signal.signal(signal.SIGTERM, handler)
 
@@ -115,8 +125,10 @@ def section(results: dict[str, Any], name: str, fn: Callable[[], dict[str, Any]]
     print(f"[bench] {name} …", flush=True)
     try:
         results[name] = fn()
+        if _requested:
+            raise _requested[-1]  # raised in the benchmark and swallowed there
     except Exception as exc:  # noqa: BLE001 - report and go on (unless it hides a stop)
-        stop = _stop_behind(exc)
+        stop = _stop_behind(exc) or (_requested[-1] if _requested else None)
         if stop is not None:
             _stopped(results, name, stop, started, save, progress)
             raise stop from exc

@@ -60,6 +60,36 @@ def test_a_stopped_section_saves_what_it_has_with_the_reason_then_stops(stop: Ke
     assert "throughput" in saved[-1]  # what was measured before stays
 
 
+def test_a_sigterm_that_a_library_swallowed_still_stops_the_section():
+    """Streamlit's AppTest (the dashboard section) runs the page in the main thread and catches what the
+    page raises, the handler's KeyboardInterrupt included: the section must stop all the same."""
+    import time
+
+    from bench.__main__ import _requested, _stop_on_sigterm
+
+    results = _results()
+    saved: list[dict[str, Any]] = []
+
+    def swallowing() -> dict[str, Any]:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass  # what AppTest does with an exception of the page it runs
+        return {"ms": 1}
+
+    previous = signal.getsignal(signal.SIGTERM)
+    _stop_on_sigterm()
+    try:
+        with pytest.raises(Stopped):
+            section(results, "dashboard", swallowing, lambda: saved.append(json.loads(json.dumps(results))))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _requested.clear()  # this process's later runs are not stopped
+    assert saved[-1]["dashboard"]["error"] == "stopped by SIGTERM"
+    assert saved[-1]["partial"][-1].startswith("stopped by SIGTERM during the dashboard section")
+
+
 def test_sigterm_stops_a_bench_run_with_partial_results(tmp_path: Path):
     import subprocess
     import sys
