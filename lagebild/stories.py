@@ -71,10 +71,15 @@ def title_words(title: str) -> set[str]:
     return {w[:STEM] for w in (m.lower() for m in _WORD.findall(title)) if w not in _STOP}
 
 
+def _solid(name: str) -> str:
+    return "_".join(name.split())
+
+
 def keys_of(title: str, actors: Iterable[tuple[str, str]], themes: Iterable[str]) -> frozenset[str]:
-    """Keys of an article from its title, its (kind, actor_id) pairs and its theme ids."""
-    keys = {f"{ACTOR_PREFIX.get(kind, 'o')}:{actor}" for kind, actor in actors}
-    keys |= {f"t:{t}" for t in themes}
+    """Keys of an article from its title, its (kind, actor_id) pairs and its theme ids. A key holds no
+    whitespace (the warehouse stores an article's keys separated by spaces)."""
+    keys = {f"{ACTOR_PREFIX.get(kind, 'o')}:{_solid(actor)}" for kind, actor in actors}
+    keys |= {f"t:{_solid(t)}" for t in themes}
     keys |= {f"w:{w}" for w in title_words(title)}
     return frozenset(keys)
 

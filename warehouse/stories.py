@@ -27,6 +27,16 @@ STORY_ARTICLE_COLUMNS = ("story_id", "article_id", "first_day", "last_day", "key
 STORY_KEY_COLUMNS = ("key", "article_id", "first_day", "last_day")
 
 
+def keys_text(keys: Iterable[str]) -> str:
+    """`story_articles.keys` (migration 012): the keys sorted, separated by spaces (a key holds none:
+    `stories.keys_of`)."""
+    return " ".join(sorted(keys))
+
+
+def keys_from(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 def looked_up(keys: Iterable[str]) -> list[str]:
     """The keys a stored article is found by (`story_keys`): a link needs a person, organisation or title word."""
     return sorted(k for k in keys if k[0] in stories.STRONG)
@@ -102,14 +112,14 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         i = bisect_right(starts, last) - 1  # the last span starting on or before this article's last day
         if i < 0 or spans[i][1] < first:
             continue  # not within WINDOW_DAYS of any of `arts`
-        found.append((story, StoryArticle(aid, first, last, frozenset(keys), original), wanted))
+        found.append((story, StoryArticle(aid, first, last, keys_from(keys), original), wanted))
         earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
     return [(story, art) for story, art, wanted in found
             if wanted or earliest[story] == (art.first, art.article_id)]
 
 
 def _sharing_a_key(con: Any, arts: Sequence[StoryArticle], lo: date,
-                   hi: date) -> list[tuple[str, list[str], list[str]]]:
+                   hi: date) -> list[tuple[str, str, list[str]]]:
     """(stored article id, its keys, the ids of `arts` it shares a looked-up key with inside their window)
     for the stored articles dated between `lo` and `hi` (the window of the whole batch)."""
     wide = stories.WINDOW_DAYS
@@ -144,13 +154,13 @@ def _sharing_a_key(con: Any, arts: Sequence[StoryArticle], lo: date,
         con.unregister("_story_new")
 
 
-def _linked_by_keys(arts: Sequence[StoryArticle], sharing: Iterable[tuple[str, list[str], list[str]]]) -> list[str]:
+def _linked_by_keys(arts: Sequence[StoryArticle], sharing: Iterable[tuple[str, str, list[str]]]) -> list[str]:
     """The stored article ids among `sharing` whose keys link them to one of the `arts` they share a key
     with (each key set weighed once)."""
     mine = {a.article_id: (a.keys, stories.keys_weight(a.keys)) for a in arts}
     hit = []
     for aid, keys, news in sharing:
-        theirs = frozenset(keys)
+        theirs = keys_from(keys)
         weight = stories.keys_weight(theirs)
         if any(stories.keys_linked(mine[n][0], theirs, mine[n][1], weight) for n in news):
             hit.append(aid)
@@ -179,7 +189,7 @@ def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
         con.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", [new, old])
     insert_rows(con, "story_articles", [
         dict(zip(STORY_ARTICLE_COLUMNS, (result.story_of[a.article_id], a.article_id, a.first, a.last,
-                                         sorted(a.keys)), strict=True)) for a in arts], STORY_ARTICLE_COLUMNS)
+                                         keys_text(a.keys)), strict=True)) for a in arts], STORY_ARTICLE_COLUMNS)
     insert_rows(con, "story_keys", [dict(zip(STORY_KEY_COLUMNS, (key, a.article_id, a.first, a.last), strict=True))
                                     for a in arts for key in looked_up(a.keys)], STORY_KEY_COLUMNS)
     refresh_story_rows(con, sorted({*result.story_of.values(), *result.merged}))

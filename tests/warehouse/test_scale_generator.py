@@ -65,6 +65,7 @@ def _every_member_near(con, arts, links=()):
     """Reference: every stored article whose date span lies within WINDOW_DAYS of that of any of `arts`."""
     from lagebild import stories as clustering
     from lagebild.stories import StoryArticle
+    from warehouse.stories import keys_from
 
     spans = sorted({(a.first, a.last) for a in arts})
     wide = clustering.WINDOW_DAYS
@@ -74,7 +75,7 @@ def _every_member_near(con, arts, links=()):
             JOIN (SELECT unnest(?::DATE[]) AS first, unnest(?::DATE[]) AS last) d
               ON sa.first_day <= d.last + {wide} AND sa.last_day >= d.first - {wide}""",
         [[s[0] for s in spans], [s[1] for s in spans]]).fetchall()
-    return [(r[0], StoryArticle(r[1], r[2], r[3], frozenset(r[4]), r[5])) for r in rows]
+    return [(r[0], StoryArticle(r[1], r[2], r[3], keys_from(r[4]), r[5])) for r in rows]
 
 
 def test_stories_from_the_candidates_alone_equal_those_from_every_article_near_in_time(pool, tmp_path: Path,

@@ -38,8 +38,9 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
         con.execute("INSERT INTO theme_day VALUES (DATE '2022-01-19', 'day', false, 'diplomatie', 1)")
         con.execute("INSERT INTO actor_theme_month VALUES (DATE '2022-01-01', false, 'scholz', 'diplomatie', 1, 1)")
     if version >= 8:
-        con.execute("INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', "
-                    "['g:genf', 'p:scholz', 't:diplomatie', 'w:titel'])")
+        keys = ("'g:genf p:scholz t:diplomatie w:titel'" if version >= 12  # a list before 012, unsorted here
+                else "['p:scholz', 'g:genf', 't:diplomatie', 'w:titel']")
+        con.execute(f"INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', {keys})")
     if version >= 10:
         con.execute("INSERT INTO story_keys VALUES ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'), "
                     "('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')")
@@ -75,6 +76,9 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         # the keys an article is looked up by, kept since 010 or filled by it (persons, organisations, title words)
         assert con.execute('SELECT "key", article_id FROM story_keys ORDER BY ALL').fetchall() == (
             [("p:scholz", "a1"), ("w:titel", "a1")] if version >= 8 else [])
+        # since 012 a member's keys are one string, sorted and separated by spaces
+        assert con.execute("SELECT keys FROM story_articles").fetchall() == (
+            [("g:genf p:scholz t:diplomatie w:titel",)] if version >= 8 else [])
 
 
 def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):
@@ -138,10 +142,14 @@ def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_ste
     fresh.commit_batch(batch_of("r", seed_articles, seed_enrichments, seed_themes))
     old = tmp_path / "old.duckdb"
     shutil.copy(fresh.target, old)
-    with duckdb.connect(str(old)) as con:  # the same rows at version 9
+    with duckdb.connect(str(old)) as con:  # the same rows at version 9 (whose keys were a list, until 012)
         con.execute("DROP TABLE story_keys")
-        con.execute("DELETE FROM schema_migrations WHERE version = 10")
+        con.execute("ALTER TABLE story_articles ALTER keys TYPE VARCHAR[] USING string_split(keys, ' ')")
+        con.execute("DELETE FROM schema_migrations WHERE version IN (10, 12)")
     with duckdb.connect(str(old)) as con:
         assert 10 not in applied_versions(con)
-        assert migrate(con) == [10]
+        assert migrate(con) == [10, 12]
     assert keys(old) == keys(Path(fresh.target)) and len({r[1] for r in keys(old)}) == 5
+    members = "SELECT * FROM story_articles ORDER BY ALL"
+    with duckdb.connect(str(old), read_only=True) as a, duckdb.connect(str(fresh.target), read_only=True) as b:
+        assert a.execute(members).fetchall() == b.execute(members).fetchall()
