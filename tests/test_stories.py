@@ -73,3 +73,13 @@ def test_the_grouping_does_not_depend_on_the_arrival_order():
             story_of = {a: result.merged.get(s, s) for a, s in story_of.items()} | result.story_of
             stored = [(result.merged.get(s, s), a) for s, a in stored] + [(result.story_of[one.article_id], one)]
         assert partition(stories.Assignment(story_of)) == expected
+
+
+def test_keys_hold_no_whitespace_so_the_stored_string_gives_them_back():
+    """story_articles.keys is the keys separated by spaces (migration 012)."""
+    from warehouse.stories import keys_from, keys_text
+
+    keys = stories.keys_of("Gipfel in Genf", [("person", "olaf scholz"), ("place", "genf")], ["diplomatie", "a\tb"])
+    assert not any(ch.isspace() for key in keys for ch in key)
+    assert {"p:olaf_scholz", "g:genf", "t:a_b", "t:diplomatie"} <= keys
+    assert keys_from(keys_text(keys)) == keys and keys_text(keys) == " ".join(sorted(keys))
