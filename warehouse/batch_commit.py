@@ -95,18 +95,17 @@ def commit_batch(con: duckdb.DuckDBPyConnection, batch: BatchRows) -> int:
     duplicate_of = mark_near_duplicates(con, fresh, by_id)
     versions = {a.article_id: by_id[a.article_id].enrich_version for a in fresh}
     ids = [a.article_id for a in fresh]
-    staged = {table: load.staged(table) for table in load.STAGED_TABLES}
     # The new rows are staged too (temporary tables, gone with the transaction if it rolls back): the summaries
     # and the data checks read them there.
     load.insert_rows(con, "articles", load.article_rows(fresh, duplicate_of, batch.run.run_id, versions, batch.now),
                      load.ARTICLE_COLUMNS, stage=True)
     load.upsert_themes(con, batch.themes)
     load.insert_enrichments(con, [by_id[i] for i in ids], stage=True)
-    add_articles(con, ids, staged)
+    add_articles(con, ids, load.STAGED)
     assign_stories(con, ids)
     load.insert_log(con, batch.log, batch.run.run_id, batch.now)
     load.insert_run(con, finished(batch.run, batch.log, len(fresh)), datetime.now())
-    enforce(con, ids, staged)
+    enforce(con, ids, load.STAGED)
     load.drop_staged(con)
     faults.point("in_transaction")
     return len(fresh)

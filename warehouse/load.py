@@ -73,9 +73,12 @@ def staged(table: str) -> str:
     return f"_staged_{table}"
 
 
+STAGED = {table: staged(table) for table in STAGED_TABLES}  # raw table -> its staged table
+
+
 def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
-    for table in STAGED_TABLES:  # names are ours, not input
-        con.execute(f"DROP TABLE IF EXISTS {staged(table)}")
+    for table in STAGED.values():  # names are ours, not input
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, Sequence[object]],

@@ -140,9 +140,13 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str,
         return
     con.execute("CREATE OR REPLACE TEMP TABLE _summary_ids AS SELECT unnest(?::VARCHAR[]) AS article_id",
                 [list(article_ids)])
-    batch = {table: staged[table] for table in _BATCH} if staged else _BATCH
-    for table, temp in ({} if staged else _BATCH).items():  # names are ours, never input
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT {_BATCH_ROWS[table]} FROM {table} WHERE {_IDS}")
+    if staged:
+        batch = {table: staged[table] for table in _BATCH}
+    else:
+        batch = _BATCH
+        for table, temp in _BATCH.items():  # names are ours, never input
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT {_BATCH_ROWS[table]} FROM {table} "
+                        f"WHERE {_IDS}")
     for s in SUMMARIES:  # table and column names are ours, never input
         if s.appended:
             _append(con, s, sign, batch)
@@ -162,7 +166,7 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str,
         nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
         con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {_columns(s)} FROM _summary_merged "
                     f"WHERE {nonzero}")
-    for temp in ("_summary_ids", "_summary_delta", "_summary_merged", *_BATCH.values()):
+    for temp in ("_summary_ids", "_summary_delta", "_summary_merged", *([] if staged else _BATCH.values())):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
