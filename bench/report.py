@@ -207,6 +207,12 @@ def growth_lines(g: dict[str, Any]) -> list[str]:
                     f"| {_f(r['steady_articles_per_s'])} | {_mb(r['peak_rss_bytes'])} "
                     f"(+ {_mb(r.get('server_peak_rss_bytes'))} server) "
                     f"| {_f(r['warehouse_bytes'] / 2**20)} | {_f(r['bytes_per_1000_articles'] / 2**20, 2)} MB |")
+    curves = [r for r in g["runs"] if r.get("rss_curve")]
+    if curves:
+        rows += ["", "Peak RSS MB (Prefect's server apart) in each tenth of a backfill, by articles out of "
+                 "the inbox:", ""]
+        rows += [f"- {r['size']:,}: " + ", ".join(f"{n:,} → {_mb(b)}" for n, b in r["rss_curve"] if b)
+                 for r in curves]
     ratio = g.get("largest_over_previous")
     if ratio is not None:
         rows += ["", f"Steady throughput of the largest size against the next smaller: {_f(ratio, 2)} "

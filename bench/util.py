@@ -46,6 +46,7 @@ class RssSampler:
     interval: float = 0.25
     peak: int = 0  # the process and its children, Prefect's server left out
     peak_server: int = 0  # the Prefect server it started (its own, or Prefect's ephemeral one) alone
+    window_peak: int = 0  # like `peak`, since the last call of take_window_peak()
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -75,8 +76,14 @@ class RssSampler:
             except psutil.Error:
                 return
             self.peak = max(self.peak, total)
+            self.window_peak = max(self.window_peak, total)
             self.peak_server = max(self.peak_server, server)
             self._stop.wait(self.interval)
+
+    def take_window_peak(self) -> int:
+        """The peak since the previous call (0 when nothing was sampled in between), and start a new window."""
+        peak, self.window_peak = self.window_peak, 0
+        return peak
 
     def stop(self) -> int:
         self._stop.set()

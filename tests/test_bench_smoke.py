@@ -60,3 +60,18 @@ def test_latency_run_without_a_burst_reports_the_single_files(tmp_path: Path):
     out = latency.run(tmp_path / "data", tmp_path / "bench.log", singles=2, burst=0, first_index=0, seed=3)
     assert out["burst_files"] == 0 and out["burst_loaded_s"] == 0.0
     assert len(out["single"]) and out["single"]["p50"] > 0 and out["watcher_peak_rss_bytes"] > 0
+
+
+@pytest.mark.slow
+def test_a_growth_backfill_keeps_the_peak_rss_of_each_tenth(tmp_path: Path):
+    """Whether the watcher's memory is flat shows within one backfill: the peak of each tenth is kept."""
+    from bench import growth, report
+
+    out = growth.backfill(tmp_path / "work", 40, seed=3, log=tmp_path / "bench.log", LAGEBILD_BATCH_SIZE="8")
+    assert out["articles_stored"] == 40, (tmp_path / "bench.log").read_text()[-2000:]
+    done = [n for n, _ in out["rss_curve"]]
+    assert done == sorted(done) and done[-1] == 40 and 2 <= len(done) <= growth.CURVE_POINTS + 1
+    assert max(b for _, b in out["rss_curve"]) == out["peak_rss_bytes"] > 0
+    highest = max(out["rss_curve"], key=lambda point: point[1])
+    text = "\n".join(report.growth_lines({"runs": [out]}))
+    assert "in each tenth of a backfill" in text and f"{highest[0]:,} → {highest[1] / 2**20:,.0f}" in text
