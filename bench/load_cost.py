@@ -5,7 +5,9 @@
 Generated articles (bench/compose.py, with another seed than bench/make_warehouse.py's) go through
 `BatchWriter.commit_batch`, the load step of ingest, on a copy of the warehouse, with the writer's
 memory limit (`--memory`, LAGEBILD_WRITER_MEMORY's default). Each transaction has a connection of its
-own, as when a reader waits between two: closing it is DuckDB's checkpoint, timed apart.
+own, as when a reader waits between two: closing it is DuckDB's checkpoint, timed apart. With
+`--one-connection` they share one, as a batch's transactions do in the watcher. The process's resident
+memory before each transaction and its peak during it are printed too (Linux).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench import make_warehouse, sentence_pool
-from bench.util import percentiles
+from bench.util import peak_rss_reset, percentiles, rss_now
 from lagebild.settings import Settings
 from warehouse import Warehouse
 
@@ -26,7 +29,7 @@ SEED = 4242  # not make_warehouse's 7: new texts, not copies of stored ones
 
 
 def measure(source: Path, articles: int, transactions: int, memory: str | None,
-            pool: sentence_pool.Pool | None = None) -> dict[str, object]:
+            pool: sentence_pool.Pool | None = None, one_connection: bool = False) -> dict[str, object]:
     """Load `transactions` transactions of `articles` generated articles into a copy of `source` (from
     `pool`, by default the whole enriched sentence pool of make_warehouse)."""
     with tempfile.TemporaryDirectory(prefix="lagebild-load-cost-") as tmp:
@@ -36,21 +39,34 @@ def measure(source: Path, articles: int, transactions: int, memory: str | None,
         pool = pool or sentence_pool.cached(settings, make_warehouse.POOL_DIR, None)
         wh = Warehouse(str(target), lock_timeout=60, batch_memory=memory)
         wh.initialise()  # a warehouse of an earlier version is migrated first, outside the timing
-        commits, closes = [], []
-        for n, rows in enumerate(make_warehouse._batches(articles * transactions, articles, SEED, pool)):
-            batch = make_warehouse.batch_rows(rows, f"load-cost-{n}", pool.themes)
-            with wh.writer() as writer:
-                began = time.perf_counter()
-                writer.commit_batch(batch)
-                committed = time.perf_counter()
-            closed = time.perf_counter()
-            commits.append(committed - began)
-            closes.append(closed - committed)
-            print(f"transaction {n + 1}: {len(rows)} articles, {commits[-1]:.2f} s, "
-                  f"checkpoint on close {closes[-1]:.2f} s", flush=True)
+        commits, closes, before, peaks = [], [], [], []
+        with ExitStack() as shared:
+            writer = shared.enter_context(wh.writer()) if one_connection else None
+            for n, rows in enumerate(make_warehouse._batches(articles * transactions, articles, SEED, pool)):
+                batch = make_warehouse.batch_rows(rows, f"load-cost-{n}", pool.themes)
+                with ExitStack() as own:
+                    w = writer or own.enter_context(wh.writer())
+                    before.append(rss_now())
+                    peak_rss_reset()
+                    began = time.perf_counter()
+                    w.commit_batch(batch)
+                    committed = time.perf_counter()
+                    peaks.append(rss_now(peak=True))
+                closed = time.perf_counter()
+                commits.append(committed - began)
+                closes.append(closed - committed)
+                print(f"transaction {n + 1}: {len(rows)} articles, {commits[-1]:.2f} s, "
+                      + ("" if one_connection else f"checkpoint on close {closes[-1]:.2f} s, ")
+                      + f"RSS before {_mib(before[-1])}, peak {_mib(peaks[-1])}", flush=True)
         added = wh.count_articles()
     return {"articles_per_transaction": articles, "transaction_s": percentiles(commits),
-            "checkpoint_s": percentiles(closes), "articles_after": added, "load_average": os.getloadavg()[0]}
+            **({} if one_connection else {"checkpoint_s": percentiles(closes)}),
+            "rss_before_mib": [round(b / 2**20) for b in before], "rss_peak_mib": [round(p / 2**20) for p in peaks],
+            "articles_after": added, "load_average": os.getloadavg()[0]}
+
+
+def _mib(value: int) -> str:
+    return f"{value / 2**20:,.0f} MiB" if value else "–"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,13 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("warehouse", type=Path, help="DuckDB file to copy (e.g. one of bench.make_warehouse)")
     parser.add_argument("--articles", type=int, default=100, help="articles per transaction (default 100)")
     parser.add_argument("--transactions", type=int, default=3, help="transactions to time (default 3)")
+    parser.add_argument("--one-connection", action="store_true",
+                        help="the transactions share one connection, as a batch's do in the watcher")
     parser.add_argument("--memory", default=Settings().writer_memory,
                         help="the writer's DuckDB memory limit ('none': DuckDB's default; default %(default)s)")
     args = parser.parse_args(argv)
     if not args.warehouse.is_file():
         parser.error(f"no warehouse file at {args.warehouse}: build one with python -m bench.make_warehouse")
     memory = None if args.memory.lower() == "none" else args.memory
-    out = measure(args.warehouse, args.articles, args.transactions, memory)
+    out = measure(args.warehouse, args.articles, args.transactions, memory, one_connection=args.one_connection)
     for key, value in out.items():
         print(f"{key:26s} {value}")
     return 0

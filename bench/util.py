@@ -38,6 +38,25 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
     return {"n": len(ordered), "p50": rank(0.50), "p95": rank(0.95), "max": ordered[-1]}
 
 
+def rss_now(peak: bool = False) -> int:
+    """This process's resident memory in bytes (with `peak`: the highest since peak_rss_reset(); Linux, else 0)."""
+    key = "VmHWM:" if peak else "VmRSS:"
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next((int(line.split()[1]) * 1024 for line in status if line.startswith(key)), 0)
+    except OSError:
+        return 0
+
+
+def peak_rss_reset() -> None:
+    """Start a new peak for rss_now(peak=True) (Linux: /proc/self/clear_refs; elsewhere nothing)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
 @dataclass
 class RssSampler:
     """Samples the resident memory of a process and its children (summed) in a thread."""

@@ -3,6 +3,7 @@ and load through the product's loader with copies found and summaries equal to t
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,9 @@ def test_the_load_cost_is_measured_on_a_copy(pool, tmp_path: Path):
     assert out["articles_after"] == stored + 40
     assert out["transaction_s"]["n"] == out["checkpoint_s"]["n"] == 2
     assert wh.count_articles() == stored
+    # as a batch of the watcher: the transactions share one connection (no checkpoint between them)
+    shared = load_cost.measure(Path(wh.target), 20, 2, "128MB", pool=pool, one_connection=True)
+    assert shared["articles_after"] == stored + 40 and "checkpoint_s" not in shared
+    if sys.platform == "linux":  # the process's memory, from /proc/self/status
+        assert len(shared["rss_peak_mib"]) == 2
+        assert all(b > 0 and p > 0 for b, p in zip(shared["rss_before_mib"], shared["rss_peak_mib"], strict=True))
