@@ -99,12 +99,14 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _watch(settings: Settings) -> int:
+    from flows.idle_fold import IdleFold
     from flows.watch import run_watch
 
     stop = stop_on_sigterm()
     print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
+    fold = IdleFold(settings)
     try:
-        run_watch(settings, batch_runner(settings), stop)
+        run_watch(settings, fold.watching(batch_runner(settings)), stop, on_idle=fold)
     except KeyboardInterrupt:
         stop.set()
     return 0

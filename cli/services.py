@@ -81,6 +81,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run_up(settings: Settings, args: argparse.Namespace) -> int:
     """The dashboard as a child process and the watcher in this one, until Ctrl-C or SIGTERM."""
+    from flows.idle_fold import IdleFold
     from flows.watch import run_watch
 
     dash = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings),
@@ -88,8 +89,9 @@ def _run_up(settings: Settings, args: argparse.Namespace) -> int:
     print(f"dashboard: http://{args.address}:{args.port}\nwatching {settings.inbox.resolve()} (Ctrl-C stops both)",
           flush=True)
     stop = stop_on_sigterm()
+    fold = IdleFold(settings)
     try:
-        run_watch(settings, batch_runner(settings), stop)
+        run_watch(settings, fold.watching(batch_runner(settings)), stop, on_idle=fold)
     except KeyboardInterrupt:
         pass
     finally:

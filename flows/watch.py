@@ -61,7 +61,8 @@ def run_watch(
     stop: threading.Event | None = None,
     on_idle: Callable[[], object] | None = None,
 ) -> None:
-    """Loop until `stop` is set: ingest ready files in batches of `settings.batch_size`."""
+    """Loop until `stop` is set: ingest ready files in batches of `settings.batch_size`. When none is ready,
+    `on_idle` may do one step of upkeep (a true result: it did, and the inbox is looked at again at once)."""
     stop = stop or threading.Event()
     changed = threading.Event()
     tracker = StabilityTracker(settings.settle_seconds)
@@ -75,8 +76,8 @@ def run_watch(
                 if ready:
                     failures = _ingest_ready(settings, ingest, ready, stop, failures)
                     continue
-                if on_idle:
-                    on_idle()
+                if on_idle is not None and on_idle():  # it did some upkeep: look at the inbox again first
+                    continue
                 # wake when a file event arrives, when the earliest settling file is due, or for the rescan
                 timeout = min(settings.rescan_seconds, next_check + 0.01) if next_check is not None \
                     else settings.rescan_seconds

@@ -157,3 +157,46 @@ def test_file_events_report_closed_and_renamed_files_as_complete(tmp_path: Path)
         wait_until(lambda: len(tracker.ready(scan(inbox)).ready) == 3, 10)
     finally:
         observer.stop()
+
+
+def test_an_idle_watcher_folds_the_pair_rows_its_batches_appended(tmp_path: Path):
+    """Each batch appends its co-occurrence counts; with nothing left to load, the watcher folds them month
+    by month (its log says so), and the counts read stay the same."""
+    data = tmp_path / "data"
+    (data / "inbox").mkdir(parents=True)
+    files = variants(6)
+    for name, text in files:
+        (data / "inbox" / name).write_text(text, encoding="utf-8")
+    watcher = start_watcher(data, "--batch-size", "2")
+    log = data.parent / "watcher.log"
+    try:
+        wait_until(lambda: len(archived(data)) == len(files), 180, watcher)
+        wait_until(lambda: "summary fold" in log.read_text() and not _unfolded(data), 120, watcher)
+    finally:
+        stop(watcher)
+    con = duckdb.connect(str(data / "lagebild.duckdb"), read_only=True)
+    try:
+        keys = con.execute("SELECT count(*) FROM (SELECT DISTINCT month, is_copy, actor_a, actor_b "
+                           "FROM actor_pair_month)").fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0]
+        raw = con.execute(
+            """SELECT count(*) FROM (SELECT DISTINCT x.article_id, x.actor_id, y.actor_id FROM mentions x
+               JOIN mentions y ON x.article_id = y.article_id AND x.actor_id < y.actor_id)""").fetchone()[0]
+        summed = con.execute("SELECT sum(articles) FROM actor_pair_month").fetchone()[0]
+    finally:
+        con.close()
+    assert rows == keys > 0 and summed == raw
+    assert log.read_text().count("summary fold") >= 1
+
+
+def _unfolded(data: Path) -> bool:
+    """Whether actor_pair_month holds several rows of one key (None while the watcher holds the file)."""
+    try:
+        con = duckdb.connect(str(data / "lagebild.duckdb"), read_only=True)
+    except duckdb.Error:
+        return True
+    try:
+        return con.execute("SELECT count(*) > count(DISTINCT (month, is_copy, actor_a, actor_b)) "
+                           "FROM actor_pair_month").fetchone()[0]
+    finally:
+        con.close()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 
@@ -179,25 +180,37 @@ def _append(con: Any, s: Summary, sign: int, batch: Mapping[str, str]) -> None:
                 f"FROM ({s.select.format(ids=_IDS, **batch)}) t({_columns(s)})")
 
 
-def fold_summaries(con: Any) -> dict[str, tuple[int, int]]:
+def fold_summaries(con: Any, months: Sequence[date] | None = None) -> dict[str, tuple[int, int]]:
     """Fold the appended summaries to one row per key (dropping keys whose counts add up to zero), stored in
     the order of the actor pair, so that a read of some actors' pairs skips most of the table (at 10,000
     articles the co-occurrence of the top 12 took ~10 ms on the sorted table against ~80 ms unsorted);
     returns table -> (rows before, rows after). Maintenance (`lagebild compact`), off the load path: the
-    counts read stay the same."""
+    counts read stay the same. With `months`, only the rows of those months (the watcher folds one month
+    at a time while it is idle, each in a short transaction)."""
     out = {}
     for s in SUMMARIES:
         if not s.appended:
             continue
+        where, params = ("true", []) if months is None else (
+            f'"{s.period}" IN (SELECT unnest(?::DATE[]))', [list(months)])
         keys = ", ".join(f'"{k}"' for k in s.keys)
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
-        before = con.execute(f"SELECT count(*) FROM {s.table}").fetchone()[0]
+        before = con.execute(f"SELECT count(*) FROM {s.table} WHERE {where}", params).fetchone()[0]
         order = ", ".join(f'"{k}"' for k in (*s.keys[2:], *s.keys[:2]))  # pairs first, then month and copy flag
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_folded AS SELECT * FROM "
-                    f"(SELECT {keys}, {sums} FROM {s.table} GROUP BY ALL) WHERE {nonzero} ORDER BY {order}")
-        con.execute(f"DELETE FROM {s.table}")
+                    f"(SELECT {keys}, {sums} FROM {s.table} WHERE {where} GROUP BY ALL) WHERE {nonzero} "
+                    f"ORDER BY {order}", params)
+        con.execute(f"DELETE FROM {s.table} WHERE {where}", params)
         con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {_columns(s)} FROM _summary_folded")
+        after = con.execute("SELECT count(*) FROM _summary_folded").fetchone()[0]
         con.execute("DROP TABLE _summary_folded")
-        out[s.table] = (int(before), int(con.execute(f"SELECT count(*) FROM {s.table}").fetchone()[0]))
+        out[s.table] = (int(before), int(after))
     return out
+
+
+def months_of_runs(con: Any, run_ids: Sequence[str]) -> list[date]:
+    """The months (first days) of the articles these runs stored: where their appended rows went."""
+    rows = con.execute("SELECT DISTINCT date_trunc('month', published_date)::DATE FROM articles "
+                       "WHERE run_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1", [list(run_ids)]).fetchall()
+    return [r[0] for r in rows]

@@ -106,6 +106,40 @@ def test_a_full_refresh_rebuilds_what_the_batches_merged(loaded):
         assert con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0] == len(merged["actor_pair_month"])
 
 
+
+def test_folding_month_by_month_keeps_the_counts_and_touches_only_those_months(
+        warehouse, seed_articles, seed_enrichments, seed_themes, seed_settings):
+    """The watcher folds one month per idle turn: that month's rows become one per key, the other months stay
+    as they were, and after every month the table holds what `lagebild compact` would."""
+    from warehouse.summaries import months_of_runs
+
+    loaded = load_seeds_and_a_copy(warehouse, seed_articles, seed_enrichments, seed_themes, seed_settings)
+
+    def rows_by_month(con):
+        return dict(con.execute("SELECT month, count(*) FROM actor_pair_month GROUP BY ALL").fetchall())
+
+    with loaded.connect(read_only=True) as con:
+        counts = stored(con, "actor_pair_month")
+        months = months_of_runs(con, ["run-1", "run-2", "run-3"])
+        before = rows_by_month(con)
+    assert months == sorted(before) and len(months) >= 2
+    unfolded = [m for m in months if before[m] > len({r[2:4] + r[1:2] for r in counts if r[0] == m})]
+    assert unfolded, "the three batches appended rows of the same keys"
+    first, rest = unfolded[0], [m for m in months if m != unfolded[0]]
+    with loaded.transaction() as con:
+        (table, (was, now)), = fold_summaries(con, [first]).items()
+    with loaded.connect(read_only=True) as con:
+        after = rows_by_month(con)
+        assert stored(con, "actor_pair_month") == counts
+    assert (table, was) == ("actor_pair_month", before[first]) and now == after[first] < before[first]
+    assert {m: after[m] for m in rest} == {m: before[m] for m in rest}
+    with loaded.transaction() as con:
+        fold_summaries(con, rest)
+    with loaded.connect(read_only=True) as con:
+        assert stored(con, "actor_pair_month") == counts
+        assert con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0] == len(counts)
+
+
 def _sorted(df, *by):
     return df.sort_values(list(by)).reset_index(drop=True)
 
