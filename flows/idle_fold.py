@@ -17,7 +17,7 @@ from datetime import date
 
 from flows.batch import BatchReport, BatchRunner
 from lagebild.settings import Settings
-from warehouse import Warehouse, ducklake
+from warehouse import Warehouse, db, ducklake
 from warehouse.db import WarehouseBusy
 from warehouse.summaries import fold_summaries, months_of_runs
 
@@ -73,7 +73,9 @@ class IdleFold:
                 return False
             month = self._months[0]
             started = time.monotonic()
-            with warehouse.transaction(timeout=LOCK_WAIT) as con:
+            # the writer's memory limit, as for a batch: upkeep must not lift the watcher's peak
+            with warehouse.connect(timeout=LOCK_WAIT, memory_limit=warehouse.batch_memory) as con, \
+                    db.transaction(con):
                 folded = fold_summaries(con, [month])
             self._months.pop(0)
         except WarehouseBusy:  # a reader or a notebook holds the file: not worth making new files wait
