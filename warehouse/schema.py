@@ -69,6 +69,10 @@ def migrate(con: duckdb.DuckDBPyConnection, adapt: Callable[[str], str] | None =
         if mig.version in done or (upto is not None and mig.version > upto):
             continue
         with transaction(con):
+            # read again inside the transaction: another process (services starting together) may have
+            # applied it since `done` was read; its SQL would meet the migrated schema
+            if con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", [mig.version]).fetchone():
+                continue
             con.execute(adapt(mig.sql))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [mig.version, mig.name]

@@ -92,6 +92,23 @@ def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):
                            ).fetchone()[0] == 0
 
 
+
+def test_a_migration_applied_by_another_process_after_the_versions_were_read_is_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Services starting together (docker compose) migrate one catalog at once: one reads the applied
+    versions, the other applies 012 (story keys become text) and commits, then the first must not run
+    012's SQL again (it would meet the text column: list_sort(VARCHAR) does not exist)."""
+    from warehouse import schema
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        migrate(con, upto=11)
+        stale = applied_versions(con)  # what the slower process read
+        migrate(con, upto=12)  # the faster one applied 012 meanwhile
+        monkeypatch.setattr(schema, "applied_versions", lambda _con: stale)
+        assert migrate(con) == [v for v in (m.version for m in migrations()) if v > 12]
+        assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 12").fetchone() == (1,)
+
+
 def test_a_migration_numbered_below_the_highest_applied_one_still_runs_once(tmp_path: Path):
     """A warehouse migrated while 006 did not exist yet (the numbers were taken out of order) gets it later."""
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
