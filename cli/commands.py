@@ -99,17 +99,22 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _watch(settings: Settings) -> int:
-    from flows.idle_fold import IdleFold
-    from flows.watch import run_watch
-
     stop = stop_on_sigterm()
     print(f"watching {settings.inbox.resolve()} → {settings.warehouse} (Ctrl-C to stop)", flush=True)
-    fold = IdleFold(settings)
     try:
-        run_watch(settings, fold.watching(batch_runner(settings)), stop, on_idle=fold)
+        run_watcher(settings, stop)
     except KeyboardInterrupt:
         stop.set()
     return 0
+
+
+def run_watcher(settings: Settings, stop: threading.Event) -> None:
+    """The watch loop until `stop`, folding what its batches appended while it is idle (flows/idle_fold.py)."""
+    from flows.idle_fold import IdleFold
+    from flows.watch import run_watch
+
+    fold = IdleFold(settings)
+    run_watch(settings, fold.watching(batch_runner(settings)), stop, on_idle=fold)
 
 
 def stop_on_sigterm() -> threading.Event:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.commands import UserError, _copy_in, _log_to_stderr, _prepare, batch_runner, stop_on_sigterm
+from cli.commands import UserError, _copy_in, _log_to_stderr, _prepare, run_watcher, stop_on_sigterm
 from cli.prefect_server import ServerError, local_server
 from lagebild.settings import Settings
 from warehouse import Warehouse
@@ -81,17 +81,13 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run_up(settings: Settings, args: argparse.Namespace) -> int:
     """The dashboard as a child process and the watcher in this one, until Ctrl-C or SIGTERM."""
-    from flows.idle_fold import IdleFold
-    from flows.watch import run_watch
-
     dash = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings),
                             stdout=subprocess.DEVNULL)
     print(f"dashboard: http://{args.address}:{args.port}\nwatching {settings.inbox.resolve()} (Ctrl-C stops both)",
           flush=True)
     stop = stop_on_sigterm()
-    fold = IdleFold(settings)
     try:
-        run_watch(settings, fold.watching(batch_runner(settings)), stop, on_idle=fold)
+        run_watcher(settings, stop)
     except KeyboardInterrupt:
         pass
     finally:
