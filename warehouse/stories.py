@@ -63,7 +63,7 @@ def features(con: Any, article_ids: Sequence[str]) -> list[StoryArticle]:
 
 
 def members_near(con: Any, arts: Sequence[StoryArticle],
-                 links: Iterable[str] = ()) -> list[tuple[str, StoryArticle]]:
+                 links: Iterable[tuple[str, str]] = ()) -> list[tuple[str, StoryArticle]]:
     """(story id, article) of the stored articles that the clustering links to `arts`, plus, for each of
     their stories, its earliest member near in time, which decides the id a merged story keeps.
     `stories.assign` gives the same result as with every stored article near in time.
@@ -72,8 +72,11 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
     of any of `arts` (a month-dated article spans its whole month, as in `stories.gap_days`). Of these,
     only the ones linked to one of `arts` are read in full: by what they name (`stories.keys_linked`,
     decided here for each pair that shares a key within the window, so that the rows clustered stay few
-    however many articles share a common key), or as one of `links` (recorded overlaps), an original, or
-    a copy of one of `arts`.
+    however many articles share a common key), or as the other side of one of `links` (recorded overlaps,
+    as (id of one of `arts`, other id) pairs), an original, or a copy of one of `arts`. Such a partner is
+    read only when it lies within WINDOW_DAYS of the article it is linked to, which it cannot link to
+    otherwise (`stories.linked`): the partners far in time, which text re-used over months or years
+    brings in growing numbers, are not read, nor are their stories.
 
     Articles sharing a key are found in `story_keys` by equality on (key, day): a stored article dated to
     a day lies within a window when its day is one of the window's days; one dated to its month spans that
@@ -91,20 +94,25 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         else:
             spans.append((lo, hi))
     starts = [lo for lo, _ in spans]
-    ids = sorted({a.article_id for a in arts})
-    linked = sorted({*links, *(a.duplicate_of for a in arts if a.duplicate_of)} - set(ids))
+    pairs = sorted({*links, *((a.article_id, a.duplicate_of) for a in arts if a.duplicate_of)})
     hit = _linked_by_keys(arts, _sharing_a_key(con, arts, spans[0][0], spans[-1][1]))
     rows = con.execute(
-        """WITH hit AS (SELECT unnest($hit::VARCHAR[]) AS article_id
-                        UNION SELECT unnest($linked::VARCHAR[])
-                        UNION SELECT article_id FROM articles WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
+        f"""WITH mine AS (SELECT unnest($ids::VARCHAR[]) AS new_id, unnest($first::DATE[]) AS first,
+                                unnest($last::DATE[]) AS last),
+                pairs AS (SELECT unnest($new::VARCHAR[]) AS new_id, unnest($other::VARCHAR[]) AS article_id
+                          UNION ALL SELECT duplicate_of, article_id FROM articles
+                          WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
                 near AS (SELECT story_id, article_id FROM story_articles
-                         WHERE article_id IN (SELECT article_id FROM hit))
+                         WHERE article_id IN (SELECT unnest($hit::VARCHAR[]))
+                         UNION SELECT sa.story_id, sa.article_id FROM pairs p
+                         JOIN mine n USING (new_id) JOIN story_articles sa ON sa.article_id = p.article_id
+                         WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide})
            SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
                   sa.article_id IN (SELECT article_id FROM near) AS wanted
            FROM story_articles sa JOIN articles ar USING (article_id)
            WHERE sa.story_id IN (SELECT story_id FROM near)""",
-        {"hit": hit, "linked": linked, "ids": ids},
+        {"hit": hit, "ids": [a.article_id for a in arts], "first": [a.first for a in arts],
+         "last": [a.last for a in arts], "new": [p[0] for p in pairs], "other": [p[1] for p in pairs]},
     ).fetchall()
     found: list[tuple[str, StoryArticle, bool]] = []
     earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
@@ -183,7 +191,8 @@ def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
     if not arts:
         return Assignment()
     overlaps = overlaps_of(con, article_ids)
-    partners = {other for pair in overlaps for other in pair}
+    mine = set(article_ids)
+    partners = {(a, b) for pair in overlaps for a, b in (pair, pair[::-1]) if a in mine and b not in mine}
     result = stories.assign(arts, members_near(con, arts, partners), overlaps)
     for old, new in sorted(result.merged.items()):
         con.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", [new, old])

@@ -158,3 +158,23 @@ def _store_one(con, day, keys) -> None:
     for key in looked_up(keys):
         con.execute(f"INSERT INTO story_keys ({', '.join(STORY_KEY_COLUMNS)}) VALUES (?, 'old', ?, ?)",
                     [key, day, day])
+
+
+@pytest.mark.parametrize(("stored_day", "read"), [("2024-03-10", True), ("2024-03-11", False), ("2023-03-05", False)])
+def test_a_partner_by_shared_passages_is_read_only_within_the_window_of_its_article(warehouse, stored_day, read):
+    """A recorded overlap links two articles only within WINDOW_DAYS (`stories.linked`), so a partner far
+    in time is not read, nor is its story: text re-used over months does not make the clustering's reads
+    grow with the warehouse."""
+    from datetime import date
+
+    from lagebild.stories import StoryArticle
+    from warehouse.stories import members_near
+
+    day = date(2024, 3, 5)
+    with warehouse.connect() as con:
+        _store_one(con, date.fromisoformat(stored_day), frozenset())
+        new = StoryArticle("new", day, day, frozenset())
+        found = members_near(con, [new], [("new", "old")])
+        unrelated = members_near(con, [new], [("other", "old")])  # linked to another article of no span here
+    assert [a.article_id for _, a in found] == (["old"] if read else [])
+    assert unrelated == []
