@@ -197,6 +197,21 @@ def _pages_lines(d: dict[str, Any]) -> list[str]:
     return rows + [""]
 
 
+FLAT_PERCENT = 10  # the watcher's peak RSS is flat when no later tenth of a backfill peaks higher than this above
+FLAT_FROM = 10_000  # the tenth that ends at this many articles (or the first after it)
+
+
+def rss_trend(run: dict[str, Any]) -> tuple[int, int, int, int, int] | None:
+    """(articles, peak) of the first tenth of the backfill `run` that ends at FLAT_FROM articles or later,
+    (articles, peak) of the highest tenth after it, and the peak of the last tenth; None without such tenths."""
+    curve = [(n, b) for n, b in run.get("rss_curve") or () if b]
+    start = next((i for i, (n, _) in enumerate(curve) if n >= FLAT_FROM), None)
+    if start is None or start == len(curve) - 1:
+        return None
+    top_n, top_b = max(curve[start + 1:], key=lambda p: p[1])
+    return curve[start][0], curve[start][1], top_n, top_b, curve[-1][1]
+
+
 def growth_lines(g: dict[str, Any]) -> list[str]:
     rows = ["## Backfill with the watcher at growing size", "",
             "| articles | seconds | articles/s | steady articles/s | peak RSS MB | warehouse MB "
@@ -213,10 +228,24 @@ def growth_lines(g: dict[str, Any]) -> list[str]:
                  "the inbox:", ""]
         rows += [f"- {r['size']:,}: " + ", ".join(f"{n:,} → {_mb(b)}" for n, b in r["rss_curve"] if b)
                  for r in curves]
+    trend = rss_trend(g["runs"][-1]) if g["runs"] else None
+    if trend:
+        first_n, first_b, top_n, top_b, last_b = trend
+        rows += ["", f"Flat from 10k on? The peak of the tenth that ends at {first_n:,} articles: {_mb(first_b)} MB; "
+                 f"the highest of the later tenths: {_mb(top_b)} MB (the tenth ending at {top_n:,}), "
+                 f"{_f((top_b / first_b - 1) * 100)} % above it (target ≤ {FLAT_PERCENT} %: "
+                 f"{_ok(top_b, top_b <= first_b * (1 + FLAT_PERCENT / 100))}); the last tenth: {_mb(last_b)} MB."]
+    largest = max(g["runs"], key=lambda r: r["size"]) if g["runs"] else None
+    if largest and largest["size"] >= 100_000:
+        peak = largest["peak_rss_bytes"]
+        rows += ["", f"Peak RSS of the {largest['size']:,}-article backfill: {_mb(peak)} MB (target ≤ 1,024 MB: "
+                 f"{_ok(peak, peak <= 2**30)}), with its Prefect server "
+                 f"{_mb(_sum(peak, largest.get('server_peak_rss_bytes')))} MB (target ≤ 1,331 MB: "
+                 f"{_ok(peak, peak + (largest.get('server_peak_rss_bytes') or 0) <= 1.3 * 2**30)})."]
     ratio = g.get("largest_over_previous")
     if ratio is not None:
         rows += ["", f"Steady throughput of the largest size against the next smaller: {_f(ratio, 2)} "
-                 f"(target ≥ 0.85: {_ok(ratio, ratio >= 0.85)}); peak RSS target ≤ 1 GB at 100k."]
+                 f"(target ≥ 0.85: {_ok(ratio, ratio >= 0.85)})."]
     return rows + [""]
 
 

@@ -196,3 +196,28 @@ def test_a_stopped_growth_run_keeps_the_sizes_it_finished_and_the_sections_it_re
     text = markdown.read_text(encoding="utf-8")
     assert text == report.render(written)
     assert "stopped by SIGTERM: the sizes it finished" in text and "| 10,000 |" in text
+
+
+def _backfill(size: int, curve: list[list[int]]) -> dict[str, Any]:
+    mib = 2**20
+    return {"size": size, "seconds": 1.0, "articles_per_s": 1.0, "steady_articles_per_s": 1.0,
+            "peak_rss_bytes": max(b for _, b in curve) * mib, "server_peak_rss_bytes": 250 * mib,
+            "warehouse_bytes": 1, "bytes_per_1000_articles": 1, "rss_curve": [[n, b * mib] for n, b in curve]}
+
+
+@pytest.mark.parametrize(("curve", "flat", "within_1gib"), [
+    ([[10_000, 830], [20_000, 845], [50_000, 880], [100_000, 900]], "met", "met"),
+    ([[10_000, 830], [40_000, 1_000], [80_000, 930], [100_000, 950]], "**missed**", "met"),  # a spike mid-way
+    ([[10_000, 1_030], [60_000, 1_050], [100_000, 1_060]], "met", "**missed**"),  # flat, but too high
+])
+def test_the_growth_section_says_whether_the_peak_rss_stays_flat_from_10k_and_under_1_gib(curve, flat, within_1gib):
+    """The peak RSS of every tenth after the one at 10k articles is compared with it (rising or spiking shows),
+    and the largest backfill's peak with the 1 GiB target."""
+    text = "\n".join(report.growth_lines({"runs": [_backfill(100_000, curve)]}))
+    assert f"(target ≤ {report.FLAT_PERCENT} %: {flat})" in text
+    assert f"(target ≤ 1,024 MB: {within_1gib})" in text
+    top = max(b for _, b in curve[1:])
+    assert f"the highest of the later tenths: {top:,} MB" in text
+    # a backfill too small to reach past 10k articles says nothing about flatness
+    assert "Flat from 10k" not in "\n".join(report.growth_lines({"runs": [_backfill(10_000, [[5_000, 800],
+                                                                                            [10_000, 810]])]}))
