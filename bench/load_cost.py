@@ -6,8 +6,11 @@ Generated articles (bench/compose.py, with another seed than bench/make_warehous
 `BatchWriter.commit_batch`, the load step of ingest, on a copy of the warehouse, with the writer's
 memory limit (`--memory`, LAGEBILD_WRITER_MEMORY's default). Each transaction has a connection of its
 own, as when a reader waits between two: closing it is DuckDB's checkpoint, timed apart. With
-`--one-connection` they share one, as a batch's transactions do in the watcher. The process's resident
-memory before each transaction and its peak during it are printed too (Linux).
+`--one-connection` they share one, as a batch's transactions do in the watcher. With `--corpus START`
+the articles are those of the growth run's corpus (bench/corpus.py) from number START on, enriched first
+(outside the timing) by the product's enrichment: the passages and names they share with the stored
+articles are those of a growth run's next batch. The process's resident memory before each transaction
+and its peak during it are printed too (Linux).
 """
 
 from __future__ import annotations
@@ -17,33 +20,58 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench import make_warehouse, sentence_pool
+from bench import corpus, make_warehouse, sentence_pool
 from bench.util import peak_rss_reset, percentiles, rss_now
+from lagebild.article import Article
+from lagebild.enrich.model import Enrichment
 from lagebild.settings import Settings
 from warehouse import Warehouse
 
 SEED = 4242  # not make_warehouse's 7: new texts, not copies of stored ones
 
 
+def corpus_batches(settings: Settings, start: int, articles: int, transactions: int,
+                   seed: int = 7) -> list[list[tuple[Article, Enrichment]]]:
+    """`transactions` lists of `articles` (article, enrichment) pairs: bench/corpus.py's articles from `start`."""
+    from lagebild.parse import parse_file
+    from lagebild.resources import enrich_with_defaults
+
+    arts = [a for name, text in corpus.articles(articles * transactions, seed, start)
+            for a in parse_file(name, text.encode()).articles]
+    pairs = list(zip(arts, enrich_with_defaults(settings, arts), strict=True))
+    return [pairs[i:i + articles] for i in range(0, len(pairs), articles)]
+
+
 def measure(source: Path, articles: int, transactions: int, memory: str | None,
-            pool: sentence_pool.Pool | None = None, one_connection: bool = False) -> dict[str, object]:
+            pool: sentence_pool.Pool | None = None, one_connection: bool = False,
+            corpus_start: int | None = None) -> dict[str, object]:
     """Load `transactions` transactions of `articles` generated articles into a copy of `source` (from
-    `pool`, by default the whole enriched sentence pool of make_warehouse)."""
+    `pool`, by default the whole enriched sentence pool of make_warehouse), or of bench/corpus.py's
+    articles from number `corpus_start` on."""
     with tempfile.TemporaryDirectory(prefix="lagebild-load-cost-") as tmp:
         target = Path(tmp) / "lagebild.duckdb"
         shutil.copyfile(source, target)
         settings = Settings.load({"LAGEBILD_DATA_DIR": tmp})
-        pool = pool or sentence_pool.cached(settings, make_warehouse.POOL_DIR, None)
+        batches: Iterable[list[tuple[Article, Enrichment]]]
+        if corpus_start is None:
+            pool = pool or sentence_pool.cached(settings, make_warehouse.POOL_DIR, None)
+            themes = pool.themes
+            batches = make_warehouse._batches(articles * transactions, articles, SEED, pool)
+        else:
+            from lagebild.resources import theme_rows
+
+            themes, batches = tuple(theme_rows()), corpus_batches(settings, corpus_start, articles, transactions)
         wh = Warehouse(str(target), lock_timeout=60, batch_memory=memory)
         wh.initialise()  # a warehouse of an earlier version is migrated first, outside the timing
         commits, closes, before, peaks = [], [], [], []
         with ExitStack() as shared:
             writer = shared.enter_context(wh.writer()) if one_connection else None
-            for n, rows in enumerate(make_warehouse._batches(articles * transactions, articles, SEED, pool)):
-                batch = make_warehouse.batch_rows(rows, f"load-cost-{n}", pool.themes)
+            for n, rows in enumerate(batches):
+                batch = make_warehouse.batch_rows(rows, f"load-cost-{n}", themes)
                 with ExitStack() as own:
                     w = writer or own.enter_context(wh.writer())
                     before.append(rss_now())
@@ -78,11 +106,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="the transactions share one connection, as a batch's do in the watcher")
     parser.add_argument("--memory", default=Settings().writer_memory,
                         help="the writer's DuckDB memory limit ('none': DuckDB's default; default %(default)s)")
+    parser.add_argument("--corpus", type=int, metavar="START", dest="corpus_start",
+                        help="load the growth run's corpus articles from number START on (e.g. the warehouse's "
+                             "size) instead of generated ones")
     args = parser.parse_args(argv)
     if not args.warehouse.is_file():
         parser.error(f"no warehouse file at {args.warehouse}: build one with python -m bench.make_warehouse")
     memory = None if args.memory.lower() == "none" else args.memory
-    out = measure(args.warehouse, args.articles, args.transactions, memory, one_connection=args.one_connection)
+    out = measure(args.warehouse, args.articles, args.transactions, memory, one_connection=args.one_connection,
+                  corpus_start=args.corpus_start)
     for key, value in out.items():
         print(f"{key:26s} {value}")
     return 0

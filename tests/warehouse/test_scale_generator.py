@@ -131,3 +131,6 @@ def test_the_load_cost_is_measured_on_a_copy(pool, tmp_path: Path):
     if sys.platform == "linux":  # the process's memory, from /proc/self/status
         assert len(shared["rss_peak_mib"]) == 2
         assert all(b > 0 and p > 0 for b, p in zip(shared["rss_before_mib"], shared["rss_peak_mib"], strict=True))
+    # the growth run's corpus instead of generated articles: its next articles, enriched, through the same load
+    corpus = load_cost.measure(Path(wh.target), 4, 2, "128MB", one_connection=True, corpus_start=1000)
+    assert corpus["articles_after"] == stored + 8
