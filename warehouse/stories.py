@@ -9,7 +9,6 @@ sharing a key by equality.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -93,7 +92,6 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
             spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
         else:
             spans.append((lo, hi))
-    starts = [lo for lo, _ in spans]
     pairs = sorted({*links, *((a.article_id, a.duplicate_of) for a in arts if a.duplicate_of)})
     hit = _linked_by_keys(arts, _sharing_a_key(con, arts, spans[0][0], spans[-1][1]))
     rows = con.execute(
@@ -106,24 +104,23 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                          WHERE article_id IN (SELECT unnest($hit::VARCHAR[]))
                          UNION SELECT sa.story_id, sa.article_id FROM pairs p
                          JOIN mine n USING (new_id) JOIN story_articles sa ON sa.article_id = p.article_id
-                         WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide})
-           SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.duplicate_of,
-                  sa.article_id IN (SELECT article_id FROM near) AS wanted
-           FROM story_articles sa JOIN articles ar USING (article_id)
-           WHERE sa.story_id IN (SELECT story_id FROM near)""",
+                         WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide}),
+                spans AS (SELECT unnest($lo::DATE[]) AS lo, unnest($hi::DATE[]) AS hi),
+                members AS (SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys,
+                                   sa.article_id IN (SELECT article_id FROM near) AS wanted,
+                                   row_number() OVER (PARTITION BY sa.story_id
+                                                      ORDER BY sa.first_day, sa.article_id) AS nth
+                            FROM story_articles sa WHERE sa.story_id IN (SELECT story_id FROM near)
+                            AND EXISTS (SELECT 1 FROM spans w WHERE sa.first_day <= w.hi AND sa.last_day >= w.lo))
+           SELECT m.story_id, m.article_id, m.first_day, m.last_day, m.keys, ar.duplicate_of
+           FROM members m JOIN articles ar USING (article_id)
+           WHERE m.wanted OR m.nth = 1""",
         {"hit": hit, "ids": [a.article_id for a in arts], "first": [a.first for a in arts],
-         "last": [a.last for a in arts], "new": [p[0] for p in pairs], "other": [p[1] for p in pairs]},
+         "last": [a.last for a in arts], "new": [p[0] for p in pairs], "other": [p[1] for p in pairs],
+         "lo": [lo for lo, _ in spans], "hi": [hi for _, hi in spans]},
     ).fetchall()
-    found: list[tuple[str, StoryArticle, bool]] = []
-    earliest: dict[str, tuple[date, str]] = {}  # story -> (first day, article id) of its earliest member
-    for story, aid, first, last, keys, original, wanted in rows:
-        i = bisect_right(starts, last) - 1  # the last span starting on or before this article's last day
-        if i < 0 or spans[i][1] < first:
-            continue  # not within WINDOW_DAYS of any of `arts`
-        found.append((story, StoryArticle(aid, first, last, keys_from(keys), original), wanted))
-        earliest[story] = min(earliest.get(story, (first, aid)), (first, aid))
-    return [(story, art) for story, art, wanted in found
-            if wanted or earliest[story] == (art.first, art.article_id)]
+    return [(story, StoryArticle(aid, first, last, keys_from(keys), original))
+            for story, aid, first, last, keys, original in rows]
 
 
 def _sharing_a_key(con: Any, arts: Sequence[StoryArticle], lo: date,

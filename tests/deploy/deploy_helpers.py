@@ -65,7 +65,8 @@ def free_port() -> int:
 def run_lagebild(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `lagebild ARGS` to the end; fail with its output when it exits non-zero."""
     result = subprocess.run([*LAGEBILD, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    assert result.returncode == 0, f"lagebild {' '.join(args)} failed:\n{result.stdout}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, (f"lagebild {' '.join(args)} exited with {result.returncode}:\n{result.stdout}\n"
+                                    f"{result.stderr[-4000:]}")
     return result
 
 
