@@ -149,15 +149,16 @@ def test_a_stored_article_sharing_a_key_is_read_only_when_the_keys_link_it(wareh
     assert [a.article_id for _, a in found] == (["old"] if expected else [])
 
 
-def _store_one(con, day, keys) -> None:
+def _store_one(con, day, keys, article_id: str = "old", story: str = "s-old") -> None:
     from warehouse.stories import STORY_KEY_COLUMNS, keys_text, looked_up
 
     con.execute("INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file, "
-                "word_count, ingested_at, run_id) VALUES ('old', ?, 'day', 't', 'b', 'f', 1, now(), 'r')", [day])
-    con.execute("INSERT INTO story_articles VALUES ('s-old', 'old', ?, ?, ?)", [day, day, keys_text(keys)])
+                "word_count, ingested_at, run_id) VALUES (?, ?, 'day', 't', 'b', 'f', 1, now(), 'r')",
+                [article_id, day])
+    con.execute("INSERT INTO story_articles VALUES (?, ?, ?, ?, ?)", [story, article_id, day, day, keys_text(keys)])
     for key in looked_up(keys):
-        con.execute(f"INSERT INTO story_keys ({', '.join(STORY_KEY_COLUMNS)}) VALUES (?, 'old', ?, ?)",
-                    [key, day, day])
+        con.execute(f"INSERT INTO story_keys ({', '.join(STORY_KEY_COLUMNS)}) VALUES (?, ?, ?, ?)",
+                    [key, article_id, day, day])
 
 
 @pytest.mark.parametrize(("stored_day", "read"), [("2024-03-10", True), ("2024-03-11", False), ("2023-03-05", False)])
@@ -178,3 +179,24 @@ def test_a_partner_by_shared_passages_is_read_only_within_the_window_of_its_arti
         unrelated = members_near(con, [new], [("other", "old")])  # linked to another article of no span here
     assert [a.article_id for _, a in found] == (["old"] if read else [])
     assert unrelated == []
+
+
+def test_placing_an_article_reads_the_linked_members_and_the_earliest_one_near_in_time_not_the_whole_story(
+        warehouse):
+    """Of a touched story, only the members linked to the batch come back, plus the earliest member within
+    the window (it decides the id a merged story keeps): a story of many members costs what it links."""
+    from datetime import date, timedelta
+
+    from lagebild.stories import StoryArticle
+    from warehouse.stories import members_near
+
+    day = date(2024, 3, 20)
+    with warehouse.connect() as con:
+        for n in range(40):  # one long story: a member every day from 2024-02-20 on
+            _store_one(con, day - timedelta(days=29 - n), frozenset(), article_id=f"m{n:02d}", story="s-long")
+        new = StoryArticle("new", day, day, frozenset())
+        found = members_near(con, [new], [("new", "m29"), ("new", "m31")])
+    # m29 is the new article's day, m31 two days later: both linked; m24 (day - 5) is the story's earliest
+    # member within the window; the other 37 members are not read
+    assert sorted(a.article_id for _, a in found) == ["m24", "m29", "m31"]
+    assert {story for story, _ in found} == {"s-long"}
