@@ -34,14 +34,20 @@ from warehouse import Warehouse
 SEED = 4242  # not make_warehouse's 7: new texts, not copies of stored ones
 
 
-def corpus_batches(settings: Settings, start: int, articles: int, transactions: int,
+def corpus_batches(settings: Settings, start: int, articles: int, transactions: int, stored: Iterable[str] = (),
                    seed: int = 7) -> list[list[tuple[Article, Enrichment]]]:
-    """`transactions` lists of `articles` (article, enrichment) pairs: bench/corpus.py's articles from `start`."""
+    """`transactions` lists of `articles` (article, enrichment) pairs: bench/corpus.py's articles from `start`,
+    each text once and none of the `stored` article ids (as the ingest flow's plan leaves them out)."""
     from lagebild.parse import parse_file
     from lagebild.resources import enrich_with_defaults
 
-    arts = [a for name, text in corpus.articles(articles * transactions, seed, start)
-            for a in parse_file(name, text.encode()).articles]
+    seen = set(stored)
+    arts = []
+    for name, text in corpus.articles(articles * transactions, seed, start):
+        for a in parse_file(name, text.encode()).articles:
+            if a.article_id not in seen:
+                seen.add(a.article_id)
+                arts.append(a)
     pairs = list(zip(arts, enrich_with_defaults(settings, arts), strict=True))
     return [pairs[i:i + articles] for i in range(0, len(pairs), articles)]
 
@@ -61,12 +67,15 @@ def measure(source: Path, articles: int, transactions: int, memory: str | None,
             pool = pool or sentence_pool.cached(settings, make_warehouse.POOL_DIR, None)
             themes = pool.themes
             batches = make_warehouse._batches(articles * transactions, articles, SEED, pool)
-        else:
-            from lagebild.resources import theme_rows
-
-            themes, batches = tuple(theme_rows()), corpus_batches(settings, corpus_start, articles, transactions)
         wh = Warehouse(str(target), lock_timeout=60, batch_memory=memory)
         wh.initialise()  # a warehouse of an earlier version is migrated first, outside the timing
+        if corpus_start is not None:
+            from lagebild.resources import theme_rows
+
+            with wh.connect(read_only=True) as con:
+                stored = [r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()]
+            themes, batches = tuple(theme_rows()), corpus_batches(settings, corpus_start, articles, transactions,
+                                                                  stored)
         commits, closes, before, peaks = [], [], [], []
         with ExitStack() as shared:
             writer = shared.enter_context(wh.writer()) if one_connection else None
