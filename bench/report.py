@@ -228,14 +228,14 @@ def growth_lines(g: dict[str, Any]) -> list[str]:
                  "the inbox:", ""]
         rows += [f"- {r['size']:,}: " + ", ".join(f"{n:,} → {_mb(b)}" for n, b in r["rss_curve"] if b)
                  for r in curves]
-    trend = rss_trend(g["runs"][-1]) if g["runs"] else None
+    largest = max(g["runs"], key=lambda r: r["size"]) if g["runs"] else None
+    trend = rss_trend(largest) if largest else None
     if trend:
         first_n, first_b, top_n, top_b, last_b = trend
         rows += ["", f"Flat from 10k on? The peak of the tenth that ends at {first_n:,} articles: {_mb(first_b)} MB; "
                  f"the highest of the later tenths: {_mb(top_b)} MB (the tenth ending at {top_n:,}), "
                  f"{_f((top_b / first_b - 1) * 100)} % above it (target ≤ {FLAT_PERCENT} %: "
                  f"{_ok(top_b, top_b <= first_b * (1 + FLAT_PERCENT / 100))}); the last tenth: {_mb(last_b)} MB."]
-    largest = max(g["runs"], key=lambda r: r["size"]) if g["runs"] else None
     if largest and largest["size"] >= 100_000:
         peak = largest["peak_rss_bytes"]
         rows += ["", f"Peak RSS of the {largest['size']:,}-article backfill: {_mb(peak)} MB (target ≤ 1,024 MB: "
