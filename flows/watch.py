@@ -72,7 +72,7 @@ def run_watch(
         with watcher_presence(settings):  # while it is held, `lagebild ingest` hands its files over
             while not stop.is_set():
                 changed.clear()
-                ready, waiting, next_check = tracker.ready(scan(settings.inbox))
+                ready, waiting, next_check = look(tracker, settings.inbox)
                 if ready:
                     failures = _ingest_ready(settings, ingest, ready, stop, failures)
                     continue
@@ -87,7 +87,15 @@ def run_watch(
             observer.stop()
 
 
-def _ingest_ready(settings: Settings, ingest: BatchRunner, ready: list[Path],
+def look(tracker: StabilityTracker, inbox: Path) -> tuple[list[str], int, float | None]:
+    """One look at the inbox: the ready files (as strings: the watcher holds a backlog's list until it has
+    worked through it, and a Path costs ~380 bytes more than its string), how many still settle, and when
+    the earliest of those could be ready."""
+    ready, waiting, next_check = tracker.ready(scan(inbox))
+    return [str(p) for p in ready], waiting, next_check
+
+
+def _ingest_ready(settings: Settings, ingest: BatchRunner, ready: list[str],
                   stop: threading.Event, failures: int) -> int:
     """Ingest the ready files batch by batch; return the new count of consecutive failures."""
     try:
@@ -95,8 +103,7 @@ def _ingest_ready(settings: Settings, ingest: BatchRunner, ready: list[Path],
             if stop.is_set():
                 break
             size = settings.batch_size
-            report = ingest([str(p) for p in ready[start : start + size]],
-                            [str(p) for p in ready[start + size : start + 2 * size]])
+            report = ingest(ready[start : start + size], ready[start + size : start + 2 * size])
             log.info("batch %s: %d loaded, %d duplicate, %d rejected", report.run_id, report.loaded,
                      report.duplicates, report.rejected)
             _restore_handler(stop)

@@ -73,8 +73,10 @@ class StabilityTracker:
 
     def __init__(self, settle: float) -> None:
         self.settle = settle
-        self._seen: dict[Path, tuple[tuple[int, int], float]] = {}
-        self._closed: dict[Path, tuple[tuple[int, int], float]] = {}
+        # path -> (size, mtime_ns, since): strings and flat tuples, as a backlog of 100,000 files is held
+        # for as long as the watcher works through it (Path objects cost ~380 bytes each)
+        self._seen: dict[str, tuple[int, int, float]] = {}
+        self._closed: dict[str, tuple[int, int, float]] = {}  # absolute path -> (size, mtime_ns, when)
         self._lock = threading.Lock()
 
     def closed(self, path: Path) -> None:
@@ -85,7 +87,7 @@ class StabilityTracker:
         except OSError:
             return
         with self._lock:
-            self._closed[_key(path)] = ((st.st_size, st.st_mtime_ns), time.monotonic())
+            self._closed[_key(path)] = (st.st_size, st.st_mtime_ns, time.monotonic())
 
     def ready(self, paths: list[Path], now: float | None = None) -> Readiness:
         """The ready files, the number still settling and when to look again."""
@@ -98,13 +100,14 @@ class StabilityTracker:
                 st = path.lstat()
             except FileNotFoundError:
                 continue
-            sig = (st.st_size, st.st_mtime_ns)
-            first = self._seen.get(path)
-            since = first[1] if first and first[0] == sig else now
-            current[path] = (sig, since)
+            name = str(path)
+            first = self._seen.get(name)
+            same = first is not None and first[0] == st.st_size and first[1] == st.st_mtime_ns
+            since = first[2] if first is not None and same else now
+            current[name] = (st.st_size, st.st_mtime_ns, since)
             close = closed.get(_key(path))
             left = max(since + self.settle - now, st.st_mtime + self.settle - time.time())
-            if (close is not None and close[0] == sig) or left <= 0:
+            if (close is not None and close[0] == st.st_size and close[1] == st.st_mtime_ns) or left <= 0:
                 ready.append(path)
             else:
                 waiting += 1
@@ -113,16 +116,16 @@ class StabilityTracker:
         self._forget_closed({_key(p) for p in paths}, now)
         return Readiness(ready, waiting, min(due) if due else None)
 
-    def _forget_closed(self, present: set[Path], now: float) -> None:
+    def _forget_closed(self, present: set[str], now: float) -> None:
         """Drop what is known of files that left the inbox (an event newer than the scan is kept)."""
         with self._lock:
-            for key, (_, at) in list(self._closed.items()):
+            for key, (_, _, at) in list(self._closed.items()):
                 if key not in present and now - at > 5.0:
                     del self._closed[key]
 
 
-def _key(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+def _key(path: Path) -> str:
+    return os.path.abspath(path)
 
 
 def read_file(inbox: Path, path: Path, max_text_bytes: int, max_jsonl_bytes: int) -> RawFile:

@@ -159,6 +159,32 @@ def test_file_events_report_closed_and_renamed_files_as_complete(tmp_path: Path)
         observer.stop()
 
 
+def test_a_backlog_of_waiting_files_costs_the_watcher_a_few_hundred_bytes_each(tmp_path: Path):
+    """The watcher holds the list of ready files and what the tracker knows of each for as long as it works
+    through a backlog (a 100,000-file backfill: an hour). Counted by tracemalloc: Python's own allocations,
+    the same on every run."""
+    import tracemalloc
+
+    from flows.watch import look
+    from lagebild.inbox import StabilityTracker
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    files = 20_000
+    for i in range(files):
+        (inbox / f"artikel-{i:06d}.txt").write_bytes(b"x")
+    tracker = StabilityTracker(settle=0)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        ready, waiting, _ = look(tracker, inbox)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(ready) == files and waiting == 0 and ready[0] == str(inbox / "artikel-000000.txt")
+    assert held / files < 400, f"{held / files:.0f} bytes per waiting file"
+
+
 def test_an_idle_watcher_folds_the_pair_rows_its_batches_appended(tmp_path: Path):
     """Each batch appends its co-occurrence counts; with nothing left to load, the watcher folds them month
     by month (its log says so), and the counts read stay the same."""
