@@ -123,6 +123,11 @@ def throughput_lines(t: dict[str, Any]) -> list[str]:
         if key.endswith("_over_c1"):
             rows.append(f"| {key.split('_')[0]}/c1 (worker processes vs one) | {_f(value, 2)} | ≥ 1.70 "
                         f"| {_ok(value, value >= 1.7)} |")
+    for key in sorted(k for k in t if k.startswith("c_ingest_") and t[k].get("steps")):
+        c = t[key]
+        split = ", ".join(f"{name} {_f(seconds)} s" for name, seconds in c["steps"].items())
+        rows += ["", f"Where (c) with {c['workers']} enrichment process(es) spent its wall time, as `lagebild ingest` "
+                 f"reports it (the flow's steps in its own process; enrich includes the model's set-up): {split}."]
     return rows + ["", f"Mentions per article: {_f(b['mentions_per_article'])}; "
                    f"warehouse after (c): {_f(c1['warehouse_bytes'] / 2**20)} MB.", ""]
 

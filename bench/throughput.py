@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -59,11 +60,27 @@ def ingest_rate(source: Path, data_dir: Path, workers: int, size: int, log: Path
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
     env = lagebild_env(data_dir, LAGEBILD_ENRICH_WORKERS=str(workers))
+    logged = log.stat().st_size if log.exists() else 0
     seconds, cpu = run_timed(lagebild_cmd("ingest", str(source), "--no-progress"), env, log, timeout=6 * 3600)
     stored = count_articles(data_dir / "lagebild.duckdb")
+    with log.open("rb") as out:
+        out.seek(logged)
+        steps = step_seconds(out.read().decode("utf-8", "replace"))
     return {"workers": workers, "seconds": seconds, "articles_per_s": size / seconds, "articles_stored": stored,
-            "cpu_seconds": cpu,
+            "cpu_seconds": cpu, "steps": steps,
             "warehouse_bytes": warehouse_bytes(data_dir)}
+
+
+_STEP = re.compile(r"([a-z][a-z ]*?) ([0-9.]+) s")
+
+
+def step_seconds(output: str) -> dict[str, float]:
+    """Seconds by step from the `time: …` line that `lagebild ingest` prints last (flows/pipeline.time_split)."""
+    lines = [line for line in output.splitlines() if line.startswith("time: ")]
+    if not lines:
+        return {}
+    _, _, split = lines[-1].partition("; ")
+    return {name.strip(): float(value) for name, value in _STEP.findall(split)}
 
 
 ONESHOT_SEEDS = {"corpus-oneshot": 2, "corpus-oneshot-server": 3, "corpus-oneshot-up": 4,  # a new article each

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -131,6 +132,7 @@ def stop_on_sigterm() -> threading.Event:
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from cli import handover
 
+    began = time.perf_counter()
     server = _prepare(settings)
     since = handover.watermark(settings)  # read before any file enters the inbox
     watched = watcher_running(settings)
@@ -170,7 +172,13 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                   "the files not yet processed stay in the inbox; run the command again", file=sys.stderr)
             return 1
     bar.close()
-    return _report(settings, files, handover.outcomes(settings, files, since))
+    code = _report(settings, files, handover.outcomes(settings, files, since))
+    if todo:
+        from flows.pipeline import time_split
+
+        total = time.perf_counter() - began
+        print(f"time: {total:.1f} s; {time_split(total)}")
+    return code
 
 
 def _report(settings: Settings, files: list[Path], outcomes: dict[str, FileOutcome]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -101,6 +102,33 @@ STEPS = (READ, PARSE, RECALL, PREFETCH, ENRICH, LOAD, MOVE)
 # How a step is run: as a Prefect task (flows/ingest.py) or as a plain call (`call_plain`).
 Call = Callable[..., Any]
 
+# Wall seconds this process spent in each step (by step name), over all its batches, retries included:
+# `lagebild ingest` prints where its time went (`time_split`).
+STEP_SECONDS: defaultdict[str, float] = defaultdict(float)
+
+
+def _timed(call: Call) -> Call:
+    """`call`, adding the wall time of each step to STEP_SECONDS."""
+
+    def timed(step: Step, *args: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return call(step, *args)
+        finally:
+            STEP_SECONDS[step.name] += time.perf_counter() - began
+
+    return timed
+
+
+def time_split(total: float) -> str:
+    """`total` seconds split by step, largest first, with what no step took ('other': start-up, copying files
+    in, waiting for the inbox lock, steps under 0.05 s), e.g. 'enrich 253.1 s (81 %), load 51.2 s (16 %), …'."""
+    parts = [(name, seconds) for name, seconds in sorted(STEP_SECONDS.items(), key=lambda kv: -kv[1])
+             if seconds >= 0.05]
+    parts.append(("other", max(0.0, total - sum(seconds for _, seconds in parts))))
+    return ", ".join(f"{name} {seconds:.1f} s ({100 * seconds / total:.0f} %)" if total else f"{name} {seconds:.1f} s"
+                     for name, seconds in parts)
+
 
 def run_batch(paths: Sequence[str], settings: Settings, call: Call, flow_run_id: str | None = None,
               logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = log,
@@ -108,6 +136,7 @@ def run_batch(paths: Sequence[str], settings: Settings, call: Call, flow_run_id:
     """Ingest one batch of inbox files: every file ends archived, rejected or (on failure) still waiting.
     `upcoming`: the next batch's files, whose enrichment starts on the executor while this batch loads."""
     run = RunRow(batch.new_run_id(), flow_run_id, datetime.now(), "running")
+    call = _timed(call)
     try:
         raws = call(READ, settings, list(paths))
         parsed = call(PARSE, raws)

@@ -26,6 +26,28 @@ def _results() -> dict[str, Any]:
     return json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
 
 
+def test_the_throughput_section_shows_where_each_ingest_spent_its_time():
+    """The split that `lagebild ingest` prints (flows/pipeline.time_split) is read back by the bench and rendered."""
+    from bench.throughput import step_seconds
+    from flows import pipeline
+
+    saved = pipeline.STEP_SECONDS.copy()
+    try:
+        pipeline.STEP_SECONDS.clear()
+        pipeline.STEP_SECONDS.update({"enrich": 253.14, "load": 51.2, "parse": 2.1, "move files": 0.01})
+        printed = f"10 files: …\ntime: 311.0 s; {pipeline.time_split(311.0)}\n"
+    finally:
+        pipeline.STEP_SECONDS.clear()
+        pipeline.STEP_SECONDS.update(saved)
+    steps = step_seconds(printed)
+    assert steps == {"enrich": 253.1, "load": 51.2, "parse": 2.1, "other": 4.6}
+    results = _results()
+    results["throughput"]["c_ingest_1"]["steps"] = steps
+    assert ("Where (c) with 1 enrichment process(es) spent its wall time, as `lagebild ingest` reports it (the "
+            "flow's steps in its own process; enrich includes the model's set-up): enrich 253.1 s, load 51.2 s, "
+            "parse 2.1 s, other 4.6 s.") in report.render(results)
+
+
 def test_a_failing_section_is_recorded_and_marks_the_run_partial():
     results = _results()
     saved: list[dict[str, Any]] = []

@@ -44,12 +44,27 @@ def test_every_command_has_help_for_every_option(command: str, capsys: pytest.Ca
         assert action.help, f"{command} {action.option_strings or action.dest} has no help text"
 
 
+INGESTED: dict[str, str] = {}  # the output of the `loaded` fixture's ingest
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("cli") / "data"
     out = lagebild("ingest", str(SEEDS), "--no-progress", data=data).stdout
     assert "5 files: 5 loaded, 0 duplicate, 0 rejected; 5 new articles" in out
+    INGESTED["stdout"] = out
     return data
+
+
+def test_ingest_says_where_its_time_went(loaded: Path):
+    from bench.throughput import step_seconds
+
+    line = next(line for line in INGESTED["stdout"].splitlines() if line.startswith("time: "))
+    total = float(line.split()[1])
+    steps = step_seconds(line)
+    assert {"enrich", "load", "other"} <= set(steps), line
+    assert steps["enrich"] > steps["load"] > 0  # the model's set-up is part of the first enrich
+    assert abs(sum(steps.values()) - total) <= 0.05 * len(steps) + 0.01  # each figure is rounded to 0.1 s
 
 
 def test_ingest_copies_outside_files_and_leaves_them_untouched(loaded: Path):
