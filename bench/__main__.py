@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench import dashboard, growth, latency, readers, report, search, throughput
+from bench import corpus, dashboard, growth, latency, readers, report, search, throughput
 from bench.util import ROOT, commit_id, machine
 
 SECTIONS = ("throughput", "latency", "dashboard", "growth", "search", "readers")
@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     earlier = _earlier(args.reuse)  # read now: the run saves into its results file after each section
     options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
     results: dict[str, Any] = {"date": datetime.now().isoformat(timespec="seconds"), "commit": commit_id(),
-                               "machine": machine(), "options": " ".join(_flags(argv)) or "(defaults)",
+                               "machine": machine(), "corpus": corpus.KIND,
+                               "options": " ".join(_flags(argv)) or "(defaults)",
                                "arguments": options}
 
     def save() -> None:
@@ -210,8 +211,8 @@ def _reuse(results: dict[str, Any], earlier: list[dict[str, Any]]) -> None:
     for name in SECTIONS:
         for run in earlier:
             if name not in results and name in run and "error" not in run[name]:
-                origin = f"{run['date']} (commit {run['commit'][:12]}, load average at start " \
-                         f"{run['machine']['load_at_start']})"
+                origin = f"{run['date']} (commit {run['commit'][:12]}, {run['machine']['cpu']}, load average at " \
+                         f"start {run['machine']['load_at_start']}; corpus: {run.get('corpus', corpus.VERBATIM)})"
                 results[name] = {"from_run": origin, **run[name]}  # an older origin is kept
 
 
@@ -229,8 +230,6 @@ def _latency(work: Path, args: argparse.Namespace, results: dict[str, Any], log:
 
 
 def _corpus(work: Path, args: argparse.Namespace) -> Path:
-    from bench import corpus
-
     source = work / f"corpus-{args.compare_size}"
     if not source.exists():
         corpus.write(source, args.compare_size, args.seed)

@@ -3,8 +3,17 @@
 Paragraphs of gnad10k (DER STANDARD) and wikinews-de are sampled and recombined into new
 articles with dates spread over two years, written in the inbox format
 (` date YYYY-MM-DD Title`, blank line, paragraphs). Article `i` depends only on the seed and
-`i`, so the first 1,000 articles of a 10k corpus are the 1k corpus. A small share of articles
-are lightly edited copies of earlier ones (syndication), as in a real stream.
+`i`, so the first 1,000 articles of a 10k corpus are the 1k corpus.
+
+The ~1,900 sources hold ~9,000 paragraphs, so a large corpus uses each many times. Verbatim, every
+article would share passages with many others (at 10,000 articles: 15 recorded overlaps per
+article, every article in some), where the real articles share almost none (2 overlaps among all
+1,877); the load step's near-duplicate and story work grows with those links. So each use of a
+paragraph or title swaps a share of its lower-case words of four letters or more (SWAP) for other
+words of the corpora with the same length; names and capitalised nouns stay, so the actors an
+article names stay those of its sources. As in a real stream, 2 % of the articles are syndicated
+copies of an earlier one (its text, one sentence added) and 2 % re-use a long passage of an earlier
+one verbatim: the loader finds both (duplicate_of, overlaps).
 
     python -m bench.corpus OUT_DIR --size 10000 [--seed 7]
 """
@@ -27,6 +36,12 @@ CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 FIRST_DAY = date(2024, 1, 1)
 DAYS = 731  # two years
 COPY_SHARE = 0.02  # share of articles that are edited copies of an earlier one
+PASSAGE_SHARE = 0.02  # share of articles that re-use a long passage of an earlier one verbatim
+SWAP = 0.8  # share of the lower-case words of four letters or more that each use of a paragraph swaps
+KIND = (f"recombined paragraphs of the shared corpora, each use with {SWAP:.0%} of its lower-case words of four "
+        f"letters or more swapped; {COPY_SHARE:.0%} syndicated copies, {PASSAGE_SHARE:.0%} re-used passages")
+VERBATIM = "recombined paragraphs of the shared corpora, re-used verbatim; 2 % syndicated copies"  # before KIND
+_LOWER_WORD = re.compile(r"\b[a-zäöüß]{4,}\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?“\"])\s+(?=[A-ZÄÖÜ„\"])")
 
 
@@ -89,7 +104,27 @@ def _compose(i: int, seed: int, pool: tuple[Source, ...]) -> tuple[str, list[str
     for _ in range(rng.randint(1, 4)):  # recombine with paragraphs of other articles
         other = pool[rng.randrange(len(pool))]
         paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(other.paragraphs))
-    return base.title, paragraphs
+    words = _vocabulary()
+    return _vary(base.title, rng, words), [_vary(p, rng, words) for p in paragraphs]
+
+
+def _vary(text: str, rng: random.Random, words: dict[int, tuple[str, ...]]) -> str:
+    """`text` with a share (SWAP) of its lower-case words of four letters or more swapped for corpus words of
+    the same length: each use of a source paragraph reads differently, its names stay."""
+    return _LOWER_WORD.sub(lambda m: rng.choice(words[len(m.group())]) if rng.random() < SWAP else m.group(), text)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict[int, tuple[str, ...]]:
+    """The lower-case words of four letters or more of all sources, by length (sorted: the same on every run)."""
+    found: set[str] = set()
+    for src in sources():
+        for text in (src.title, *src.paragraphs):
+            found.update(_LOWER_WORD.findall(text))
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(found):
+        by_length.setdefault(len(word), []).append(word)
+    return {n: tuple(ws) for n, ws in by_length.items()}
 
 
 def article(i: int, seed: int = 7, pool: tuple[Source, ...] | None = None) -> tuple[str, str]:
@@ -97,9 +132,14 @@ def article(i: int, seed: int = 7, pool: tuple[Source, ...] | None = None) -> tu
     pool = pool or sources()
     rng = random.Random(seed * 7_919 + i)
     day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
-    if i > 10 and rng.random() < COPY_SHARE:
+    draw = rng.random()
+    if i > 10 and draw < COPY_SHARE:  # a syndicated copy of an earlier article
         title, paragraphs = _compose(rng.randrange(i), seed, pool)
         paragraphs = _edit(paragraphs, rng)
+    elif i > 10 and draw < COPY_SHARE + PASSAGE_SHARE:  # a long passage of an earlier article, then its own
+        _, earlier = _compose(rng.randrange(i), seed, pool)
+        title, own = _compose(i, seed, pool)
+        paragraphs = earlier[: max(2, len(earlier) // 2)] + own[1:]
     else:
         title, paragraphs = _compose(i, seed, pool)
     text = f" date {day.isoformat()} {title}\n\n" + "\n\n".join(paragraphs) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import VERBATIM
+
 HEADER = """# Benchmarks
 
 Written by `make bench` (`python -m bench`; `python -m bench --help` for sizes and options) from
@@ -74,7 +76,8 @@ def machine_lines(r: dict[str, Any]) -> list[str]:
     return [f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}, Python {m['python']} "
             f"(load average at start {m['load_at_start']})",
             f"- date: {r['date']}; commit: `{r['commit']}`; options: `{r['options']}`; "
-            f"total run time {_f(r.get('total_s', 0) / 60)} min", ""]
+            f"total run time {_f(r.get('total_s', 0) / 60)} min",
+            f"- corpus (`bench/corpus.py`): {r.get('corpus', VERBATIM)}", ""]
 
 
 def throughput_lines(t: dict[str, Any]) -> list[str]:
