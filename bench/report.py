@@ -32,10 +32,13 @@ def _ok(value: float | None, good: bool) -> str:
 FOOTER = """## How each figure is measured
 
 - **Corpus** (`bench/corpus.py`): article *i* takes the title and first 2–6 paragraphs of a random
-  gnad10k or wikinews-de article and mixes in 1–4 paragraphs of others; dates uniform over 2024–2025;
-  2 % are lightly edited copies of an earlier article. Deterministic per seed, and a smaller corpus is a
-  prefix of a larger one. With only ~1,900 source articles, texts share many passages: a worst case for
-  the near-duplicate and overlap checks, which grow with the number of stored candidates.
+  gnad10k or wikinews-de article and mixes in 1–4 paragraphs of others; dates uniform over 2024–2025.
+  Each use of a paragraph or title swaps 80 % of its lower-case words of four letters or more for corpus
+  words of the same length (names stay), so re-used sources do not make every article share passages
+  with many others; 2 % are syndicated copies of an earlier article and 2 % re-use a long passage of
+  one. Deterministic per seed, and a smaller corpus is a prefix of a larger one. Sections from runs
+  before commit d621b3e used the paragraphs verbatim: every article then shared passages with many
+  others (a worst case for the near-duplicate and story steps); see docs/performance.md.
 - **Throughput**: (a) and (b) run in the benchmark process on the parsed corpus; (c) runs
   `lagebild ingest CORPUS` as a subprocess on a fresh data folder (files copied into the inbox,
   Prefect's ephemeral server started, every file archived). CPU seconds of (c) include its children
@@ -323,7 +326,10 @@ def render(r: dict[str, Any]) -> str:
         if key == "growth_large":
             part[0] = "## Backfill with the watcher at large size (its own run: sizes side by side)"
         if "from_run" in r[key]:
-            part[1:1] = ["", f"*From an earlier run: {r[key]['from_run']}.*"]
+            origin = r[key]["from_run"]
+            if "corpus:" not in origin:  # every run before the corpus was named used it verbatim
+                origin += f"; corpus: {VERBATIM}"
+            part[1:1] = ["", f"*From an earlier run: {origin}.*"]
         lines += part
     return "\n".join(lines + r.get("notes", []) + [""] + FOOTER.splitlines() + [""])
 
