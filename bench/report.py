@@ -351,8 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     r = json.loads(args.results.read_text())
     if args.add_large:
         other = json.loads(args.add_large.read_text())
-        r["growth_large"] = {**other["growth"], "from_run": f"{other['date']} (commit {other['commit'][:12]}, "
-                             f"load average at start {other['machine']['load_at_start']})"}
+        origin = (f"{other['date']} (commit {other['commit'][:12]}, {other['machine']['cpu']}, load average at "
+                  f"start {other['machine']['load_at_start']}; corpus: {other.get('corpus', VERBATIM)})")
+        r["growth_large"] = {"from_run": origin, **other["growth"]}  # a growth section reused there keeps its origin
         args.results.write_text(json.dumps(r, indent=2, default=str) + "\n", encoding="utf-8")
     write(r, args.markdown)
     return 0

@@ -243,3 +243,25 @@ def test_the_growth_section_says_whether_the_peak_rss_stays_flat_from_10k_and_un
     # a backfill too small to reach past 10k articles says nothing about flatness
     assert "Flat from 10k" not in "\n".join(report.growth_lines({"runs": [_backfill(10_000, [[5_000, 800],
                                                                                             [10_000, 810]])]}))
+
+
+def test_a_large_growth_run_added_to_the_report_keeps_the_origin_of_its_growth_section(tmp_path: Path):
+    """`python -m bench.report results.json --add-large other.json`: the growth section of `other` is shown
+    with the run that measured it, also when `other` had itself reused it from an earlier run."""
+    main, other = _results(), _results()
+    other["growth"] = {**other["growth"], "from_run": "2026-01-01T00:00:00 (commit 0123456789ab, the run that grew)"}
+    other.pop("corpus", None)
+    (tmp_path / "main.json").write_text(json.dumps(main), encoding="utf-8")
+    (tmp_path / "other.json").write_text(json.dumps(other), encoding="utf-8")
+    assert report.main([str(tmp_path / "main.json"), "--add-large", str(tmp_path / "other.json"),
+                        "--markdown", str(tmp_path / "B.md")]) == 0
+    added = json.loads((tmp_path / "main.json").read_text(encoding="utf-8"))["growth_large"]
+    assert added["from_run"].endswith("the run that grew)")
+    fresh = _results()
+    fresh["growth"].pop("from_run", None)
+    (tmp_path / "other.json").write_text(json.dumps({**fresh, "corpus": "X"}), encoding="utf-8")
+    report.main([str(tmp_path / "main.json"), "--add-large", str(tmp_path / "other.json"),
+                 "--markdown", str(tmp_path / "B.md")])
+    origin = json.loads((tmp_path / "main.json").read_text(encoding="utf-8"))["growth_large"]["from_run"]
+    assert f"commit {fresh['commit'][:12]}" in origin and origin.endswith("corpus: X)")
+    assert "## Backfill with the watcher at large size" in (tmp_path / "B.md").read_text(encoding="utf-8")
