@@ -70,11 +70,12 @@ def resolve_model(name: str | None) -> str | None:
 
 
 def _model_identity(model: str | None) -> bytes:
-    """What changes the enrichment when the model changes: its meta.json (name, version, scores)."""
+    """What changes the enrichment when the model changes: a model folder's meta.json (name, version, scores),
+    not where the folder lies (another checkout, a container's /app); an installed package's name."""
     if not model:
         return b""
     meta = Path(model) / "meta.json"
-    return model.encode() + (meta.read_bytes() if meta.exists() else b"")
+    return meta.read_bytes() if meta.exists() else model.encode()
 
 
 def _uses_gazetteer(model: str) -> bool:

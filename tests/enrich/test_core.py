@@ -70,3 +70,20 @@ def test_forgetting_words_starts_every_table_of_the_shared_theme_index_afresh(re
     assert enrich(arts, res) == with_model  # over the limit: the caches were emptied, these words learnt again
     monkeypatch.setattr(tokens, "LEARNT_LIMIT", 10**9)
     assert enrich(other, rules_res) == rules_alone  # raised KeyError when only the first table started afresh
+
+
+def test_the_enrich_version_does_not_depend_on_where_the_model_folder_lies(tmp_path):
+    """The same model in another checkout, a container's /app or a moved project folder enriches the same:
+    the stored articles must not all look outdated there (reprocess, near-duplicate signatures)."""
+    import shutil
+
+    from lagebild.enrich.resources import SHIPPED_MODEL, _model_identity
+
+    moved = tmp_path / "elsewhere" / SHIPPED_MODEL.name
+    moved.mkdir(parents=True)
+    shutil.copyfile(SHIPPED_MODEL / "meta.json", moved / "meta.json")
+    assert _model_identity(str(moved)) == _model_identity(str(SHIPPED_MODEL))
+    changed = (moved / "meta.json").read_text(encoding="utf-8").replace('"version"', '"version_"', 1)
+    (moved / "meta.json").write_text(changed, encoding="utf-8")
+    assert _model_identity(str(moved)) != _model_identity(str(SHIPPED_MODEL))  # a changed model still counts
+    assert _model_identity("de_core_news_md") == b"de_core_news_md"  # an installed package: by its name
