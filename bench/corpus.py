@@ -5,7 +5,7 @@ articles with dates spread over two years, written in the inbox format
 (` date YYYY-MM-DD Title`, blank line, paragraphs). Article `i` depends only on the seed and
 `i`, so the first 1,000 articles of a 10k corpus are the 1k corpus.
 
-The ~1,900 sources hold ~9,000 paragraphs, so a large corpus uses each many times. Verbatim, every
+The 1,863 sources hold 10,753 paragraphs, so a large corpus uses each many times. Verbatim, every
 article would share passages with many others (at 10,000 articles: 15 recorded overlaps per
 article, every article in some), where the real articles share almost none (2 overlaps among all
 1,877); the load step's near-duplicate and story work grows with those links. So each use of a
