@@ -211,9 +211,7 @@ def _reuse(results: dict[str, Any], earlier: list[dict[str, Any]]) -> None:
     for name in SECTIONS:
         for run in earlier:
             if name not in results and name in run and "error" not in run[name]:
-                origin = f"{run['date']} (commit {run['commit'][:12]}, {run['machine']['cpu']}, load average at " \
-                         f"start {run['machine']['load_at_start']}; corpus: {run.get('corpus', corpus.VERBATIM)})"
-                results[name] = {"from_run": origin, **run[name]}  # an older origin is kept
+                results[name] = {"from_run": report.origin_of(run), **run[name]}  # an older origin is kept
 
 
 def _latency(work: Path, args: argparse.Namespace, results: dict[str, Any], log: Path) -> dict[str, Any]:

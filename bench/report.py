@@ -334,6 +334,12 @@ def render(r: dict[str, Any]) -> str:
     return "\n".join(lines + r.get("notes", []) + [""] + FOOTER.splitlines() + [""])
 
 
+def origin_of(run: dict[str, Any]) -> str:
+    """How a section taken from the results of another run names that run: date, commit, machine, corpus."""
+    return (f"{run['date']} (commit {run['commit'][:12]}, {run['machine']['cpu']}, load average at start "
+            f"{run['machine']['load_at_start']}; corpus: {run.get('corpus', VERBATIM)})")
+
+
 def write(r: dict[str, Any], path: Path) -> None:
     path.write_text(render(r), encoding="utf-8")
 
@@ -351,9 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     r = json.loads(args.results.read_text())
     if args.add_large:
         other = json.loads(args.add_large.read_text())
-        origin = (f"{other['date']} (commit {other['commit'][:12]}, {other['machine']['cpu']}, load average at "
-                  f"start {other['machine']['load_at_start']}; corpus: {other.get('corpus', VERBATIM)})")
-        r["growth_large"] = {"from_run": origin, **other["growth"]}  # a growth section reused there keeps its origin
+        r["growth_large"] = {"from_run": origin_of(other), **other["growth"]}  # reused there: keeps its origin
         args.results.write_text(json.dumps(r, indent=2, default=str) + "\n", encoding="utf-8")
     write(r, args.markdown)
     return 0
