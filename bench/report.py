@@ -40,9 +40,11 @@ FOOTER = """## How each figure is measured
   before commit d621b3e used the paragraphs verbatim: every article then shared passages with many
   others (a worst case for the near-duplicate and story steps); see docs/performance.md.
 - **Throughput**: (a) and (b) run in the benchmark process on the parsed corpus; (c) runs
-  `lagebild ingest CORPUS` as a subprocess on a fresh data folder (files copied into the inbox,
-  Prefect's ephemeral server started, every file archived). CPU seconds of (c) include its children
-  (worker processes, Prefect's server). `LAGEBILD_ENRICH_WORKERS` sets the enrichment processes.
+  `lagebild ingest CORPUS` as a subprocess on a fresh data folder (files copied into the inbox, no
+  Prefect server running, so no flow runs recorded; every file archived). (b) runs once before (c) and
+  once after (c1); its row and the ratios use the mean of both, so a machine that drifts during the
+  run weighs on both sides alike. CPU seconds of (c) include its children (worker processes).
+  `LAGEBILD_ENRICH_WORKERS` sets the enrichment processes.
 - **Latency**: a `lagebild watch` subprocess on the warehouse left by (c); each file is written straight
   into the inbox and timed from its close until a separate read-only DuckDB connection (opened every
   50 ms) finds it in `articles`. The first file is reported apart: it pays for Prefect's server start.
@@ -91,7 +93,7 @@ def throughput_lines(t: dict[str, Any]) -> list[str]:
             "| step | wall s | articles/s | CPU s |", "|---|---:|---:|---:|",
             f"| (a) `spacy.blank(\"de\")` tokenization ({_f(a['tokens_per_s'] / 1000)}k tokens/s) "
             f"| {_f(a['seconds'])} | {_f(a['articles_per_s'])} | {_f(a.get('cpu_seconds'))} |",
-            f"| (b) enrichment alone, set-up included ({_f(b['setup_seconds'])} s set-up) "
+            f"| (b) enrichment alone, set-up included ({_f(b['setup_seconds'])} s set-up){_b_runs(t)} "
             f"| {_f(b['seconds'] + b['setup_seconds'])} | {_f(b['articles_per_s_with_setup'])} "
             f"| {_f(_sum(b.get('cpu_seconds'), b.get('setup_cpu_seconds')))} |",
             f"| (b) enrichment alone, steady | {_f(b['seconds'])} | {_f(b['articles_per_s'])} "
@@ -136,6 +138,15 @@ def throughput_lines(t: dict[str, Any]) -> list[str]:
                  f"reports it (the flow's steps in its own process; enrich includes the model's set-up): {split}."]
     return rows + ["", f"Mentions per article: {_f(b['mentions_per_article'])}; "
                    f"warehouse after (c): {_f(c1['warehouse_bytes'] / 2**20)} MB.", ""]
+
+
+def _b_runs(t: dict[str, Any]) -> str:
+    """What (b) is the mean of, when it ran before and after (c)."""
+    runs = t.get("b_enrich_runs", [])
+    if len(runs) < 2:
+        return ""
+    walls = " and ".join(f"{_f(r['seconds'] + r['setup_seconds'])} s" for r in runs)
+    return f"; the mean of its run before (c) and its run after (c1): {walls}"
 
 
 def latency_lines(lat: dict[str, Any]) -> list[str]:

@@ -48,6 +48,21 @@ def test_the_throughput_section_shows_where_each_ingest_spent_its_time():
             "parse 2.1 s, other 4.6 s.") in report.render(results)
 
 
+def test_enrichment_alone_is_the_mean_of_its_runs_before_and_after_the_ingest():
+    """(b) runs on both sides of (c1); c/b divides by the mean, and the report names both runs."""
+    from bench.throughput import b_mean
+
+    before = {"setup_seconds": 5.0, "seconds": 220.0, "setup_cpu_seconds": 5.5, "cpu_seconds": 219.0,
+              "mentions_per_article": 21.0, "articles_per_s": 50.0, "articles_per_s_with_setup": 11000 / 225}
+    after = {**before, "seconds": 240.0, "cpu_seconds": 239.0}
+    mean = b_mean([before, after], 11000)
+    assert mean["seconds"] == 230.0 and mean["cpu_seconds"] == 229.0 and mean["runs"] == 2
+    assert mean["articles_per_s_with_setup"] == 11000 / 235
+    results = _results()
+    results["throughput"].update(b_enrich=mean, b_enrich_runs=[before, after])
+    assert "the mean of its run before (c) and its run after (c1): 225.0 s and 245.0 s" in report.render(results)
+
+
 def test_a_failing_section_is_recorded_and_marks_the_run_partial():
     results = _results()
     saved: list[dict[str, Any]] = []
