@@ -159,11 +159,14 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         if todo:
             print(f"the watcher stopped: loading the {len(todo)} file(s) it left in the inbox here", file=sys.stderr)
     if todo:
+        from flows import enrich_executor
+
+        enrich_executor.start_early(settings, len(todo))
         run = batch_runner(settings, prefect=server is not None or args.prefect)
+        spans = enrich_executor.batch_spans(len(todo), settings.batch_size, enrich_executor.can_prefetch(settings))
         try:
-            for start in range(0, len(todo), settings.batch_size):
-                chunk = todo[start : start + settings.batch_size]
-                upcoming = todo[start + settings.batch_size : start + 2 * settings.batch_size]
+            for i, (start, end) in enumerate(spans):
+                chunk, upcoming = todo[start:end], todo[slice(*spans[i + 1])] if i + 1 < len(spans) else []
                 run([str(p) for p in chunk], [str(p) for p in upcoming])
                 bar.update(len(chunk))
         except Exception as exc:  # noqa: BLE001 - the run failed: files stay in the inbox

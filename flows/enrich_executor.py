@@ -238,6 +238,32 @@ def start(settings: Settings) -> None:
         list(pool.map(_ready, range(settings.enrich_workers)))
 
 
+def start_early(settings: Settings, backlog: int) -> None:
+    """Start the local pool's workers now, without waiting for them, when a backlog of `backlog` files will
+    use them: each loads the model while this process copies, reads and parses the first batch."""
+    workers = settings.enrich_workers
+    if parse_spec(settings.task_runner) is None and workers > 1 and backlog >= workers * POOL_START_PER_WORKER:
+        pool = _local_pool(settings)
+        for i in range(workers):
+            pool.submit(_ready, i)
+
+
+LAST_BATCH_SHARE = 5  # with overlap, a backlog's last batch holds at most this share (1/5) of a batch
+
+
+def batch_spans(count: int, size: int, overlapped: bool) -> list[tuple[int, int]]:
+    """(start, end) of the batches of a backlog of `count` files, `size` files each. With overlap
+    (`can_prefetch`), the last batch loads with no next batch to enrich meanwhile, so the workers wait for
+    it: a backlog of several batches then ends with a batch of at most size // LAST_BATCH_SHARE files, cut
+    from the end of the one before, and that wait is short."""
+    spans = [(start, min(start + size, count)) for start in range(0, count, size)]
+    tail = max(1, size // LAST_BATCH_SHARE)
+    if overlapped and len(spans) > 1 and spans[-1][1] - spans[-1][0] > tail:
+        start, end = spans.pop()
+        spans += [(start, end - tail), (end - tail, end)]
+    return spans
+
+
 def _local_pool(settings: Settings) -> ProcessPoolExecutor:
     with _lock:
         workers = settings.enrich_workers

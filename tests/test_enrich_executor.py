@@ -24,6 +24,35 @@ def test_split_keeps_order_and_evens_out_chunks():
     assert split([1], 4) == [[1]] and split([], 3) == []
 
 
+def test_a_backlog_ends_with_a_short_batch_when_the_next_batch_enriches_meanwhile():
+    """With overlap, the last batch loads while the workers have nothing left to enrich: it is kept short."""
+    full = [(i * 1000, (i + 1) * 1000) for i in range(10)]
+    assert enrich_executor.batch_spans(10_000, 1000, overlapped=True) == [*full[:9], (9000, 9800), (9800, 10_000)]
+    assert enrich_executor.batch_spans(10_000, 1000, overlapped=False) == full
+    assert enrich_executor.batch_spans(1050, 1000, overlapped=True) == [(0, 1000), (1000, 1050)]  # short already
+    assert enrich_executor.batch_spans(800, 1000, overlapped=True) == [(0, 800)]  # one batch: nothing to overlap
+    for count in (1, 999, 1001, 2500, 7777):  # every file in exactly one batch, in order
+        spans = enrich_executor.batch_spans(count, 1000, overlapped=True)
+        assert [i for start, end in spans for i in range(start, end)] == list(range(count))
+
+
+@pytest.mark.slow
+def test_a_large_backlog_starts_the_workers_at_once_without_waiting_for_them(settings):
+    pooled = settings.with_(enrich_workers=2)
+    enrich_executor.start_early(pooled, 2 * enrich_executor.POOL_START_PER_WORKER - 1)  # small: stays in process
+    enrich_executor.start_early(settings, 10_000)  # one process: no pool
+    assert not enrich_executor._pools
+    try:
+        enrich_executor.start_early(pooled, 2 * enrich_executor.POOL_START_PER_WORKER)
+        assert 2 in enrich_executor._pools  # started; its workers load the model meanwhile
+        _, slots, smallest = enrich_executor.executor_for(pooled) or (None, 0, 0)
+        assert (slots, smallest) == (2, 2 * enrich_executor.MIN_PER_WORKER)  # the next batch uses it at any size
+        articles = _articles(4)
+        assert enrich_executor.enrich_in_order(pooled, articles) == enrich_executor.enrich_in_order(settings, articles)
+    finally:
+        enrich_executor.close()
+
+
 @pytest.mark.slow
 def test_process_pool_returns_the_in_process_results_in_order(settings):
     articles = _articles(4)  # 20 articles: enough for two workers (MIN_PER_WORKER each)
