@@ -240,7 +240,7 @@ def start(settings: Settings) -> None:
 
 def start_early(settings: Settings, backlog: int) -> None:
     """Start the local pool's workers now, without waiting for them, when a backlog of `backlog` files will
-    use them: each loads the model while this process copies, reads and parses the first batch."""
+    use them: each loads the model while this process reads and parses the first batch."""
     workers = settings.enrich_workers
     if parse_spec(settings.task_runner) is None and workers > 1 and backlog >= workers * POOL_START_PER_WORKER:
         pool = _local_pool(settings)
@@ -248,7 +248,7 @@ def start_early(settings: Settings, backlog: int) -> None:
             pool.submit(_ready, i)
 
 
-LAST_BATCH_SHARE = 5  # with overlap, a backlog's last batch holds at most this share (1/5) of a batch
+LAST_BATCH_SHARE = 5  # with overlap, a backlog's last batch holds at most 1/LAST_BATCH_SHARE of a batch
 
 
 def batch_spans(count: int, size: int, overlapped: bool) -> list[tuple[int, int]]:
