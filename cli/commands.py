@@ -165,8 +165,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         run = batch_runner(settings, prefect=server is not None or args.prefect)
         spans = enrich_executor.batch_spans(len(todo), settings.batch_size, enrich_executor.can_prefetch(settings))
         try:
-            for i, (start, end) in enumerate(spans):
-                chunk, upcoming = todo[start:end], todo[slice(*spans[i + 1])] if i + 1 < len(spans) else []
+            for (start, end), (_, after) in zip(spans, [*spans[1:], (len(todo), len(todo))], strict=True):
+                chunk, upcoming = todo[start:end], todo[end:after]
                 run([str(p) for p in chunk], [str(p) for p in upcoming])
                 bar.update(len(chunk))
         except Exception as exc:  # noqa: BLE001 - the run failed: files stay in the inbox

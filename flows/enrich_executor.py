@@ -234,8 +234,7 @@ def start(settings: Settings) -> None:
     elif settings.warm_start and settings.enrich_workers <= 1:
         _start_worker(settings)
     elif settings.warm_start:  # start the pool's workers now: each loads the model once, in parallel
-        pool = _local_pool(settings)
-        list(pool.map(_ready, range(settings.enrich_workers)))
+        _start_pool(settings, wait=True)
 
 
 def start_early(settings: Settings, backlog: int) -> None:
@@ -243,9 +242,15 @@ def start_early(settings: Settings, backlog: int) -> None:
     use them: each loads the model while this process reads and parses the first batch."""
     workers = settings.enrich_workers
     if parse_spec(settings.task_runner) is None and workers > 1 and backlog >= workers * POOL_START_PER_WORKER:
-        pool = _local_pool(settings)
-        for i in range(workers):
-            pool.submit(_ready, i)
+        _start_pool(settings, wait=False)
+
+
+def _start_pool(settings: Settings, wait: bool) -> None:
+    """Start the local pool's workers (each loads the model in its initializer); `wait`: until all are ready."""
+    pool = _local_pool(settings)
+    started = [pool.submit(_ready, i) for i in range(settings.enrich_workers)]
+    for future in started if wait else ():
+        future.result()
 
 
 LAST_BATCH_SHARE = 5  # with overlap, a backlog's last batch holds at most 1/LAST_BATCH_SHARE of a batch
