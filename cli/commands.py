@@ -75,8 +75,10 @@ def batch_runner(settings: Settings, prefect: bool = True) -> BatchRunner:
     with inbox_lock(settings):
         search_refresh.catch_up(settings)
 
+    warehouse = Warehouse.of(settings)
+
     def run(paths: list[str], upcoming: Sequence[str] = ()) -> BatchReport:
-        with inbox_lock(settings):
+        with inbox_lock(settings), warehouse.serving_readers():  # readers ask this process meanwhile
             return ingest(storable_paths(settings.inbox, paths), settings,
                           storable_paths(settings.inbox, list(upcoming)))
 
@@ -311,7 +313,8 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
 
     _prepare(settings)
     with inbox_lock(settings):
-        done = reprocess(settings, everything=args.all)
+        with Warehouse.of(settings).serving_readers():
+            done = reprocess(settings, everything=args.all)
         search_refresh.catch_up(settings)  # texts are unchanged; this only repairs an index left behind
     print(f"re-enriched {done.articles} articles (enrich_version {done.version}); {done.unchanged} already current")
     return 0

@@ -46,10 +46,10 @@ def run_query(target: str | Path, sql: str, *, row_limit: int = DEFAULT_ROW_LIMI
         timer.start()
         try:
             cursor = con.execute(sql)
+            rows = cursor.fetchmany(row_limit + 1) if cursor.description is not None else []
             if cursor.description is None:
                 return QueryResult(pd.DataFrame(), False)
             columns = [d[0] for d in cursor.description]
-            rows = cursor.fetchmany(row_limit + 1)
         except duckdb.InterruptException:
             raise QueryError(f"query stopped after {timeout:.0f} s (the time limit); narrow it down") from None
         except duckdb.Error as exc:

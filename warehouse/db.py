@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
@@ -40,13 +41,18 @@ def connect(
     Writers hold a connection for one batch only; readers open, query, close.
     A `ducklake:…` target opens the lake instead (warehouse/ducklake.py).
     """
-    from warehouse import ducklake
+    from warehouse import ducklake, host
 
     if ducklake.is_ducklake(target):
         with ducklake.connect(str(target), read_only=read_only, timeout=timeout, config=config) as lake:
             yield lake
         return
     path = Path(target)
+    own = host.hosted(path)
+    if own is not None:  # this process writes the warehouse now: a connection to its open database
+        with own.connection() as con:
+            yield con
+        return
     if read_only and not path.exists():
         raise WarehouseMissing(
             f"no warehouse at {path}: run `lagebild ingest PATH` or `make run` first "
@@ -80,8 +86,12 @@ def open_with_retry(
     path: Path, *, read_only: bool, timeout: float, config: Config
 ) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retried with jittered exponential backoff on lock conflicts; a wait longer than
-    NOTICE_AFTER is logged and a timeout raised, each naming the process that holds the lock."""
-    from warehouse import holder
+    NOTICE_AFTER is logged and a timeout raised, each naming the process that holds the lock.
+
+    A reader whose file is held by a process that serves reads (warehouse/host.py: the watcher during a
+    batch, `lagebild ingest`, `lagebild reprocess`) gets a connection through that process instead
+    (warehouse/remote.py): it does not wait at all."""
+    from warehouse import holder, remote
 
     started = time.monotonic()
     deadline, delay, noticed = started + timeout, 0.05, False
@@ -91,6 +101,10 @@ def open_with_retry(
         except duckdb.Error as exc:
             if not is_lock_error(exc):
                 raise
+            if read_only:
+                pid = remote.serving(path)
+                if pid is not None:
+                    return cast(duckdb.DuckDBPyConnection, remote.RemoteConnection(path, pid))
             note_waiting(path)
             now = time.monotonic()
             if now >= deadline:

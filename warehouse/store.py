@@ -17,6 +17,7 @@ from lagebild.settings import Settings
 from warehouse import batch_commit, db, ducklake, enrichment_store, load, stories
 from warehouse.batch_commit import BatchRows, Known
 from warehouse.data_checks import enforce
+from warehouse.host import hosted
 from warehouse.load import RunRow
 from warehouse.summaries import add_articles, remove_articles
 
@@ -69,6 +70,23 @@ class Warehouse:
         """A read-write connection inside BEGIN … COMMIT; any exception rolls everything back."""
         with self.connect(timeout=timeout) as con, db.transaction(con):
             yield con
+
+    @contextmanager
+    def serving_readers(self) -> Iterator[None]:
+        """Keep the warehouse open in this process while the block writes, and answer other processes'
+        reads meanwhile (warehouse/host.py): they never wait for the file. A DuckLake needs none of it."""
+        if ducklake.is_ducklake(self.target):
+            yield
+            return
+        from warehouse.host import hosting
+
+        config: db.Config = {}
+        if self.writer_threads is not None:
+            config["threads"] = self.writer_threads
+        if self.batch_memory:
+            config["memory_limit"] = self.batch_memory
+        with hosting(self.target, config, timeout=self.lock_timeout):
+            yield
 
     def someone_waiting(self) -> bool:
         """Whether another process waited for this warehouse's lock in the last few seconds."""
@@ -188,8 +206,13 @@ class BatchWriter:
 
     def release(self) -> None:
         """Close the connection (with DuckDB's checkpoint): other processes can open the file now."""
-        opened, self._open, self._con = self._open, None, None
+        opened, con, self._open, self._con = self._open, self._con, None, None
         if opened is not None:
+            if con is not None and hosted(self._warehouse.target) is not None:
+                try:  # the database stays open for its readers: write what the transactions left in memory
+                    con.execute("CHECKPOINT")
+                except duckdb.Error:
+                    pass  # readers' transactions may hold it off; DuckDB checkpoints later
             opened.close()
 
     @contextmanager

@@ -1,0 +1,148 @@
+"""Readers never wait for the writer: the process that writes serves their reads (warehouse/host.py).
+
+A real second process holds a write transaction open on the warehouse file, as the watcher does during
+a batch; this process and `lagebild sql` read meanwhile, without waiting and without seeing what the
+open transaction wrote."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from wh_helpers import batch_of
+
+from warehouse import Warehouse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def seeded(warehouse: Warehouse, seed_articles, seed_enrichments, seed_themes) -> Warehouse:
+    warehouse.commit_batch(batch_of("seed", seed_articles, seed_enrichments, seed_themes))
+    return warehouse
+
+
+@pytest.fixture
+def writer(seeded: Warehouse, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Another process that holds an uncommitted write transaction on the seeded warehouse."""
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("hold_open.py")), str(seeded.target),
+                             str(ready)], env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert proc.poll() is None, "the writer process ended before it held its transaction"
+        assert time.monotonic() < deadline, "the writer process did not start"
+        time.sleep(0.05)
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def _same(a: object, b: object) -> None:
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        _same(vars(a), vars(b))
+    elif isinstance(a, pd.DataFrame):
+        assert isinstance(b, pd.DataFrame)
+        pd.testing.assert_frame_equal(a, b)
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys()
+        for key in a:
+            _same(a[key], b[key])
+    elif isinstance(a, (list, tuple)):
+        assert isinstance(b, (list, tuple)) and len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _same(x, y)
+    else:
+        assert a == b
+
+
+def test_every_dashboard_query_answers_the_same_through_the_writer_as_from_the_file(
+        seeded: Warehouse, tmp_path: Path) -> None:
+    from bench.query_cases import query_cases
+    from warehouse.remote import serving
+
+    cases = query_cases(Path(seeded.target))
+    alone = {name: call() for name, call in cases.items()}
+    ready = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("hold_open.py")), str(seeded.target),
+                             str(ready)], env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        while not ready.exists():
+            assert proc.poll() is None
+            time.sleep(0.05)
+        assert serving(seeded.target) == proc.pid
+        started = time.monotonic()
+        served = {name: call() for name, call in cases.items()}
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+        proc.wait()
+    for name in cases:
+        _same(alone[name], served[name])
+    assert took < 20, f"{len(cases)} queries took {took:.1f} s: they waited for the writer"
+
+
+def test_lagebild_sql_reads_the_last_commit_while_the_writer_holds_its_transaction(
+        seeded: Warehouse, writer: subprocess.Popen[bytes]) -> None:
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "cli", "sql", "--format", "csv",
+                           "SELECT (SELECT count(*) FROM articles) AS articles, "
+                           "(SELECT count(*) FROM ingest_runs WHERE run_id = 'uncommitted') AS open_run"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**os.environ, "LAGEBILD_WAREHOUSE": str(seeded.target)})
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["articles,open_run", "5,0"]
+    assert "waiting" not in done.stderr
+    assert took < 10
+    assert writer.poll() is None  # the writer still holds its transaction: the read did not wait for it
+
+
+@pytest.mark.parametrize(("sql", "said"), [
+    ("DELETE FROM articles", "not DELETE"),
+    ("CREATE TABLE x (a INT)", "not CREATE"),
+    ("SELECT * FROM read_text('/etc/hostname')", "disabled by configuration"),
+    ("COPY articles TO '/tmp/out.csv'", "not COPY"),
+    ("SELECT 1; SELECT 2", "one statement at a time"),
+])
+def test_a_served_reader_can_only_read_the_warehouse(seeded: Warehouse, writer: subprocess.Popen[bytes],
+                                                     sql: str, said: str) -> None:
+    from warehouse.console import QueryError, run_query
+
+    with pytest.raises(QueryError, match=said):
+        run_query(seeded.target, sql)
+    import duckdb
+
+    from warehouse.db import connect
+
+    with connect(seeded.target, read_only=True) as con, pytest.raises(duckdb.Error, match=said):
+        con.execute(sql).fetchall()  # a script's own connection is held to the same rule
+
+
+def test_a_served_query_stops_at_the_consoles_time_limit(seeded: Warehouse,
+                                                         writer: subprocess.Popen[bytes]) -> None:
+    from warehouse.console import QueryError, run_query
+
+    started = time.monotonic()
+    with pytest.raises(QueryError, match="stopped after"):
+        run_query(seeded.target, "SELECT count(*) FROM range(100000000000) a, range(10) b", timeout=1)
+    assert time.monotonic() - started < 15
+    assert run_query(seeded.target, "SELECT count(*) AS n FROM articles").frame["n"].tolist() == [5]
+
+
+def test_a_reader_whose_writer_has_gone_reads_the_file(seeded: Warehouse) -> None:
+    from datetime import date
+
+    from warehouse.remote import RemoteConnection
+
+    con = RemoteConnection(seeded.target, holder_pid=0)  # as if its writer ended after the reader found it
+    rows = con.execute("SELECT count(*) FROM articles WHERE published_date >= ?", [date(2000, 1, 1)]).fetchall()
+    assert rows == [(5,)]
+    assert con.execute("SELECT count(*) AS n FROM articles").df()["n"].tolist() == [5]

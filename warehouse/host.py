@@ -1,0 +1,187 @@
+"""The writing process serves the warehouse's readers (the other side of warehouse/remote.py).
+
+While `hosting(target)` is active, this process keeps the warehouse open (one DuckDB database, the
+anchor) and every `warehouse.db.connect` of this process gets a connection to that same database. A
+server thread answers other processes' reads on the warehouse's socket, each on its own connection:
+DuckDB gives every query the snapshot of the last commit, so a reader never waits for the writer's
+transaction, and the writer never waits for a reader.
+
+What a served query may do is what the SQL console allows: one reading statement (SELECT, WITH, SHOW,
+DESCRIBE, SUMMARIZE, EXPLAIN), no file access (the anchor is opened with external access disabled),
+stopped by the client's interrupt or when the client goes away.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse import remote
+
+log = logging.getLogger("lagebild.warehouse")
+READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+
+_hosted: dict[str, Host] = {}
+_hosted_lock = threading.Lock()
+
+
+def key(target: str | Path) -> str:
+    return str(Path(target).resolve())
+
+
+def hosted(target: str | Path) -> Host | None:
+    """The Host of this warehouse in this process, if this process hosts it now."""
+    with _hosted_lock:
+        return _hosted.get(key(target))
+
+
+class Host:
+    """One open database for the writing process, and the server thread that answers other readers."""
+
+    def __init__(self, target: Path, anchor: duckdb.DuckDBPyConnection) -> None:
+        self.target = target
+        self._anchor = anchor
+        self._lock = threading.Lock()  # DuckDB's cursor() from several threads: one at a time
+        self.served = 0
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """A new connection to the hosted database (close it when done; the database stays open)."""
+        with self._lock:
+            return self._anchor.cursor()
+
+    def answer(self, request: dict[str, Any], sock: socket.socket) -> dict[str, Any]:
+        """Run one reader's request on its own connection; the client may interrupt it meanwhile."""
+        sql = request["sql"]
+        try:
+            statements = duckdb.extract_statements(sql)
+            if len(statements) != 1:
+                raise duckdb.InvalidInputException(f"one statement at a time, please (found {len(statements)})")
+            if statements[0].type not in READING:
+                raise duckdb.PermissionException(
+                    f"not allowed: a reader runs queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN), "
+                    f"not {statements[0].type.name}")
+            con = self.connection()
+            done = threading.Event()
+            threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True).start()
+            try:
+                cursor = con.execute(sql, remote.decode_params(request["params"]))
+                if request["mode"] == "df":
+                    return {"frame": cursor.df()}
+                limit = request["limit"]
+                rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+                return {"rows": rows, "description": _plain(cursor.description)}
+            finally:
+                done.set()
+                con.close()
+        except duckdb.Error as exc:
+            return {"error": type(exc).__name__, "message": str(exc)}
+        finally:
+            self.served += 1
+
+
+def _plain(description: list[tuple[Any, ...]] | None) -> list[tuple[Any, ...]] | None:
+    """A cursor's description with its DuckDB type objects as their names (they cannot be pickled)."""
+    if description is None:
+        return None
+    return [(d[0], str(d[1]), *d[2:]) for d in description]
+
+
+def _interrupt_on_word(sock: socket.socket, con: duckdb.DuckDBPyConnection, done: threading.Event) -> None:
+    """Interrupt the query when the client sends `!` or goes away before the answer."""
+    try:
+        word = sock.recv(1)
+    except OSError:
+        word = b""
+    if not done.is_set() and (word == remote.INTERRUPT or word == b""):
+        con.interrupt()
+
+
+class _Handler(socketserver.BaseRequestHandler):
+    server: _Server
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        try:
+            if remote.peer(sock)[1] != os.getuid():
+                return
+            request = json.loads(remote.receive(sock))
+            answer = self.server.host.answer(request, sock)
+            try:
+                payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # a value pickle cannot carry
+                payload = pickle.dumps({"error": "Error", "message": f"the result cannot be sent: {exc}"})
+            remote.send(sock, payload)
+        except (OSError, ValueError) as exc:
+            log.debug("a reader of %s went away: %s", self.server.host.target, exc)
+
+
+class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = False
+    block_on_close = True  # server_close() waits for the queries that run
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        super().__init__(remote.address(host.target), _Handler)
+
+
+@contextmanager
+def hosting(target: str | Path, config: dict[str, Any] | None = None, timeout: float = 600.0) -> Iterator[Host]:
+    """Keep the warehouse open in this process and serve other processes' reads while the block runs.
+
+    `config` is the DuckDB configuration of the writer's connections (threads, memory limit); external
+    access is always off. `timeout`: seconds to wait for another process that holds the file. Nested
+    use for the same warehouse reuses the outer Host. When the block ends, the database is checkpointed
+    while readers are still served, then the server stops and the file is closed, so the gap in which
+    readers wait for the file is as short as closing it."""
+    from warehouse.db import open_with_retry
+
+    path = Path(target)
+    outer = hosted(path)
+    if outer is not None:
+        yield outer
+        return
+    settings = {**(config or {}), "enable_external_access": "false"}
+    anchor = open_with_retry(path, read_only=False, timeout=timeout, config=settings)
+    host = Host(path, anchor)
+    try:
+        server = _Server(host)
+    except OSError as exc:  # another process serves this file (it cannot: it would hold the lock), or no sockets
+        log.warning("readers of %s cannot be served by this process (%s); they wait for the file", path, exc)
+        server = None
+    thread = None
+    if server is not None:
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name="warehouse-readers", daemon=True)
+        thread.start()
+    with _hosted_lock:
+        _hosted[key(path)] = host
+    try:
+        yield host
+    finally:
+        with _hosted_lock:
+            _hosted.pop(key(path), None)
+        started = time.monotonic()
+        try:
+            with host.connection() as con:
+                con.execute("CHECKPOINT")  # the close below has little left to write
+        except duckdb.Error as exc:
+            log.debug("checkpoint before closing %s: %s", path, exc)
+        if server is not None and thread is not None:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+        anchor.close()
+        log.debug("stopped serving %s after %d reads (closing took %.2f s)", path, host.served,
+                  time.monotonic() - started)
