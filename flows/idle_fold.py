@@ -73,8 +73,10 @@ class IdleFold:
                 return False
             month = self._months[0]
             started = time.monotonic()
-            # the writer's memory limit, as for a batch: upkeep must not lift the watcher's peak
-            with warehouse.connect(timeout=LOCK_WAIT, memory_limit=warehouse.batch_memory) as con, \
+            # the writer's memory limit, as for a batch: upkeep must not lift the watcher's peak; readers are
+            # answered by this process meanwhile
+            with warehouse.serving_readers(timeout=LOCK_WAIT), \
+                    warehouse.connect(timeout=LOCK_WAIT, memory_limit=warehouse.batch_memory) as con, \
                     db.transaction(con):
                 folded = fold_summaries(con, [month])
             self._months.pop(0)

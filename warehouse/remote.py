@@ -25,10 +25,12 @@ import threading
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd  # the writer's process keeps pandas out (lagebild/imports.py)
 
 HEADER = struct.Struct("!Q")
 INTERRUPT = b"!"

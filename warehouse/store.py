@@ -72,9 +72,10 @@ class Warehouse:
             yield con
 
     @contextmanager
-    def serving_readers(self) -> Iterator[None]:
+    def serving_readers(self, timeout: float | None = None) -> Iterator[None]:
         """Keep the warehouse open in this process while the block writes, and answer other processes'
-        reads meanwhile (warehouse/host.py): they never wait for the file. A DuckLake needs none of it."""
+        reads meanwhile (warehouse/host.py): they never wait for the file. A DuckLake needs none of it.
+        `timeout`: how long to wait for another process that holds the file (default: lock_timeout)."""
         if ducklake.is_ducklake(self.target):
             yield
             return
@@ -85,7 +86,7 @@ class Warehouse:
             config["threads"] = self.writer_threads
         if self.batch_memory:
             config["memory_limit"] = self.batch_memory
-        with hosting(self.target, config, timeout=self.lock_timeout):
+        with hosting(self.target, config, timeout=self._timeout(timeout)):
             yield
 
     def someone_waiting(self) -> bool:

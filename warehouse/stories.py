@@ -191,8 +191,11 @@ def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
     mine = set(article_ids)
     partners = {(a, b) for pair in overlaps for a, b in (pair, pair[::-1]) if a in mine and b not in mine}
     result = stories.assign(arts, members_near(con, arts, partners), overlaps)
-    for old, new in sorted(result.merged.items()):
-        con.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", [new, old])
+    if result.merged:  # one pass over story_articles for all merges (the targets are final: never merged away)
+        olds, news = zip(*sorted(result.merged.items()), strict=True)
+        con.execute("""UPDATE story_articles SET story_id = m.new_id
+                       FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
+                       WHERE story_articles.story_id = m.old_id""", [list(olds), list(news)])
     insert_rows(con, "story_articles", [
         dict(zip(STORY_ARTICLE_COLUMNS, (result.story_of[a.article_id], a.article_id, a.first, a.last,
                                          keys_text(a.keys)), strict=True)) for a in arts], STORY_ARTICLE_COLUMNS)
