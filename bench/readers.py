@@ -25,7 +25,7 @@ from bench.watcher import Watcher
 
 QUERY = "select count(*) from articles"
 INTERVAL = 0.5
-_COMMIT = re.compile(r"committed in ([0-9.]+) s")
+_COMMIT = re.compile(r"committed in a transaction of ([0-9.]+) s")  # flows/commit.py COMMITTED_LOG
 _INDEXED = re.compile(r"searchable after ([0-9.]+) s")
 
 

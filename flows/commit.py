@@ -64,6 +64,7 @@ def plan_batch(settings: Settings, run_id: str, raws: Sequence[RawFile], parsed:
 
 
 FIRST_CHUNK = 100  # articles in the first transaction of a batch; later ones are sized to TARGET_SECONDS
+COMMITTED_LOG = "run %s: %d files committed in a transaction of %.2f s"  # bench/readers.py reads it
 SMALLEST_CHUNK = 50  # a transaction has a fixed cost (checks, summaries): fewer articles would not be shorter
 TARGET_SECONDS = 0.8  # how long one transaction should hold the warehouse's write lock
 READERS_GAP = 0.4  # seconds between transactions, in which waiting readers open the file (when any wait)
@@ -125,7 +126,7 @@ def _load_in_transactions(warehouse: Warehouse, settings: Settings, plan: BatchR
                                    "on a fresh connection" if after_others else "in smaller transactions")
                     continue
                 committed, loaded, took = committed + 1, loaded + len(chunk), time.monotonic() - began
-                logger.info("run %s: %d files committed in a transaction of %.2f s", run.run_id, len(chunk), took)
+                logger.info(COMMITTED_LOG, run.run_id, len(chunk), took)
                 size = min(largest, max(SMALLEST_CHUNK, int(size * TARGET_SECONDS / max(took, 0.01))))
                 if files and warehouse.someone_waiting():
                     writer.release()

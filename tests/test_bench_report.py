@@ -280,3 +280,11 @@ def test_a_large_growth_run_added_to_the_report_keeps_the_origin_of_its_growth_s
     origin = json.loads((tmp_path / "main.json").read_text(encoding="utf-8"))["growth_large"]["from_run"]
     assert f"commit {fresh['commit'][:12]}" in origin and origin.endswith("corpus: X)")
     assert "## Backfill with the watcher at large size" in (tmp_path / "B.md").read_text(encoding="utf-8")
+
+
+def test_the_readers_bench_reads_the_commit_times_the_watcher_logs():
+    from bench.readers import _COMMIT
+    from flows.commit import COMMITTED_LOG
+
+    log = "\n".join(COMMITTED_LOG % ("run-1", files, took) for files, took in ((100, 0.52), (37, 1.4)))
+    assert [float(x) for x in _COMMIT.findall(log)] == [0.52, 1.4]
