@@ -1,0 +1,115 @@
+"""The first chart of each dashboard page in a real browser (headless Chromium through Playwright).
+
+    python -m bench.browser WAREHOUSE [--visits 5]
+
+Starts `lagebild dashboard` on the warehouse, then opens each page with a chart (Lage, Overview, Actors,
+Themes, Quotes) `--visits` times, each in a new tab (a new dashboard session) of one browser whose
+cache is warm, and times from the navigation to the first rendered chart. The first visit of each page
+after the start is the cold one (the dashboard's query cache is empty; it is filled per page), the
+others are warm. A page that shows no chart within the time limit counts as failed with its time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.util import ROOT, lagebild_cmd, lagebild_env, percentiles
+
+CHROMIUM = "/usr/bin/chromium"
+CHART = "canvas, svg.marks"
+PAGES = ("lage", "overview", "actors", "themes", "quotes")
+LIMIT_S = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"lagebild dashboard exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"the dashboard did not answer at {url}")
+
+
+def first_chart_s(context: Any, url: str) -> float | None:
+    """Seconds from navigation to the first chart in a new tab (a new dashboard session; the browser's
+    cache is shared, as in an analyst's browser), None if no chart came within LIMIT_S."""
+    page = context.new_page()
+    try:
+        began = time.perf_counter()
+        page.goto(url)
+        try:
+            page.wait_for_selector(CHART, timeout=LIMIT_S * 1000)
+        except Exception:  # noqa: BLE001 - Playwright's timeout: the page showed no chart
+            return None
+        return time.perf_counter() - began
+    finally:
+        page.close()
+
+
+def run(warehouse: Path, visits: int = 5, pages: tuple[str, ...] = PAGES) -> dict[str, Any]:
+    """Cold and warm first-chart times per page, in seconds, and the load average."""
+    from playwright.sync_api import sync_playwright
+
+    from cli.processes import stop_group
+
+    port = _free_port()
+    env = lagebild_env(warehouse.parent, LAGEBILD_WAREHOUSE=str(warehouse))
+    proc = subprocess.Popen([*lagebild_cmd("dashboard", "--port", str(port))], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {"articles_warehouse": str(warehouse), "visits": visits, "pages": {}}
+    loads = [os.getloadavg()[0]]
+    try:
+        _wait_http(url, proc)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            try:
+                first_chart_s(context, f"{url}/overview")  # the browser's cache and the server's session machinery
+                for name in pages:
+                    times = [first_chart_s(context, f"{url}/{name}") for _ in range(visits)]
+                    loads.append(os.getloadavg()[0])
+                    shown = [t if t is not None else LIMIT_S for t in times]
+                    out["pages"][name] = {"cold_s": round(shown[0], 3), "warm_s": percentiles(shown[1:]),
+                                          "failed": sum(t is None for t in times)}
+            finally:
+                browser.close()
+    finally:
+        stop_group(proc)
+    out["load_average"] = {"min": min(loads), "max": max(loads), "mean": sum(loads) / len(loads)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__.split("\n\n")[0])
+    p.add_argument("warehouse", type=Path, help="the warehouse file (e.g. one of bench.make_warehouse)")
+    p.add_argument("--visits", type=int, default=5, help="visits per page, the first cold (default 5)")
+    p.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated pages (default {','.join(PAGES)})")
+    args = p.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        p.error(f"{CHROMIUM} is missing: run `make browser` first")
+    print(json.dumps(run(args.warehouse, args.visits, tuple(args.pages.split(","))), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
