@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="chromium missing: run scripts/install-browser.sh"),
+    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
+                       reason="chromium missing: run scripts/install-browser.sh"),
 ]
 
 
