@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", action="store_true", help="time the dashboard's queries (p50/p95/max)")
     parser.add_argument("--repeat", type=int, default=20, help="runs per query with --measure (default 20)")
     parser.add_argument("--keep", action="store_true", help="reuse an existing warehouse instead of regenerating")
+    parser.add_argument("--while-writing", action="store_true",
+                        help="with --measure: while another process holds a write transaction open on the "
+                             "warehouse (bench/hold_writer.py), so every query is answered by that writer")
     parser.add_argument("--pool-dir", type=Path, default=POOL_DIR, help=f"sentence pool cache (default {POOL_DIR})")
     args = parser.parse_args(argv)
     args.target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +181,12 @@ def main(argv: list[str] | None = None) -> int:
                          lambda line: print(line, flush=True), args.pool_dir)
         for key, value in stats.items():
             print(f"{key:<24} {value}")
-    if args.measure:
+    if args.measure and args.while_writing:
+        from bench.hold_writer import holding
+
+        with holding(args.target):
+            print_timings(time_queries(args.target, args.repeat))
+    elif args.measure:
         print_timings(time_queries(args.target, args.repeat))
     return 0
 

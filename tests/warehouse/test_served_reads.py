@@ -30,19 +30,12 @@ def seeded(warehouse: Warehouse, seed_articles, seed_enrichments, seed_themes) -
 
 
 @pytest.fixture
-def writer(seeded: Warehouse, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+def writer(seeded: Warehouse) -> Iterator[subprocess.Popen[bytes]]:
     """Another process that holds an uncommitted write transaction on the seeded warehouse."""
-    ready = tmp_path / "ready"
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("hold_open.py")), str(seeded.target),
-                             str(ready)], env={**os.environ, "PYTHONPATH": str(ROOT)})
-    deadline = time.monotonic() + 60
-    while not ready.exists():
-        assert proc.poll() is None, "the writer process ended before it held its transaction"
-        assert time.monotonic() < deadline, "the writer process did not start"
-        time.sleep(0.05)
-    yield proc
-    proc.kill()
-    proc.wait()
+    from bench.hold_writer import holding
+
+    with holding(Path(seeded.target)) as proc:
+        yield proc
 
 
 def _same(a: object, b: object) -> None:
@@ -63,27 +56,18 @@ def _same(a: object, b: object) -> None:
         assert a == b
 
 
-def test_every_dashboard_query_answers_the_same_through_the_writer_as_from_the_file(
-        seeded: Warehouse, tmp_path: Path) -> None:
+def test_every_dashboard_query_answers_the_same_through_the_writer_as_from_the_file(seeded: Warehouse) -> None:
+    from bench.hold_writer import holding
     from bench.query_cases import query_cases
     from warehouse.remote import serving
 
     cases = query_cases(Path(seeded.target))
     alone = {name: call() for name, call in cases.items()}
-    ready = tmp_path / "ready"
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("hold_open.py")), str(seeded.target),
-                             str(ready)], env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        while not ready.exists():
-            assert proc.poll() is None
-            time.sleep(0.05)
+    with holding(Path(seeded.target)) as proc:
         assert serving(seeded.target) == proc.pid
         started = time.monotonic()
         served = {name: call() for name, call in cases.items()}
         took = time.monotonic() - started
-    finally:
-        proc.kill()
-        proc.wait()
     for name in cases:
         _same(alone[name], served[name])
     assert took < 20, f"{len(cases)} queries took {took:.1f} s: they waited for the writer"
