@@ -63,32 +63,37 @@ class Host:
 
     def answer(self, request: dict[str, Any], sock: socket.socket) -> dict[str, Any]:
         """Run one reader's request on its own connection; the client may interrupt it meanwhile."""
-        sql = request["sql"]
         try:
-            statements = duckdb.extract_statements(sql)
-            if len(statements) != 1:
-                raise duckdb.InvalidInputException(f"one statement at a time, please (found {len(statements)})")
-            if statements[0].type not in READING:
-                raise duckdb.PermissionException(
-                    f"not allowed: a reader runs queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN), "
-                    f"not {statements[0].type.name}")
-            con = self.connection()
-            done = threading.Event()
-            threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True).start()
-            try:
-                cursor = con.execute(sql, remote.decode_params(request["params"]))
-                if request["mode"] == "df":
-                    return {"frame": cursor.df()}
-                limit = request["limit"]
-                rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
-                return {"rows": rows, "description": _plain(cursor.description)}
-            finally:
-                done.set()
-                con.close()
+            with self.connection() as con:
+                return _run(con, request, sock)
         except duckdb.Error as exc:
             return {"error": type(exc).__name__, "message": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - a malformed request: the reader is told, the writer goes on
+            return {"error": "InvalidInputException", "message": f"the request could not be run: {exc!r}"}
         finally:
             self.served += 1
+
+
+def _run(con: duckdb.DuckDBPyConnection, request: dict[str, Any], sock: socket.socket) -> dict[str, Any]:
+    sql = request["sql"]
+    statements = con.extract_statements(sql)
+    if len(statements) != 1:
+        raise duckdb.InvalidInputException(f"one statement at a time, please (found {len(statements)})")
+    if statements[0].type not in READING:
+        raise duckdb.PermissionException(
+            f"not allowed: a reader runs queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN), "
+            f"not {statements[0].type.name}")
+    done = threading.Event()
+    threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True).start()
+    try:
+        cursor = con.execute(sql, remote.decode_params(request["params"]))
+        if request["mode"] == "df":
+            return {"frame": cursor.df()}
+        limit = request["limit"]
+        rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+        return {"rows": rows, "description": _plain(cursor.description)}
+    finally:
+        done.set()
 
 
 def _plain(description: list[tuple[Any, ...]] | None) -> list[tuple[Any, ...]] | None:

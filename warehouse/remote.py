@@ -182,7 +182,8 @@ class RemoteConnection:
                 pass
 
     def extract_statements(self, sql: str) -> list[Any]:
-        return list(duckdb.extract_statements(sql))
+        with duckdb.connect() as parser:  # its own: DuckDB's default connection is shared by all threads
+            return list(parser.extract_statements(sql))
 
     def close(self) -> None:
         self._rows = None

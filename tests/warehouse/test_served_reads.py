@@ -130,3 +130,22 @@ def test_a_reader_whose_writer_has_gone_reads_the_file(seeded: Warehouse) -> Non
     rows = con.execute("SELECT count(*) FROM articles WHERE published_date >= ?", [date(2000, 1, 1)]).fetchall()
     assert rows == [(5,)]
     assert con.execute("SELECT count(*) AS n FROM articles").df()["n"].tolist() == [5]
+
+
+def test_a_malformed_request_is_answered_with_an_error_and_the_writer_serves_on(
+        seeded: Warehouse, writer: subprocess.Popen[bytes]) -> None:
+    import json
+    import pickle
+
+    from warehouse import remote
+
+    with remote._connect(seeded.target, timeout=30) as sock:
+        remote.send(sock, json.dumps({"sql": "SELECT ?", "params": [{"$nonsense": 1}], "mode": "rows",
+                                      "limit": None}).encode())
+        answer = pickle.loads(remote.receive(sock))
+    assert answer["error"] == "InvalidInputException" and "could not be run" in answer["message"]
+    from warehouse.db import connect
+
+    with connect(seeded.target, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(5,)]
+    assert writer.poll() is None
