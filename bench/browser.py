@@ -18,6 +18,8 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +67,9 @@ def first_chart_s(context: Any, url: str) -> float | None:
         page.close()
 
 
-def run(warehouse: Path, visits: int = 5, pages: tuple[str, ...] = PAGES) -> dict[str, Any]:
-    """Cold and warm first-chart times per page, in seconds, and the load average."""
-    from playwright.sync_api import sync_playwright
-
+@contextmanager
+def dashboard(warehouse: Path) -> Iterator[str]:
+    """`lagebild dashboard` on this warehouse for the length of the block; yields its URL."""
     from cli.processes import stop_group
 
     port = _free_port()
@@ -76,25 +77,39 @@ def run(warehouse: Path, visits: int = 5, pages: tuple[str, ...] = PAGES) -> dic
     proc = subprocess.Popen([*lagebild_cmd("dashboard", "--port", str(port))], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    out: dict[str, Any] = {"articles_warehouse": str(warehouse), "visits": visits, "pages": {}}
-    loads = [os.getloadavg()[0]]
     try:
         _wait_http(url, proc)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            try:
-                first_chart_s(context, f"{url}/overview")  # the browser's cache and the server's session machinery
-                for name in pages:
-                    times = [first_chart_s(context, f"{url}/{name}") for _ in range(visits)]
-                    loads.append(os.getloadavg()[0])
-                    shown = [t if t is not None else LIMIT_S for t in times]
-                    out["pages"][name] = {"cold_s": round(shown[0], 3), "warm_s": percentiles(shown[1:]),
-                                          "failed": sum(t is None for t in times)}
-            finally:
-                browser.close()
+        yield url
     finally:
         stop_group(proc)
+
+
+@contextmanager
+def browser_tabs(url: str) -> Iterator[Any]:
+    """A headless Chromium context whose cache and the dashboard's session machinery are warmed up."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            first_chart_s(context, f"{url}/overview")
+            yield context
+        finally:
+            browser.close()
+
+
+def run(warehouse: Path, visits: int = 5, pages: tuple[str, ...] = PAGES) -> dict[str, Any]:
+    """Cold and warm first-chart times per page, in seconds, and the load average."""
+    out: dict[str, Any] = {"articles_warehouse": str(warehouse), "visits": visits, "pages": {}}
+    loads = [os.getloadavg()[0]]
+    with dashboard(warehouse) as url, browser_tabs(url) as context:
+        for name in pages:
+            times = [first_chart_s(context, f"{url}/{name}") for _ in range(visits)]
+            loads.append(os.getloadavg()[0])
+            shown = [t if t is not None else LIMIT_S for t in times]
+            out["pages"][name] = {"cold_s": round(shown[0], 3), "warm_s": percentiles(shown[1:]),
+                                  "failed": sum(t is None for t in times)}
     out["load_average"] = {"min": min(loads), "max": max(loads), "mean": sum(loads) / len(loads)}
     return out
 

@@ -4,7 +4,7 @@ whatever maintenance follows), plus a search through the index at each probe. Re
 failures and what a waiting reader was told, the watcher's own commit and indexing times from its log,
 and the load average.
 
-    python -m bench.readers DATA_DIR --articles 2000 [--base WAREHOUSE_TO_COPY]
+    python -m bench.readers DATA_DIR --articles 2000 [--base WAREHOUSE_TO_COPY] [--browser]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,69 @@ def _search_s(warehouse: Path) -> float:
     return time.perf_counter() - began
 
 
+class BrowserVisits:
+    """With `--browser`: a thread that opens the Actors page in new tabs of headless Chromium, one after the
+    other, and keeps the seconds to its first chart (bench/browser.py), until `stop()`."""
+
+    PAGE = "actors"
+
+    def __init__(self, warehouse: Path) -> None:
+        self.warehouse = warehouse
+        self.idle: list[float] = []
+        self.busy: list[float] = []
+        self.timeline: list[tuple[float, float]] = []  # (seconds since the start, seconds to the chart)
+        self._began = time.perf_counter()
+        self.failed = 0
+        self._phase = "idle"
+        self._ready, self._stop = threading.Event(), threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self, idle_visits: int = 5) -> BrowserVisits:
+        self._idle_visits = idle_visits
+        self._thread.start()
+        self._ready.wait(300)
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def busy_now(self) -> None:
+        self._phase = "busy"
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join(120)
+        return {"page": self.PAGE, "idle_s": percentiles(self.idle), "during_ingest_s": percentiles(self.busy),
+                "failed": self.failed, "timeline": [(round(t, 1), round(s, 2)) for t, s in self.timeline]}
+
+    def _loop(self) -> None:
+        from bench import browser
+
+        try:
+            with browser.dashboard(self.warehouse) as url, browser.browser_tabs(url) as context:
+                for _ in range(self._idle_visits):
+                    self._visit(browser, context, url)
+                self._ready.set()
+                while not self._stop.is_set():
+                    self._visit(browser, context, url)
+        except BaseException as exc:  # noqa: BLE001 - reported by start() or in the results
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def _visit(self, browser: Any, context: Any, url: str) -> None:
+        began = time.perf_counter() - self._began
+        took = browser.first_chart_s(context, f"{url}/{self.PAGE}")
+        self.timeline.append((began, took if took is not None else browser.LIMIT_S))
+        if took is None:
+            self.failed += 1
+        (self.idle if self._phase == "idle" else self.busy).append(took if took is not None else browser.LIMIT_S)
+
+
 def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle_probes: int = 10,
-        seed: int = 11, after_s: float = 15.0) -> dict[str, Any]:
-    """Copy `base` (if given) into `data_dir`, probe idle, then drop `articles` files under a watcher."""
+        seed: int = 11, after_s: float = 15.0, browser: bool = False) -> dict[str, Any]:
+    """Copy `base` (if given) into `data_dir`, probe idle, then drop `articles` files under a watcher.
+    With `browser`, the Actors page is opened in a real browser meanwhile (BrowserVisits)."""
     warehouse = data_dir / "lagebild.duckdb"
     data_dir.mkdir(parents=True, exist_ok=True)
     if base is not None:
@@ -62,6 +123,7 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     idle = [probe(data_dir) for _ in range(idle_probes)]
     before = idle[-1][2] or 0
     watcher = Watcher(data_dir, log).start()
+    visits: BrowserVisits | None = None
     loads, busy, searches, messages, failures = [], [], [], set(), 0
     finished_at: float | None = None
     try:
@@ -72,6 +134,9 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
             if not watcher.alive():
                 raise RuntimeError(f"the watcher exited early; see {log}")
             time.sleep(1.0)
+        if browser:  # idle visits while the watcher waits, then visits while it ingests
+            visits = BrowserVisits(warehouse).start()
+            visits.busy_now()
         for path in rest:
             os.replace(path, inbox / path.name)
         deadline = time.perf_counter() + 3600
@@ -92,8 +157,10 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
             time.sleep(INTERVAL)
     finally:
         rss = watcher.stop()
+        seen = visits.stop() if visits is not None else None
     text = log.read_text(errors="replace")
     return {
+        **({"browser_first_chart": seen} if seen is not None else {}),
         "articles_dropped": articles, "articles_before": before, "articles_after": probe(data_dir)[2],
         "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures,
         "messages": sorted(messages)[:5], "search_during_ingest_s": percentiles(searches),
@@ -110,8 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("data_dir", type=Path, help="a fresh data folder (the warehouse is created or copied there)")
     p.add_argument("--articles", type=int, default=2000, help="real articles dropped into the inbox (default 2000)")
     p.add_argument("--base", type=Path, help="a warehouse file to copy in first (e.g. one of bench.make_warehouse)")
+    p.add_argument("--browser", action="store_true",
+                   help="also open the Actors page in headless Chromium, idle and during the ingest (bench/browser.py)")
     args = p.parse_args(argv)
-    out = run(args.data_dir, args.articles, args.data_dir / "watch.log", args.base)
+    out = run(args.data_dir, args.articles, args.data_dir / "watch.log", args.base, browser=args.browser)
     print(json.dumps(out, indent=2))
     return 0
 
