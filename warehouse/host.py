@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import socket
 import socketserver
 import threading
@@ -32,6 +33,24 @@ from warehouse import remote
 
 log = logging.getLogger("lagebild.warehouse")
 READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# Served reads share the writer's database and its memory limit, so the limit grows by READERS_SHARE while
+# this process serves, and at most SERVED_AT_ONCE of them run at a time (the others queue): the dashboard's
+# queries must not take the memory the writer's transaction needs (DuckDB fails a transaction, or even a
+# checkpoint, that finds the limit used up).
+READERS_SHARE = 256 * 1000**2
+SERVED_AT_ONCE = 2
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
+          "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)?\s*", re.IGNORECASE)
+
+
+def with_readers_share(memory_limit: str) -> str:
+    """A DuckDB memory limit such as '128MB' plus READERS_SHARE, as a DuckDB size."""
+    found = _SIZE.fullmatch(memory_limit)
+    if found is None:
+        raise ValueError(f"not a size: {memory_limit!r}")
+    total = float(found.group(1)) * _UNITS[(found.group(2) or "").lower()] + READERS_SHARE
+    return f"{int(total // 1000**2)}MB"
 
 _hosted: dict[str, Host] = {}
 _hosted_lock = threading.Lock()
@@ -54,6 +73,7 @@ class Host:
         self.target = target
         self._anchor = anchor
         self._lock = threading.Lock()  # DuckDB's cursor() from several threads: one at a time
+        self._turns = threading.BoundedSemaphore(SERVED_AT_ONCE)
         self.served = 0
 
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -64,7 +84,7 @@ class Host:
     def answer(self, request: dict[str, Any], sock: socket.socket) -> dict[str, Any]:
         """Run one reader's request on its own connection; the client may interrupt it meanwhile."""
         try:
-            with self.connection() as con:
+            with self._turns, self.connection() as con:
                 return _run(con, request, sock)
         except duckdb.Error as exc:
             return {"error": type(exc).__name__, "message": str(exc)}
@@ -145,11 +165,11 @@ class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 def hosting(target: str | Path, config: dict[str, Any] | None = None, timeout: float = 600.0) -> Iterator[Host]:
     """Keep the warehouse open in this process and serve other processes' reads while the block runs.
 
-    `config` is the DuckDB configuration of the writer's connections (threads, memory limit); external
-    access is always off. `timeout`: seconds to wait for another process that holds the file. Nested
-    use for the same warehouse reuses the outer Host. When the block ends, the database is checkpointed
-    while readers are still served, then the server stops and the file is closed, so the gap in which
-    readers wait for the file is as short as closing it."""
+    `config` is the DuckDB configuration of the writer's connections (threads; its memory limit is raised
+    by READERS_SHARE for the served reads); external access is always off. `timeout`: seconds to wait for
+    another process that holds the file. Nested use for the same warehouse reuses the outer Host. When
+    the block ends, the database is checkpointed while readers are still served, then the server stops
+    and the file is closed, so the gap in which readers wait for the file is as short as closing it."""
     from warehouse.db import open_with_retry
 
     path = Path(target)
@@ -158,6 +178,8 @@ def hosting(target: str | Path, config: dict[str, Any] | None = None, timeout: f
         yield outer
         return
     settings = {**(config or {}), "enable_external_access": "false"}
+    if isinstance(settings.get("memory_limit"), str):
+        settings["memory_limit"] = with_readers_share(str(settings["memory_limit"]))
     anchor = open_with_retry(path, read_only=False, timeout=timeout, config=settings)
     host = Host(path, anchor)
     try:

@@ -17,7 +17,6 @@ from lagebild.settings import Settings
 from warehouse import batch_commit, db, ducklake, enrichment_store, load, stories
 from warehouse.batch_commit import BatchRows, Known
 from warehouse.data_checks import enforce
-from warehouse.host import hosted
 from warehouse.load import RunRow
 from warehouse.summaries import add_articles, remove_articles
 
@@ -207,13 +206,8 @@ class BatchWriter:
 
     def release(self) -> None:
         """Close the connection (with DuckDB's checkpoint): other processes can open the file now."""
-        opened, con, self._open, self._con = self._open, self._con, None, None
+        opened, self._open, self._con = self._open, None, None
         if opened is not None:
-            if con is not None and hosted(self._warehouse.target) is not None:
-                try:  # the database stays open for its readers: write what the transactions left in memory
-                    con.execute("CHECKPOINT")
-                except duckdb.Error:
-                    pass  # readers' transactions may hold it off; DuckDB checkpoints later
             opened.close()
 
     @contextmanager

@@ -149,3 +149,20 @@ def test_a_malformed_request_is_answered_with_an_error_and_the_writer_serves_on(
     with connect(seeded.target, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(5,)]
     assert writer.poll() is None
+
+
+def test_a_serving_writer_has_its_memory_limit_plus_the_readers_share(warehouse: Warehouse) -> None:
+    """Served reads run in the writer's database: they get a share of memory of their own on top of the
+    writer's limit, so that a dashboard's queries do not leave a batch's transaction without memory."""
+    from warehouse.host import READERS_SHARE
+    from warehouse.store import Warehouse as Store
+
+    limited = Store(warehouse.target, lock_timeout=5, batch_memory="128MB")
+    with limited.serving_readers(), limited.connect(read_only=True) as con:
+        row = con.execute("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'").fetchone()
+        probe = con.execute("SELECT 1").fetchone()
+    assert probe == (1,)
+    assert row is not None
+    number, unit = row[0].split()
+    assert unit == "MiB"
+    assert round(float(number) * 1024**2 / 1000**2) == 128 + READERS_SHARE // 1000**2
