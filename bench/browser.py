@@ -51,9 +51,10 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) 
     raise TimeoutError(f"the dashboard did not answer at {url}")
 
 
-def first_chart_s(context: Any, url: str) -> float | None:
+def first_chart_s(context: Any, url: str, shown_instead: list[str] | None = None) -> float | None:
     """Seconds from navigation to the first chart in a new tab (a new dashboard session; the browser's
-    cache is shared, as in an analyst's browser), None if no chart came within LIMIT_S."""
+    cache is shared, as in an analyst's browser), None if no chart came within LIMIT_S; then the page's
+    alerts and exceptions go to `shown_instead`."""
     page = context.new_page()
     try:
         began = time.perf_counter()
@@ -61,6 +62,9 @@ def first_chart_s(context: Any, url: str) -> float | None:
         try:
             page.wait_for_selector(CHART, timeout=LIMIT_S * 1000)
         except Exception:  # noqa: BLE001 - Playwright's timeout: the page showed no chart
+            if shown_instead is not None:
+                shown = page.locator('[data-testid="stAlert"], [data-testid="stException"]').all_inner_texts()
+                shown_instead.append(" | ".join(t.strip()[:300] for t in shown) or "(nothing: still running)")
             return None
         return time.perf_counter() - began
     finally:

@@ -60,6 +60,7 @@ class BrowserVisits:
         self.idle: list[float] = []
         self.busy: list[float] = []
         self.timeline: list[tuple[float, float]] = []  # (seconds since the start, seconds to the chart)
+        self.shown_instead: list[str] = []  # what a page without a chart showed (errors, warnings)
         self._began = time.perf_counter()
         self.failed = 0
         self._phase = "idle"
@@ -82,7 +83,7 @@ class BrowserVisits:
         self._stop.set()
         self._thread.join(120)
         return {"page": self.PAGE, "idle_s": percentiles(self.idle), "during_ingest_s": percentiles(self.busy),
-                "failed": self.failed, "timeline": [(round(t, 1), round(s, 2)) for t, s in self.timeline]}
+                "failed": self.failed, "shown_instead": self.shown_instead[:5], "timeline": [(round(t, 1), round(s, 2)) for t, s in self.timeline]}
 
     def _loop(self) -> None:
         from bench import browser
@@ -101,7 +102,7 @@ class BrowserVisits:
 
     def _visit(self, browser: Any, context: Any, url: str) -> None:
         began = time.perf_counter() - self._began
-        took = browser.first_chart_s(context, f"{url}/{self.PAGE}")
+        took = browser.first_chart_s(context, f"{url}/{self.PAGE}", self.shown_instead)
         self.timeline.append((began, took if took is not None else browser.LIMIT_S))
         if took is None:
             self.failed += 1
@@ -125,6 +126,7 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     watcher = Watcher(data_dir, log).start()
     visits: BrowserVisits | None = None
     loads, busy, searches, messages, failures = [], [], [], set(), 0
+    failed_with: list[str] = []  # the last line of each failed call's stderr
     finished_at: float | None = None
     try:
         inbox.mkdir(parents=True, exist_ok=True)
@@ -144,6 +146,8 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
             seconds, code, count, stderr = probe(data_dir)
             busy.append(seconds)
             failures += code != 0
+            if code != 0:
+                failed_with.append(stderr.splitlines()[-1][:300] if stderr else f"exit code {code}")
             messages.update(line for line in stderr.splitlines() if "warehouse" in line)
             searches.append(_search_s(warehouse))
             loads.append(os.getloadavg()[0])
@@ -162,7 +166,7 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     return {
         **({"browser_first_chart": seen} if seen is not None else {}),
         "articles_dropped": articles, "articles_before": before, "articles_after": probe(data_dir)[2],
-        "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures,
+        "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures, "failed_with": failed_with[:10],
         "messages": sorted(messages)[:5], "search_during_ingest_s": percentiles(searches),
         "commit_s": percentiles([float(x) for x in _COMMIT.findall(text)]),
         "indexed_after_commit_s": percentiles([float(x) for x in _INDEXED.findall(text)]),
