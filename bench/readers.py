@@ -83,7 +83,8 @@ class BrowserVisits:
         self._stop.set()
         self._thread.join(120)
         return {"page": self.PAGE, "idle_s": percentiles(self.idle), "during_ingest_s": percentiles(self.busy),
-                "failed": self.failed, "shown_instead": self.shown_instead[:5], "timeline": [(round(t, 1), round(s, 2)) for t, s in self.timeline]}
+                "failed": self.failed, "shown_instead": self.shown_instead[:5],
+                "timeline": [(round(t, 1), round(s, 2)) for t, s in self.timeline]}
 
     def _loop(self) -> None:
         from bench import browser
@@ -166,7 +167,8 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     return {
         **({"browser_first_chart": seen} if seen is not None else {}),
         "articles_dropped": articles, "articles_before": before, "articles_after": probe(data_dir)[2],
-        "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures, "failed_with": failed_with[:10],
+        "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures,
+        "failed_with": failed_with[:10],
         "messages": sorted(messages)[:5], "search_during_ingest_s": percentiles(searches),
         "commit_s": percentiles([float(x) for x in _COMMIT.findall(text)]),
         "indexed_after_commit_s": percentiles([float(x) for x in _INDEXED.findall(text)]),
