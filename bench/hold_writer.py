@@ -26,7 +26,10 @@ class _RolledBack(Exception):
 
 
 def hold(target: Path, ready: Path, seconds: float) -> None:
+    from lagebild.imports import block_pandas
     from warehouse import Warehouse
+
+    block_pandas()  # as in the watcher and `lagebild ingest`: what it serves must not need pandas
 
     wh = Warehouse(target)
     try:

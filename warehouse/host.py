@@ -107,8 +107,8 @@ def _run(con: duckdb.DuckDBPyConnection, request: dict[str, Any], sock: socket.s
     threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True).start()
     try:
         cursor = con.execute(sql, remote.decode_params(request["params"]))
-        if request["mode"] == "df":
-            return {"frame": cursor.df()}
+        if request["mode"] == "df":  # as Arrow: the writer's process keeps pandas out (lagebild/imports.py)
+            return {"arrow": cursor.to_arrow_table()}
         limit = request["limit"]
         rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
         return {"rows": rows, "description": _plain(cursor.description)}
@@ -181,6 +181,10 @@ def hosting(target: str | Path, config: dict[str, Any] | None = None, timeout: f
     if isinstance(settings.get("memory_limit"), str):
         settings["memory_limit"] = with_readers_share(str(settings["memory_limit"]))
     anchor = open_with_retry(path, read_only=False, timeout=timeout, config=settings)
+    # DuckDB hands out the database this process already has open, if any, with its own settings: make sure
+    anchor.execute("SET enable_external_access = false")
+    if "memory_limit" in settings:
+        anchor.execute(f"SET memory_limit = '{settings['memory_limit']}'")  # a size we formatted, not input
     host = Host(path, anchor)
     try:
         server = _Server(host)

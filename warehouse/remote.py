@@ -144,8 +144,11 @@ class RemoteConnection:
 
     def df(self) -> pd.DataFrame:
         answer = self._ask("df", None)
-        frame: pd.DataFrame = answer["frame"]
-        return frame
+        if "frame" in answer:
+            frame: pd.DataFrame = answer["frame"]
+            return frame
+        with duckdb.connect() as convert:  # DuckDB's own conversion, as the file's connection would give it
+            return convert.from_arrow(answer["arrow"]).df()
 
     fetchdf = df
 
