@@ -28,7 +28,7 @@ from bench.util import ROOT, lagebild_cmd, lagebild_env, percentiles
 CHROMIUM = "/usr/bin/chromium"
 CHART = "canvas, svg.marks"
 PAGES = ("lage", "overview", "actors", "themes", "quotes")
-LIMIT_S = 60.0
+LIMIT_S = float(os.environ.get("BENCH_CHART_LIMIT", "60"))
 
 
 def _free_port() -> int:

@@ -127,7 +127,7 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     watcher = Watcher(data_dir, log).start()
     visits: BrowserVisits | None = None
     loads, busy, searches, messages, failures = [], [], [], set(), 0
-    failed_with: list[str] = []  # the last line of each failed call's stderr
+    failed_with: list[str] = []  # the first line of each failed call's stderr
     finished_at: float | None = None
     try:
         inbox.mkdir(parents=True, exist_ok=True)
@@ -148,7 +148,7 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
             busy.append(seconds)
             failures += code != 0
             if code != 0:
-                failed_with.append(stderr.splitlines()[-1][:300] if stderr else f"exit code {code}")
+                failed_with.append(stderr.splitlines()[0][:300] if stderr else f"exit code {code}")
             messages.update(line for line in stderr.splitlines() if "warehouse" in line)
             searches.append(_search_s(warehouse))
             loads.append(os.getloadavg()[0])

@@ -39,6 +39,7 @@ READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 # checkpoint, that finds the limit used up).
 READERS_SHARE = 256 * 1000**2
 SERVED_AT_ONCE = 2
+OOM_RETRIES, OOM_WAIT = 4, 0.25  # a served read out of memory is tried again after 0.25, 0.5, 1 and 2 s
 _UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
           "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)?\s*", re.IGNORECASE)
@@ -106,14 +107,43 @@ def _run(con: duckdb.DuckDBPyConnection, request: dict[str, Any], sock: socket.s
     done = threading.Event()
     threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True).start()
     try:
-        cursor = con.execute(sql, remote.decode_params(request["params"]))
-        if request["mode"] == "df":  # as Arrow: the writer's process keeps pandas out (lagebild/imports.py)
-            return {"arrow": cursor.to_arrow_table()}
-        limit = request["limit"]
-        rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
-        return {"rows": rows, "description": _plain(cursor.description)}
+        try:
+            return _fetch(con, sql, request)
+        except duckdb.InvalidInputException as exc:
+            if "'pandas' is required" not in str(exc):
+                raise
+            # DuckDB needed pandas for this statement or its values, and this process keeps pandas out
+            # (lagebild/imports.py): let it in and run the read again, a reader's query must not fail for that
+            from lagebild.imports import unblock_pandas
+
+            log.info("a served read needs pandas, which this process kept out until now: %s",
+                     " ".join(sql.split())[:100])
+            unblock_pandas()
+            return _fetch(con, sql, request)
     finally:
         done.set()
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, request: dict[str, Any]) -> dict[str, Any]:
+    """The answer to one read; a read that finds the memory taken by the writer's transaction waits for it
+    (OOM_RETRIES times, doubling the wait from OOM_WAIT) before it fails."""
+    for attempt in range(OOM_RETRIES + 1):
+        try:
+            return _fetch_once(con, sql, request)
+        except duckdb.OutOfMemoryException:
+            if attempt == OOM_RETRIES:
+                raise
+            time.sleep(OOM_WAIT * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _fetch_once(con: duckdb.DuckDBPyConnection, sql: str, request: dict[str, Any]) -> dict[str, Any]:
+    cursor = con.execute(sql, remote.decode_params(request["params"]))
+    if request["mode"] == "df":  # as Arrow: the writer's process keeps pandas out (lagebild/imports.py)
+        return {"arrow": cursor.to_arrow_table()}
+    limit = request["limit"]
+    rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+    return {"rows": rows, "description": _plain(cursor.description)}
 
 
 def _plain(description: list[tuple[Any, ...]] | None) -> list[tuple[Any, ...]] | None:
