@@ -116,12 +116,18 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     With `browser`, the Actors page is opened in a real browser meanwhile (BrowserVisits)."""
     warehouse = data_dir / "lagebild.duckdb"
     data_dir.mkdir(parents=True, exist_ok=True)
+    from warehouse.search_index import index_dir
+
     if base is not None:
         shutil.copyfile(base, warehouse)
     staging, inbox = data_dir / "staging", data_dir / "inbox"
     corpus.write(staging, articles, seed, start=2_000_000)
-    subprocess.run(lagebild_cmd("search-rebuild"), env=lagebild_env(data_dir), cwd=ROOT, check=True,
-                   capture_output=True)  # index a copied warehouse before the clock starts
+    if base is not None and index_dir(base).is_dir():  # the base's index, as `lagebild search-rebuild` left it
+        shutil.rmtree(index_dir(warehouse), ignore_errors=True)
+        shutil.copytree(index_dir(base), index_dir(warehouse))
+    else:  # index a copied warehouse before the clock starts
+        subprocess.run(lagebild_cmd("search-rebuild"), env=lagebild_env(data_dir), cwd=ROOT, check=True,
+                       capture_output=True)
     idle = [probe(data_dir) for _ in range(idle_probes)]
     before = idle[-1][2] or 0
     watcher = Watcher(data_dir, log).start()
