@@ -64,7 +64,7 @@ def first_chart_s(context: Any, url: str, shown_instead: list[str] | None = None
         except Exception:  # noqa: BLE001 - Playwright's timeout: the page showed no chart
             if shown_instead is not None:
                 shown = page.locator('[data-testid="stAlert"], [data-testid="stException"]').all_inner_texts()
-                shown_instead.append(" | ".join(t.strip()[:300] for t in shown) or "(nothing: still running)")
+                shown_instead.append(" | ".join(t.strip()[:3000] for t in shown) or "(nothing: still running)")
             return None
         return time.perf_counter() - began
     finally:
