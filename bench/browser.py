@@ -31,17 +31,18 @@ PAGES = ("lage", "overview", "actors", "themes", "quotes")
 LIMIT_S = float(os.environ.get("BENCH_CHART_LIMIT", "60"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Until Streamlit's health endpoint answers; fails when the process ends first or after `timeout` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"lagebild dashboard exited with {proc.returncode}")
+            raise RuntimeError(f"the dashboard's process exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
@@ -76,13 +77,13 @@ def dashboard(warehouse: Path) -> Iterator[str]:
     """`lagebild dashboard` on this warehouse for the length of the block; yields its URL."""
     from cli.processes import stop_group
 
-    port = _free_port()
+    port = free_port()
     env = lagebild_env(warehouse.parent, LAGEBILD_WAREHOUSE=str(warehouse))
     proc = subprocess.Popen([*lagebild_cmd("dashboard", "--port", str(port))], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_http(url, proc)
+        wait_http(url, proc)
         yield url
     finally:
         stop_group(proc)
