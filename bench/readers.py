@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--browser", action="store_true",
                    help="also open the Actors page in headless Chromium, idle and during the ingest (bench/browser.py)")
     args = p.parse_args(argv)
+    from bench.__main__ import _stop_on_sigterm
+
+    _stop_on_sigterm()  # a stopped run stops its watcher and dashboard too (they would go on serving stale code)
     out = run(args.data_dir, args.articles, args.data_dir / "watch.log", args.base, browser=args.browser)
     print(json.dumps(out, indent=2))
     return 0
