@@ -38,9 +38,10 @@ def backfill(work: Path, size: int, seed: int, log: Path, workers: int = 1, **en
             time.sleep(0.5 if size < 20_000 else 2.0)
         done = time.perf_counter()
     finally:
-        if watcher.rss:
-            curve.append([size - inbox_count(data_dir / "inbox"), watcher.rss.take_window_peak()])
+        out_of_inbox = size - inbox_count(data_dir / "inbox")
         rss = watcher.stop()
+        if watcher.rss:  # the last window runs until the watcher stopped: its last batch closes after the move
+            curve.append([out_of_inbox, watcher.rss.take_window_peak()])
     total = done - watcher.started
     stored = count_articles(data_dir / "lagebild.duckdb")
     steady = (left_after_first / (done - first_done)) if first_done and done > first_done else None
