@@ -57,12 +57,17 @@ class Warehouse:
     def connect(self, *, read_only: bool = False, timeout: float | None = None,
                 memory_limit: str | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A short connection, retried with backoff while another process holds the lock."""
-        config: db.Config = {}
-        if not read_only and self.writer_threads is not None:
-            config["threads"] = self.writer_threads
-        if not read_only and memory_limit and not ducklake.is_ducklake(self.target):
-            config["memory_limit"] = memory_limit
+        config = {} if read_only else self._writer_config(memory_limit)
         return db.connect(self.target, read_only=read_only, timeout=self._timeout(timeout), config=config or None)
+
+    def _writer_config(self, memory_limit: str | None) -> db.Config:
+        """DuckDB settings of a writer's connection: its threads, and a memory limit (not on a DuckLake)."""
+        config: db.Config = {}
+        if self.writer_threads is not None:
+            config["threads"] = self.writer_threads
+        if memory_limit and not ducklake.is_ducklake(self.target):
+            config["memory_limit"] = memory_limit
+        return config
 
     @contextmanager
     def transaction(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -80,12 +85,7 @@ class Warehouse:
             return
         from warehouse.host import hosting
 
-        config: db.Config = {}
-        if self.writer_threads is not None:
-            config["threads"] = self.writer_threads
-        if self.batch_memory:
-            config["memory_limit"] = self.batch_memory
-        with hosting(self.target, config, timeout=self._timeout(timeout)):
+        with hosting(self.target, self._writer_config(self.batch_memory), timeout=self._timeout(timeout)):
             yield
 
     def someone_waiting(self) -> bool:
