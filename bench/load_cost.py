@@ -10,7 +10,9 @@ own, as when a reader waits between two: closing it is DuckDB's checkpoint, time
 the articles are those of the growth run's corpus (bench/corpus.py) from number START on, enriched first
 (outside the timing) by the product's enrichment: the passages and names they share with the stored
 articles are those of a growth run's next batch. The process's resident memory before each transaction
-and its peak during it are printed too (Linux).
+and its peak during it are printed too (Linux). With `--statements`, every SQL statement of the load step is
+timed and the slowest (summed over the transactions, by the code line that ran them) are printed: where the
+transaction's time goes at this size.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,7 +33,7 @@ from bench.util import peak_rss_reset, percentiles, rss_now
 from lagebild.article import Article
 from lagebild.enrich.model import Enrichment
 from lagebild.settings import Settings
-from warehouse import Warehouse
+from warehouse import Warehouse, batch_commit
 
 SEED = 4242  # not make_warehouse's 7: new texts, not copies of stored ones
 
@@ -52,9 +56,37 @@ def corpus_batches(settings: Settings, start: int, articles: int, transactions: 
     return [pairs[i:i + articles] for i in range(0, len(pairs), articles)]
 
 
+class TimedConnection:
+    """A DuckDB connection whose `execute` calls are timed, summed by the line of the warehouse's code that
+    made them (the first frame outside this file); everything else passes through."""
+
+    def __init__(self, con: object, seconds: dict[str, float], calls: dict[str, int]) -> None:
+        self._con, self._seconds, self._calls = con, seconds, calls
+
+    def execute(self, *args: object, **kwargs: object) -> object:
+        began = time.perf_counter()
+        try:
+            self._con.execute(*args, **kwargs)  # type: ignore[attr-defined]
+        finally:
+            where = _caller()
+            self._seconds[where] += time.perf_counter() - began
+            self._calls[where] += 1
+        return self
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def _caller() -> str:
+    for frame in reversed(traceback.extract_stack()[:-2]):
+        if frame.filename != __file__:
+            return f"{Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+    return "?"
+
+
 def measure(source: Path, articles: int, transactions: int, memory: str | None,
             pool: sentence_pool.Pool | None = None, one_connection: bool = False,
-            corpus_start: int | None = None) -> dict[str, object]:
+            corpus_start: int | None = None, statements: bool = False) -> dict[str, object]:
     """Load `transactions` transactions of `articles` generated articles into a copy of `source` (from
     `pool`, by default the whole enriched sentence pool of make_warehouse), or of bench/corpus.py's
     articles from number `corpus_start` on."""
@@ -77,6 +109,8 @@ def measure(source: Path, articles: int, transactions: int, memory: str | None,
             themes, batches = tuple(theme_rows()), corpus_batches(settings, corpus_start, articles, transactions,
                                                                   stored)
         commits, closes, before, peaks = [], [], [], []
+        seconds: dict[str, float] = defaultdict(float)
+        calls: dict[str, int] = defaultdict(int)
         with ExitStack() as shared:
             writer = shared.enter_context(wh.writer()) if one_connection else None
             for n, rows in enumerate(batches):
@@ -86,7 +120,11 @@ def measure(source: Path, articles: int, transactions: int, memory: str | None,
                     before.append(rss_now())
                     peak_rss_reset()
                     began = time.perf_counter()
-                    w.commit_batch(batch)
+                    if statements:  # the transaction of BatchWriter.commit_batch, its connection timed
+                        with w.transaction() as con:
+                            batch_commit.commit_batch(TimedConnection(con, seconds, calls), batch)  # type: ignore[arg-type]
+                    else:
+                        w.commit_batch(batch)
                     committed = time.perf_counter()
                     peaks.append(rss_now(peak=True))
                 closed = time.perf_counter()
@@ -99,7 +137,9 @@ def measure(source: Path, articles: int, transactions: int, memory: str | None,
     return {"articles_per_transaction": articles, "transaction_s": percentiles(commits),
             **({} if one_connection else {"checkpoint_s": percentiles(closes)}),
             "rss_before_mib": [round(b / 2**20) for b in before], "rss_peak_mib": [round(p / 2**20) for p in peaks],
-            "articles_after": added, "load_average": os.getloadavg()[0]}
+            "articles_after": added, "load_average": os.getloadavg()[0],
+            **({"statements": {where: (round(spent, 4), calls[where]) for where, spent in
+                               sorted(seconds.items(), key=lambda kv: -kv[1])}} if statements else {})}
 
 
 def _mib(value: int) -> str:
@@ -118,14 +158,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=int, metavar="START", dest="corpus_start",
                         help="load the growth run's corpus articles from number START on (e.g. the warehouse's "
                              "size) instead of generated ones")
+    parser.add_argument("--statements", action="store_true",
+                        help="time every SQL statement of the load step and print the slowest")
     args = parser.parse_args(argv)
     if not args.warehouse.is_file():
         parser.error(f"no warehouse file at {args.warehouse}: build one with python -m bench.make_warehouse")
     memory = None if args.memory.lower() == "none" else args.memory
     out = measure(args.warehouse, args.articles, args.transactions, memory, one_connection=args.one_connection,
-                  corpus_start=args.corpus_start)
+                  corpus_start=args.corpus_start, statements=args.statements)
+    slowest = out.pop("statements", {})
     for key, value in out.items():
         print(f"{key:26s} {value}")
+    if isinstance(slowest, dict) and slowest:
+        total = sum(spent for spent, _ in slowest.values())
+        print(f"SQL statements of the load step by the line that ran them, summed over the transactions "
+              f"({total:.2f} s in all), the slowest 25:")
+        for where, (spent, calls) in list(slowest.items())[:25]:
+            print(f"  {spent:7.2f} s {spent / total:6.1%} {calls:5d}x  {where}")
     return 0
 
 

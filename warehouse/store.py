@@ -190,12 +190,12 @@ class BatchWriter:
 
     def commit_batch(self, batch: BatchRows) -> int:
         """Load rows, log, run and data checks in one transaction; returns the articles added."""
-        with _gc_paused(), self._transaction() as con:
+        with _gc_paused(), self.transaction() as con:
             return batch_commit.commit_batch(con, batch)
 
     def record_run(self, run: RunRow) -> None:
         """Write a run's row again, e.g. with its totals once all of its transactions committed."""
-        with self._transaction() as con:
+        with self.transaction() as con:
             load.insert_run(con, run, datetime.now())
 
     @property
@@ -211,7 +211,8 @@ class BatchWriter:
             opened.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on the open connection (opened first if needed); a failure closes the connection."""
         if self._con is None:
             stack = ExitStack()
             self._con = stack.enter_context(self._warehouse.connect(memory_limit=self._warehouse.batch_memory))
