@@ -92,18 +92,38 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
             say(f"{loaded:>9,} articles  {time.perf_counter() - started:7.0f} s  last load transaction "
                 f"{commits[-1]:.2f} s  load average {os.getloadavg()[0]:.1f}")
     seconds = time.perf_counter() - started
+    fold_s = fold_by_month(wh, say)
     nbytes = target.stat().st_size
     out = {"articles": loaded, "seconds": seconds, "articles_per_s": loaded / seconds, "bytes": nbytes,
            "bytes_per_1000_articles": nbytes / max(1, loaded) * 1000,
            "mentions_per_article": stats["mentions"] / max(1, loaded),
            "quotes_per_article": stats["quotes"] / max(1, loaded),
            "sentences_per_article": stats["sentences"] / max(1, loaded),
-           "commit_s": percentiles(commits), "last_commits_s": [round(c, 2) for c in commits[-5:]],
+           "commit_s": percentiles(commits), "fold_s": fold_s, "last_commits_s": [round(c, 2) for c in commits[-5:]],
            "pool_enrich_s": pool.enrich_seconds, "pool_sources": len(pool.bodies),
            "real_reference": real_reference(
                pool_dir / f"real-{pool.enrich_version[:16]}-{pool_limit or 'all'}" / "lagebild.duckdb", pool)}
     out.update(_table_counts(target))
     return out
+
+
+def fold_by_month(wh: Warehouse, say: Callable[[str], None] = print) -> dict[str, float]:
+    """Fold the summary rows the batches appended, one month per transaction, as the watcher does when it has
+    nothing to load (flows/idle_fold.py); returns the seconds in all and of the slowest month."""
+    from warehouse.summaries import fold_summaries
+
+    with wh.connect(read_only=True) as con:
+        months = [r[0] for r in con.execute("SELECT DISTINCT date_trunc('month', published_date)::DATE FROM articles "
+                                            "ORDER BY 1").fetchall()]
+    started, slowest = time.perf_counter(), 0.0
+    for month in months:
+        begun = time.perf_counter()
+        with wh.transaction() as con:
+            fold_summaries(con, [month])
+        slowest = max(slowest, time.perf_counter() - begun)
+    seconds = time.perf_counter() - started
+    say(f"summaries folded: {len(months)} months in {seconds:.0f} s (slowest month {slowest:.2f} s)")
+    return {"seconds": round(seconds, 2), "slowest_month_s": round(slowest, 3), "months": len(months)}
 
 
 def real_reference(target: Path, pool: sentence_pool.Pool) -> dict[str, Any]:

@@ -10,13 +10,19 @@
 | `actor_pair_month` | month, copy flag, actor pair (actor_a < actor_b) | articles |
 | `actor_role_day` | day, date precision, copy flag, actor, role | mentions, articles |
 
-Every count is a sum over articles, and an article has one date, so a batch's counts merge into the
-rows with the same keys: `add_articles(con, ids)` adds the counts of newly inserted articles (the load
-step, after its inserts); reprocessing calls `remove_articles` before it deletes the old enrichment
-rows and `add_articles` after inserting the new ones. Only the rows of the keys a batch touches are
-rewritten, except in `actor_pair_month`, where a batch appends its signed counts as new rows (several
-rows of one key add up and every reader sums them; `fold_summaries` folds them, off the load path):
-merging there would rewrite a table several times the mention rows at each batch.
+Every count is a sum over articles, and an article has one date, so a batch's counts add to the rows with
+the same keys. The large tables (every one with an actor in its key) are **appended**: `add_articles(con,
+ids)`, the load step after its inserts, writes the counts of its new articles as new rows, several rows of
+one key add up and every reader sums them, so the load step never reads or rewrites a stored row and its
+cost does not grow with the table (merging the touched keys of `actor_day`, `actor_theme_month` and
+`actor_role_day` took ~0.3 s of every transaction at 250,000 generated articles, and growing).
+`fold_summaries` folds them to one row per key, off the load path (the watcher when idle, month by month,
+and `lagebild compact`). The small tables (`article_day`, `theme_day`, `role_count`) are merged: the rows
+of the keys a batch touches are rewritten. Reprocessing calls `remove_articles` before it deletes the old
+enrichment rows and `add_articles` after inserting the new ones; a removal rewrites the touched keys of
+every table (so every stored count stays positive: a day an actor appears on is a row with counts),
+except in `actor_pair_month`, several times the mention rows, where it appends negative counts (`signed`;
+its readers drop pairs whose counts add up to zero).
 `refresh_summaries(con, ids)` instead recounts the days and months of these articles from the raw rows
 (right after any change to them, at the cost of reading those days), and `refresh_summaries(con)`
 recounts everything.
@@ -39,7 +45,9 @@ class Summary:
     counts: tuple[str, ...]
     select: str  # {ids}: a condition on `article_id` that picks the articles counted
     period: str | None  # the key that holds the date ('published_date' or 'month'); None: no date key
-    appended: bool = False  # a batch appends its signed counts (several rows per key add up; readers sum)
+    appended: bool = False  # a batch appends its counts (several rows per key add up; readers sum)
+    signed: bool = False  # appended, and a removal appends negative counts instead of rewriting the keys
+    fold_order: tuple[str, ...] = ()  # the order `fold_summaries` stores a folded period in (default: its keys)
 
 
 _DAY = "ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL"
@@ -49,7 +57,7 @@ SUMMARIES: tuple[Summary, ...] = (
     Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id"), ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, count(*), count(DISTINCT m.article_id)
                 FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""",
-            "published_date"),
+            "published_date", appended=True),
     Summary("article_day", ("published_date", "date_precision", "is_copy"), ("articles", "mentions"),
             f"""SELECT {_DAY}, count(*), coalesce(sum(mc.n), 0)
                 FROM {{articles}} ar LEFT JOIN (SELECT article_id, count(*) AS n FROM {{mentions}} WHERE {{ids}}
@@ -63,7 +71,7 @@ SUMMARIES: tuple[Summary, ...] = (
             f"""SELECT {_MONTH}, m.actor_id, t.theme_id, sum(m.n), count(*)
                 FROM (SELECT article_id, actor_id, count(*) AS n FROM {{mentions}} WHERE {{ids}} GROUP BY ALL) m
                 JOIN {{article_themes}} t USING (article_id) JOIN {{articles}} ar USING (article_id) GROUP BY ALL""",
-            "month"),
+            "month", appended=True),
     Summary("role_count", ("role",), ("mentions",),
             "SELECT role, count(*) FROM {mentions} WHERE role IS NOT NULL AND {ids} GROUP BY ALL", None),
 )
@@ -74,12 +82,13 @@ SUMMARIES += (
     Summary("actor_pair_month", ("month", "is_copy", "actor_a", "actor_b"), ("articles",),
             f"""SELECT {_MONTH}, x.actor_id, y.actor_id, count(*)
                 FROM {_PAIRS} x JOIN {_PAIRS} y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
-                JOIN {{articles}} ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True),
+                JOIN {{articles}} ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True,
+            signed=True, fold_order=("actor_a", "actor_b", "month", "is_copy")),
     Summary("actor_role_day", ("published_date", "date_precision", "is_copy", "actor_id", "role"),
             ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, m.role, count(*), count(DISTINCT m.article_id)
                 FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.role IS NOT NULL AND m.{{ids}}
-                GROUP BY ALL""", "published_date"),
+                GROUP BY ALL""", "published_date", appended=True),
 )
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
@@ -91,6 +100,7 @@ _BATCH_ROWS = {"mentions": "article_id, actor_id, role",
                "articles": "article_id, published_date, date_precision, duplicate_of",
                "article_themes": "article_id, theme_id"}
 _PERIODS = {"published_date": ("d", "published_date"), "month": ("m", "date_trunc('month', published_date)::DATE")}
+_MONTH_OF = {"published_date": "date_trunc('month', published_date)::DATE", "month": "month"}  # a period's month
 
 
 def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> None:
@@ -149,7 +159,7 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str,
             con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT {_BATCH_ROWS[table]} FROM {table} "
                         f"WHERE {_IDS}")
     for s in SUMMARIES:  # table and column names are ours, never input
-        if s.appended:
+        if s.appended and (sign > 0 or s.signed):
             _append(con, s, sign, batch)
             continue
         keys = ", ".join(f'"{k}"' for k in s.keys)
@@ -172,8 +182,8 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str,
 
 
 def _append(con: Any, s: Summary, sign: int, batch: Mapping[str, str]) -> None:
-    """Append the signed counts of the articles in _summary_ids: no stored row is read or rewritten, so
-    the cost does not grow with the table (the pair table is several times the mention rows)."""
+    """Append the (signed) counts of the articles in _summary_ids: no stored row is read or rewritten, so
+    the cost does not grow with the table."""
     keys = ", ".join(f'"{k}"' for k in s.keys)
     signed = ", ".join(f'{sign} * "{c}"' for c in s.counts)
     con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {keys}, {signed} "
@@ -182,8 +192,9 @@ def _append(con: Any, s: Summary, sign: int, batch: Mapping[str, str]) -> None:
 
 def fold_summaries(con: Any, months: Sequence[date] | None = None) -> dict[str, tuple[int, int]]:
     """Fold the appended summaries to one row per key (dropping keys whose counts add up to zero), stored in
-    the order of the actor pair, so that a read of some actors' pairs skips most of the table (at 10,000
-    articles the co-occurrence of the top 12 took ~10 ms on the sorted table against ~80 ms unsorted);
+    their `fold_order`: the pairs in the order of the actor pair, so that a read of some actors' pairs skips
+    most of the table (at 10,000 articles the co-occurrence of the top 12 took ~10 ms on the sorted table
+    against ~80 ms unsorted);
     returns table -> (rows before, rows after). Maintenance (`lagebild compact`), off the load path: the
     counts read stay the same. With `months`, only the rows of those months (the watcher folds one month
     at a time while it is idle, each in a short transaction)."""
@@ -191,13 +202,14 @@ def fold_summaries(con: Any, months: Sequence[date] | None = None) -> dict[str, 
     for s in SUMMARIES:
         if not s.appended:
             continue
+        assert s.period is not None, s.table
         where, params = ("true", []) if months is None else (
-            f'"{s.period}" IN (SELECT unnest(?::DATE[]))', [list(months)])
+            f"{_MONTH_OF[s.period]} IN (SELECT unnest(?::DATE[]))", [list(months)])
         keys = ", ".join(f'"{k}"' for k in s.keys)
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
         before = con.execute(f"SELECT count(*) FROM {s.table} WHERE {where}", params).fetchone()[0]
-        order = ", ".join(f'"{k}"' for k in (*s.keys[2:], *s.keys[:2]))  # pairs first, then month and copy flag
+        order = ", ".join(f'"{k}"' for k in (s.fold_order or s.keys))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_folded AS SELECT * FROM "
                     f"(SELECT {keys}, {sums} FROM {s.table} WHERE {where} GROUP BY ALL) WHERE {nonzero} "
                     f"ORDER BY {order}", params)

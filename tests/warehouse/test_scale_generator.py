@@ -49,7 +49,10 @@ def test_the_loader_takes_them_finds_the_copies_and_keeps_the_summaries(pool, tm
     wh.initialise()
     for n, rows in enumerate(make_warehouse._batches(300, 150, 7, pool)):
         make_warehouse.load_batch(wh, rows, f"bench-{n}", pool.themes)
+    folded = make_warehouse.fold_by_month(wh, say=lambda line: None)  # the appended summary rows, as when idle
     with wh.connect(read_only=True) as con:
+        assert folded["months"] == con.execute("SELECT count(DISTINCT date_trunc('month', published_date)) "
+                                               "FROM articles").fetchone()[0] > 12
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (300,)
         copies = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
         assert 0 < copies < 30

@@ -90,21 +90,24 @@ def test_summaries_follow_reprocessing_and_removal(warehouse, seed_articles, see
 
 
 def test_a_full_refresh_rebuilds_what_the_batches_merged(loaded):
+    appended = [s.table for s in SUMMARIES if s.appended]
+    assert {"actor_day", "actor_theme_month", "actor_role_day", "actor_pair_month"} <= set(appended)
     with loaded.connect(read_only=True) as con:
         merged = {s.table: stored(con, s.table) for s in SUMMARIES}
-        appended = con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0]
-    assert appended > len(merged["actor_pair_month"])  # three batches appended rows of the same keys
+        rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in appended}
+    assert rows["actor_pair_month"] > len(merged["actor_pair_month"])  # three batches appended rows of the same keys
+    assert rows["actor_day"] > len(merged["actor_day"])  # the copy's actors on its day, in another batch
     with loaded.transaction() as con:
         folded = fold_summaries(con)
-    assert folded == {"actor_pair_month": (appended, len(merged["actor_pair_month"]))}
+    assert folded == {t: (rows[t], len(merged[t])) for t in appended}
     with loaded.connect(read_only=True) as con:
         assert merged == {s.table: stored(con, s.table) for s in SUMMARIES}
     with loaded.transaction() as con:
         refresh_summaries(con)
     with loaded.connect(read_only=True) as con:
         assert merged == {s.table: stored(con, s.table) for s in SUMMARIES}
-        assert con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0] == len(merged["actor_pair_month"])
-
+        for t in appended:
+            assert con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == len(merged[t]), t
 
 
 def test_folding_month_by_month_keeps_the_counts_and_touches_only_those_months(
@@ -115,29 +118,35 @@ def test_folding_month_by_month_keeps_the_counts_and_touches_only_those_months(
 
     loaded = load_seeds_and_a_copy(warehouse, seed_articles, seed_enrichments, seed_themes, seed_settings)
 
-    def rows_by_month(con):
-        return dict(con.execute("SELECT month, count(*) FROM actor_pair_month GROUP BY ALL").fetchall())
+    appended = [s for s in SUMMARIES if s.appended]
+
+    def rows_by_month(con):  # (table, month) -> rows
+        return {(s.table, m): n for s in appended for m, n in con.execute(
+            f"SELECT date_trunc('month', \"{s.period}\")::DATE, count(*) FROM {s.table} GROUP BY ALL").fetchall()}
 
     with loaded.connect(read_only=True) as con:
-        counts = stored(con, "actor_pair_month")
+        counts = {s.table: stored(con, s.table) for s in appended}
         months = months_of_runs(con, ["run-1", "run-2", "run-3"])
         before = rows_by_month(con)
-    assert months == sorted(before) and len(months) >= 2
-    unfolded = [m for m in months if before[m] > len({r[2:4] + r[1:2] for r in counts if r[0] == m})]
+    assert months == sorted({m for _, m in before}) and len(months) >= 2
+    pairs = {m: n for (t, m), n in before.items() if t == "actor_pair_month"}
+    unfolded = [m for m in months if pairs[m] > len({r[1:4] for r in counts["actor_pair_month"] if r[0] == m})]
     assert unfolded, "the three batches appended rows of the same keys"
     first, rest = unfolded[0], [m for m in months if m != unfolded[0]]
     with loaded.transaction() as con:
-        (table, (was, now)), = fold_summaries(con, [first]).items()
+        folded = fold_summaries(con, [first])
     with loaded.connect(read_only=True) as con:
         after = rows_by_month(con)
-        assert stored(con, "actor_pair_month") == counts
-    assert (table, was) == ("actor_pair_month", before[first]) and now == after[first] < before[first]
-    assert {m: after[m] for m in rest} == {m: before[m] for m in rest}
+        assert {s.table: stored(con, s.table) for s in appended} == counts
+    assert folded == {s.table: (before[s.table, first], after[s.table, first]) for s in appended}
+    assert after["actor_pair_month", first] < before["actor_pair_month", first]
+    assert {k: n for k, n in after.items() if k[1] != first} == {k: n for k, n in before.items() if k[1] != first}
     with loaded.transaction() as con:
         fold_summaries(con, rest)
     with loaded.connect(read_only=True) as con:
-        assert stored(con, "actor_pair_month") == counts
-        assert con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0] == len(counts)
+        for s in appended:
+            assert stored(con, s.table) == counts[s.table]
+            assert con.execute(f"SELECT count(*) FROM {s.table}").fetchone()[0] == len(counts[s.table]), s.table
 
 
 def _sorted(df, *by):
@@ -261,3 +270,89 @@ def test_lagebild_compact_folds_the_appended_pairs_of_a_duckdb_file(warehouse, s
         pairs_in_order = con.execute("SELECT actor_a, actor_b FROM actor_pair_month").fetchall()
         assert pairs_in_order == sorted(pairs_in_order)
         assert con.execute("SELECT task, status FROM maintenance_log").fetchall() == [("summary fold", "done")]
+
+
+def test_every_dashboard_query_answers_the_same_on_appended_and_on_folded_summaries(warehouse, seed_articles,
+                                                                                    seed_themes, seed_settings):
+    """The load step appends its counts to the actor summaries (several rows per key until they are folded):
+    every question of the dashboard, the Lage page and the signal views gives the same answer either way."""
+    from pathlib import Path
+
+    from bench.query_cases import query_cases
+    from lagebild.resources import enrich_with_defaults
+    from warehouse.queries import lage
+
+    days = ["2022-01-20", "2022-01-20", "2022-01-20", "2022-01-21", "2022-01-21"]  # shared days, one batch each
+    articles = [build_article(f"day-{n}.txt", a.title, a.body.split("\n\n")[1:], parse_date_value(d, "test"))
+                for n, (a, d) in enumerate(zip(seed_articles, days, strict=True))]
+    for n, (a, e) in enumerate(zip(articles, enrich_with_defaults(seed_settings, articles), strict=True)):
+        warehouse.commit_batch(batch_of(f"run-{n}", [a], [e], seed_themes))
+    target = Path(warehouse.target)
+    with warehouse.connect(read_only=True) as con:
+        for s in SUMMARIES:
+            if s.appended:
+                keys = ", ".join(f'"{k}"' for k in s.keys)
+                rows, distinct = con.execute(f"SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {keys} "
+                                             f"FROM {s.table})) FROM {s.table}").fetchone()
+                assert rows > distinct, f"{s.table}: batches appended rows of the same keys"
+        role = con.execute("SELECT role FROM role_count ORDER BY mentions DESC LIMIT 1").fetchone()[0]
+        actor = con.execute("SELECT actor_id FROM actor_day GROUP BY ALL ORDER BY sum(mentions) DESC, actor_id "
+                            "LIMIT 1").fetchone()[0]
+
+    def answers():
+        cases = query_cases(target)
+        cases.pop("ingest_files")  # lists the files with their load times, not counts
+        january = Filters(start=date(2022, 1, 1), end=date(2022, 1, 31))
+        day, week = lage.Period.of(date(2022, 1, 21), "day"), lage.Period.of(date(2022, 1, 21), "week")
+        cases |= {
+            "actor_series day january": lambda: series.actor_series(target, "day", january, 10),
+            "actor_series week role": lambda: series.actor_series(target, "week", Filters(roles=(role,)), 10),
+            "actor_series month theme": lambda: series.actor_series(
+                target, "month", Filters(themes=(seed_themes[0][0],)), 10),
+            "theme_series month actor": lambda: series.theme_series(target, "month", Filters(actors=(actor,))),
+            "top_actors role": lambda: series.top_actors(target, Filters(roles=(role,)), 10),
+            **{f"{what} {p.grain} {name}": (lambda f=f, what=what, p=p: f(target, what, p))
+               for what in ("actor", "theme") for p in (day, week)
+               for name, f in (("rising", lage.rising),)},
+            **{f"sparklines {what} {p.grain}": (lambda what=what, p=p: lage.sparklines(
+                target, what, [actor] if what == "actor" else [t for t, _ in seed_themes], p))
+               for what in ("actor", "theme") for p in (day, week)},
+            "new_actors": lambda: lage.new_actors(target, week),
+            "new_roles": lambda: lage.new_roles(target, lage.Period(date(2022, 1, 1), date(2022, 1, 31), "day")),
+            "signal views": lambda: [pairs_or_frame(target, f"SELECT * FROM {view} ORDER BY ALL")
+                                     for view, _ in lage.SIGNAL_VIEWS.values()],
+        }
+        return {name: call() for name, call in cases.items()}
+
+    unfolded = answers()
+    assert len(unfolded["top_actors"]) > 0 and len(unfolded["actor_series day january"]) > 0
+    with warehouse.transaction() as con:
+        fold_summaries(con)
+    folded = answers()
+    for name, answer in unfolded.items():
+        assert _same(answer, folded[name]), name
+
+
+def pairs_or_frame(target, sql):
+    from warehouse.queries.read import frame
+
+    return frame(target, sql)
+
+
+def _plain(x):
+    """An answer as plain values: frames as their rows, dataclasses as dicts (both recursively)."""
+    import dataclasses
+
+    if isinstance(x, pd.DataFrame):
+        return (list(x.columns), x.astype(object).where(x.notna(), None).values.tolist())
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    return x
+
+
+def _same(a, b) -> bool:
+    return _plain(a) == _plain(b)
