@@ -102,7 +102,7 @@ def commit_batch(con: duckdb.DuckDBPyConnection, batch: BatchRows) -> int:
     load.upsert_themes(con, batch.themes)
     load.insert_enrichments(con, [by_id[i] for i in ids], stage=True)
     add_articles(con, ids, load.STAGED)
-    assign_stories(con, ids)
+    assign_stories(con, ids, load.STAGED)
     load.insert_log(con, batch.log, batch.run.run_id, batch.now)
     load.insert_run(con, finished(batch.run, batch.log, len(fresh)), datetime.now())
     enforce(con, ids, load.STAGED)

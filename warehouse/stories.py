@@ -9,7 +9,7 @@ sharing a key by equality.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,16 +41,21 @@ def looked_up(keys: Iterable[str]) -> list[str]:
     return sorted(k for k in keys if k[0] in stories.STRONG)
 
 
-def features(con: Any, article_ids: Sequence[str]) -> list[StoryArticle]:
-    """What the clustering compares of these stored articles (title, actors, themes, dates, original)."""
+STORED = {t: t for t in ("articles", "mentions", "article_themes")}  # the tables `features` reads, by their names
+
+
+def features(con: Any, article_ids: Sequence[str], tables: Mapping[str, str] = STORED) -> list[StoryArticle]:
+    """What the clustering compares of these stored articles (title, actors, themes, dates, original).
+    `tables`: where their rows of `articles`, `mentions` and `article_themes` are (the load step's staged
+    tables hold exactly a batch's: reading them there spares a scan of every stored mention)."""
     if not article_ids:
         return []
     rows = con.execute(
-        """SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.duplicate_of,
-                  (SELECT list(DISTINCT [a.kind, m.actor_id]) FROM mentions m JOIN actors a USING (actor_id)
+        f"""SELECT ar.article_id, ar.published_date, ar.date_precision, ar.title, ar.duplicate_of,
+                  (SELECT list(DISTINCT [a.kind, m.actor_id]) FROM {tables["mentions"]} m JOIN actors a USING (actor_id)
                    WHERE m.article_id = ar.article_id AND m.method <> 'prefix'),
-                  (SELECT list(t.theme_id) FROM article_themes t WHERE t.article_id = ar.article_id)
-           FROM articles ar WHERE ar.article_id IN (SELECT unnest(?))""",
+                  (SELECT list(t.theme_id) FROM {tables["article_themes"]} t WHERE t.article_id = ar.article_id)
+           FROM {tables["articles"]} ar WHERE ar.article_id IN (SELECT unnest(?))""",
         [list(article_ids)],
     ).fetchall()
     out = []
@@ -182,9 +187,10 @@ def overlaps_of(con: Any, article_ids: Sequence[str]) -> dict[tuple[str, str], f
     return {(r[0], r[1]): float(r[2]) for r in rows}
 
 
-def assign_stories(con: Any, article_ids: Sequence[str]) -> Assignment:
-    """Place newly stored articles into stories (joining, starting or merging them) and rewrite those stories."""
-    arts = features(con, article_ids)
+def assign_stories(con: Any, article_ids: Sequence[str], tables: Mapping[str, str] = STORED) -> Assignment:
+    """Place newly stored articles into stories (joining, starting or merging them) and rewrite those stories.
+    `tables`: where their rows are (`features`)."""
+    arts = features(con, article_ids, tables)
     if not arts:
         return Assignment()
     overlaps = overlaps_of(con, article_ids)
