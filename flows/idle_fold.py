@@ -1,7 +1,8 @@
-"""While the watcher's inbox is empty: fold the co-occurrence rows that its batches appended.
+"""While the watcher's inbox is empty: fold the summary rows that its batches appended.
 
-A batch appends its signed counts to `actor_pair_month` instead of rewriting the rows of its keys
-(warehouse/summaries.py), so the table grows by every batch and every reader sums more rows. The watcher
+A batch appends its counts to the actor summaries (`actor_day`, `actor_pair_month`, …) instead of
+rewriting the rows of its keys (warehouse/summaries.py), so these tables grow by every batch and every
+reader sums more rows. The watcher
 remembers the months its batches wrote to and, once it has had nothing to load for QUIET_SECONDS, folds
 one of them per idle turn, each in a transaction of its own: one month's rows, well under a second of the
 write lock, and a file that arrives meanwhile waits for one month at most. A trickle of single files is
