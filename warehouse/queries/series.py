@@ -92,18 +92,23 @@ def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
     if _one_theme_by_month(f):
         mw, mp = month_where(f, "d")
         aw, ap = actor_day_where(f)
-        sql = f"""SELECT d.actor_id, a.name, a.kind, sum(d.mentions)::BIGINT AS mentions,
-                         sum(d.articles)::BIGINT AS articles FROM actor_theme_month d JOIN actors a USING (actor_id)
-                  WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
+        sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+                                FROM actor_theme_month d WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL""")
         return frame(target, sql, [*mp, f.themes[0], *ap, n])
     if f.needs_mentions:
         return _mention_top_actors(target, f, n)
     dw, dp = day_where(f)
     aw, ap = actor_day_where(f)
-    sql = f"""SELECT d.actor_id, a.name, a.kind, sum(d.mentions)::BIGINT AS mentions,
-                     sum(d.articles)::BIGINT AS articles FROM {actor_day_table(f)} d JOIN actors a USING (actor_id)
-              WHERE {dw} AND {aw} GROUP BY ALL ORDER BY mentions DESC, a.name LIMIT ?"""
+    sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+                            FROM {actor_day_table(f)} d WHERE {dw} AND {aw} GROUP BY ALL""")
     return frame(target, sql, [*dp, *ap, n])
+
+
+def _named_top(counts: str) -> str:
+    """The top rows (LIMIT: the last parameter) of `counts` (actor_id, mentions, articles, one row per actor),
+    with the actors' names and kinds joined after summing."""
+    return f"""SELECT c.actor_id, a.name, a.kind, c.mentions, c.articles FROM ({counts}) c
+               JOIN actors a USING (actor_id) ORDER BY c.mentions DESC, a.name LIMIT ?"""
 
 
 def _mention_top_actors(target: str | Path, f: Filters, n: int) -> pd.DataFrame:
@@ -142,10 +147,10 @@ def _theme_month_series(target: str | Path, f: Filters) -> pd.DataFrame:
     mw, mp = month_where(f, "d")
     aw, ap = actor_day_where(f)
     dw, dp = day_where(f, "month")
-    sql = f"""WITH s AS (SELECT d.month AS bucket, d.actor_id, a.name, sum(d.mentions)::BIGINT AS mentions,
-                                sum(d.articles)::BIGINT AS articles
-                         FROM actor_theme_month d JOIN actors a USING (actor_id)
-                         WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL),
+    counts = f"""SELECT d.month AS bucket, d.actor_id, sum(d.mentions)::BIGINT AS mentions,
+                        sum(d.articles)::BIGINT AS articles FROM actor_theme_month d
+                 WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL"""
+    sql = f"""WITH s AS ({_named(counts)}),
                    t AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
                          FROM article_day d WHERE {dw} GROUP BY ALL)
               SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
@@ -157,15 +162,22 @@ def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
     """actor_series from the daily summaries (no theme filter)."""
     dw, dp = day_where(f, grain)
     aw, ap = actor_day_where(f)
-    sql = f"""WITH s AS (SELECT {bucket(grain, 'd')} AS bucket, d.actor_id, a.name,
-                                sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
-                         FROM {actor_day_table(f)} d JOIN actors a USING (actor_id) WHERE {dw} AND {aw}
-                         GROUP BY ALL),
+    counts = f"""SELECT {bucket(grain, 'd')} AS bucket, d.actor_id, sum(d.mentions)::BIGINT AS mentions,
+                        sum(d.articles)::BIGINT AS articles
+                 FROM {actor_day_table(f)} d WHERE {dw} AND {aw} GROUP BY ALL"""
+    sql = f"""WITH s AS ({_named(counts)}),
                    t AS (SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total
                          FROM article_day d WHERE {dw} GROUP BY ALL)
               SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
               FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
     return frame(target, sql, dp + ap + dp)
+
+
+def _named(counts: str) -> str:
+    """bucket, actor_id, name, mentions, articles: `counts` (bucket, actor_id, mentions, articles) with the
+    actors' names joined after summing."""
+    return f"""SELECT c.bucket, c.actor_id, a.name, c.mentions, c.articles FROM ({counts}) c
+               JOIN actors a USING (actor_id)"""
 
 
 def _mention_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
