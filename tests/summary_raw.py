@@ -26,7 +26,15 @@ RAW = {
     "actor_role_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, role, count(*),
                                 count(DISTINCT article_id)
                          FROM mentions JOIN articles USING (article_id) WHERE role IS NOT NULL GROUP BY ALL""",
+    "actor_methods": "SELECT actor_id, method, count(*) FROM mentions GROUP BY ALL",
 }
+
+# each actor's first mention: the smallest (article_id, start_char), with its sentence's text (300 characters)
+FIRST_MENTIONS = """
+    SELECT m.actor_id, m.article_id, m.start_char, m.sentence,
+           substr(ar.body, s.start_char + 1, least(s.end_char - s.start_char, 300))
+    FROM mentions m JOIN sentences s USING (article_id, sentence) JOIN articles ar USING (article_id)
+    QUALIFY row_number() OVER (PARTITION BY m.actor_id ORDER BY m.article_id, m.start_char) = 1"""
 
 
 COUNTS = ("mentions", "articles")  # the count columns; every other column of a summary is a key
@@ -51,4 +59,8 @@ def mismatches(con: Any) -> dict[str, tuple[int, int]]:
         counted = sorted(con.execute(raw).fetchall())
         if kept != counted:
             out[table] = (len(kept), len(counted))
+    kept = sorted(con.execute("SELECT actor_id, article_id, start_char, sentence, example "
+                              "FROM actor_first_mentions").fetchall())
+    if kept != sorted(con.execute(FIRST_MENTIONS).fetchall()):
+        out["actor_first_mentions"] = (len(kept), len(con.execute(FIRST_MENTIONS).fetchall()))
     return out

@@ -1,4 +1,5 @@
-"""Summary tables behind the dashboard (migrations 003, 005 and 009), kept by the writer in its transaction.
+"""Summary tables behind the dashboard (migrations 003, 005, 009 and 013), kept by the writer in its
+transaction.
 
 | table | one row per | counts |
 |---|---|---|
@@ -9,20 +10,24 @@
 | `role_count` | mention role | mentions |
 | `actor_pair_month` | month, copy flag, actor pair (actor_a < actor_b) | articles |
 | `actor_role_day` | day, date precision, copy flag, actor, role | mentions, articles |
+| `actor_methods` | actor, how its mentions were found (`mentions.method`) | mentions |
+
+and `actor_first_mentions` (migration 013, warehouse/first_mentions.py), each actor's first mention.
 
 Every count is a sum over articles, and an article has one date, so a batch's counts add to the rows with
-the same keys. The large tables (every one with an actor in its key) are **appended**: `add_articles(con,
-ids)`, the load step after its inserts, writes the counts of its new articles as new rows, several rows of
-one key add up and every reader sums them, so the load step never reads or rewrites a stored row and its
-cost does not grow with the table (merging the touched keys of `actor_day`, `actor_theme_month` and
-`actor_role_day` took ~0.3 s of every transaction at 250,000 generated articles, and growing).
-`fold_summaries` folds them to one row per key, off the load path (the watcher when idle, month by month,
-and `lagebild compact`). The small tables (`article_day`, `theme_day`, `role_count`) are merged: the rows
-of the keys a batch touches are rewritten. Reprocessing calls `remove_articles` before it deletes the old
-enrichment rows and `add_articles` after inserting the new ones; a removal rewrites the touched keys of
-every table (so every stored count stays positive: a day an actor appears on is a row with counts),
-except in `actor_pair_month`, several times the mention rows, where it appends negative counts (`signed`;
-its readers drop pairs whose counts add up to zero).
+the same keys. The large tables (`actor_day`, `actor_theme_month`, `actor_role_day`, `actor_pair_month`)
+are **appended**: `add_articles(con, ids)`, the load step after its inserts, writes the counts of its new
+articles as new rows; several rows of one key add up and every reader sums them, so the load step never
+reads or rewrites a stored row and its cost does not grow with the table (merging the touched keys of
+`actor_day`, `actor_theme_month` and `actor_role_day` took ~0.3 s of every transaction at 250,000
+generated articles, and growing). `fold_summaries` folds them to one row per key, off the load path (the
+watcher when idle, month by month, and `lagebild compact`). The small tables (`article_day`, `theme_day`,
+`role_count`, `actor_methods`) are merged: the rows of the keys a batch touches are rewritten.
+Reprocessing calls `remove_articles` before it deletes the old enrichment rows and `add_articles` after
+inserting the new ones; a removal rewrites the touched keys of every table (so every stored count stays
+positive: a day an actor appears on is a row with counts), except in `actor_pair_month`, several times
+the mention rows, where it appends negative counts (`signed`; its readers drop pairs whose counts add up
+to zero).
 `refresh_summaries(con, ids)` instead recounts the days and months of these articles from the raw rows
 (right after any change to them, at the cost of reading those days), and `refresh_summaries(con)`
 recounts everything.
@@ -34,6 +39,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from warehouse import first_mentions
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,9 @@ SUMMARIES += (
             f"""SELECT {_DAY}, m.actor_id, m.role, count(*), count(DISTINCT m.article_id)
                 FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.role IS NOT NULL AND m.{{ids}}
                 GROUP BY ALL""", "published_date", appended=True),
+    # migration 013: how each actor's mentions were found (the Discovered actors list)
+    Summary("actor_methods", ("actor_id", "method"), ("mentions",),
+            'SELECT actor_id, "method", count(*) FROM {mentions} WHERE {ids} GROUP BY ALL', None),
 )
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
@@ -96,7 +106,7 @@ RAW = {"mentions": "mentions", "articles": "articles", "article_themes": "articl
 # A batch's merge reads its own rows once into these, instead of every summary scanning the raw tables (the
 # load step's merge reads its staged tables instead, which hold those rows already):
 _BATCH = {"mentions": "_summary_mentions", "articles": "_summary_articles", "article_themes": "_summary_themes"}
-_BATCH_ROWS = {"mentions": "article_id, actor_id, role",
+_BATCH_ROWS = {"mentions": "article_id, actor_id, role, method",
                "articles": "article_id, published_date, date_precision, duplicate_of",
                "article_themes": "article_id, theme_id"}
 _PERIODS = {"published_date": ("d", "published_date"), "month": ("m", "date_trunc('month', published_date)::DATE")}
@@ -106,6 +116,7 @@ _MONTH_OF = {"published_date": "date_trunc('month', published_date)::DATE", "mon
 def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> None:
     """Recount from the raw rows the days and months of these articles (right after any change to their
     rows), or every summary without ids. Call on the writer's connection inside its transaction."""
+    first_mentions.refresh(con, article_ids)
     if article_ids is None:
         for s in SUMMARIES:
             con.execute(f"DELETE FROM {s.table}")
@@ -177,6 +188,10 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str,
         nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
         con.execute(f"INSERT INTO {s.table} ({_columns(s)}) SELECT {_columns(s)} FROM _summary_merged "
                     f"WHERE {nonzero}")
+    if sign > 0:
+        first_mentions.add(con, "_summary_ids", staged or first_mentions.STORED)
+    else:
+        first_mentions.remove(con, "_summary_ids")
     for temp in ("_summary_ids", "_summary_delta", "_summary_merged", *([] if staged else _BATCH.values())):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 

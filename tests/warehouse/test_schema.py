@@ -44,6 +44,9 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
     if version >= 10:
         con.execute("INSERT INTO story_keys VALUES ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'), "
                     "('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')")
+    if version >= 13:
+        con.execute("INSERT INTO actor_methods VALUES ('scholz', 'surname', 1)")
+        con.execute("INSERT INTO actor_first_mentions VALUES ('scholz', 'a1', 7, 0, 'Scholz traf Macron.')")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -139,6 +142,20 @@ def test_migration_009_fills_the_pair_and_role_summaries_of_an_existing_warehous
         assert con.execute("SELECT actor_id, role, mentions, articles FROM actor_role_day").fetchall() == [
             ("macron", "Staatspräsident", 1, 1)]
         assert con.execute("SELECT actor_id, role, previous_role FROM new_roles").fetchall() == []
+
+
+def test_migration_013_fills_the_discovered_actors_summaries_of_an_existing_warehouse(tmp_path: Path):
+    from summary_raw import FIRST_MENTIONS, RAW
+
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        migrate(con, upto=12)
+        rows_valid_at(con, 12)
+        con.execute("INSERT INTO mentions VALUES ('a1', 'scholz', 'Scholz', 0, 0, 6, 'ner', NULL, false)")
+        assert migrate(con) == [v for v in VERSIONS if v > 12]
+        assert sorted(con.execute("SELECT * FROM actor_methods").fetchall()) == sorted(
+            con.execute(RAW["actor_methods"]).fetchall()) != []
+        assert sorted(con.execute("SELECT * FROM actor_first_mentions").fetchall()) == sorted(
+            con.execute(FIRST_MENTIONS).fetchall()) != []
 
 
 def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_step_writes_them(tmp_path: Path,

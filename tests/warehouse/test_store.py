@@ -116,7 +116,7 @@ def test_a_writer_beside_local_enrichment_workers_uses_one_duckdb_thread(tmp_pat
             assert con.execute(threads).fetchone() == ((writer,) if writer else cores)
         with wh.connect(read_only=True) as con:
             assert con.execute(threads).fetchone() == cores
-    with Warehouse.of(settings.with_(enrich_workers=2)).writer() as w, w._transaction() as con:
+    with Warehouse.of(settings.with_(enrich_workers=2)).writer() as w, w.transaction() as con:
         assert con.execute(threads).fetchone() == (1,)
 
 
@@ -134,7 +134,7 @@ def test_the_connection_that_loads_batches_has_a_memory_limit(tmp_path: Path):
     Warehouse.of(settings).initialise()
     for value, expected in (("128MB", ("122.0 MiB",)), ("1GB", ("953.6 MiB",)), ("none", default)):
         wh = Warehouse.of(Settings.load(env={"LAGEBILD_WRITER_MEMORY": value}, data_dir=str(tmp_path)))
-        with wh.writer() as w, w._transaction() as con:
+        with wh.writer() as w, w.transaction() as con:
             assert con.execute(limit).fetchone() == expected
         with wh.connect() as con:
             assert con.execute(limit).fetchone() == default

@@ -35,25 +35,23 @@ def ingest_files(target: str | Path, status: str | None = None, limit: int = 500
 
 def discovered_actors(target: str | Path) -> pd.DataFrame:
     """Discovered actors, most mentioned first: counts, how they were found (`ner` = the statistical
-    model, with its label as `kind`), and the sentence of their first mention as an example."""
+    model, with its label as `kind`), and the sentence of their first mention as an example. From the
+    summaries (`actor_day`, `actor_methods`, `actor_first_mentions`), not the mention rows."""
     return frame(
         target,
-        """WITH m AS (
-               SELECT m.actor_id, m.article_id, m.sentence, m.method, m.start_char
-               FROM mentions m JOIN actors a USING (actor_id) WHERE a.origin = 'discovered'),
+        """WITH mine AS (SELECT actor_id FROM actors WHERE origin = 'discovered'),
            counts AS (
-               SELECT actor_id, count(*) AS mentions, count(DISTINCT article_id) AS articles,
-                      string_agg(DISTINCT method, ', ' ORDER BY method) AS found_by,
-                      arg_min(article_id, (article_id, start_char)) AS first_article,
-                      arg_min(sentence, (article_id, start_char)) AS first_sentence
-               FROM m GROUP BY actor_id)
+               SELECT actor_id, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
+               FROM actor_day WHERE actor_id IN (SELECT actor_id FROM mine) GROUP BY ALL),
+           methods AS (
+               SELECT actor_id, string_agg("method", ', ' ORDER BY "method") AS found_by
+               FROM actor_methods WHERE actor_id IN (SELECT actor_id FROM mine) AND mentions <> 0 GROUP BY ALL)
            SELECT a.actor_id, a.name, a.kind, a.role, coalesce(c.mentions, 0) AS mentions,
-                  coalesce(c.articles, 0) AS articles, c.found_by,
-                  substr(ar.body, s.start_char + 1, least(s.end_char - s.start_char, 300)) AS example
+                  coalesce(c.articles, 0) AS articles, mt.found_by, f.example
            FROM actors a
            LEFT JOIN counts c USING (actor_id)
-           LEFT JOIN sentences s ON s.article_id = c.first_article AND s.sentence = c.first_sentence
-           LEFT JOIN articles ar ON ar.article_id = s.article_id
+           LEFT JOIN methods mt USING (actor_id)
+           LEFT JOIN actor_first_mentions f USING (actor_id)
            WHERE a.origin = 'discovered'
            ORDER BY mentions DESC, articles DESC, a.name""",
     )
