@@ -6,7 +6,7 @@ import logging
 import random
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import cast
 
@@ -60,11 +60,14 @@ def connect(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = open_with_retry(path, read_only=read_only, timeout=timeout, config=config or {})
-    try:
-        yield con
-    finally:
-        con.close()
+    from warehouse import kept_reader
+
+    with kept_reader.set_aside(path) if (config or not read_only) else nullcontext():
+        con = open_with_retry(path, read_only=read_only, timeout=timeout, config=config or {})
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 @contextmanager
@@ -91,8 +94,10 @@ def open_with_retry(
     A reader whose file is held by a process that serves reads (warehouse/host.py: the watcher during a
     batch, `lagebild ingest`, `lagebild reprocess`) gets a connection through that process instead
     (warehouse/remote.py): it does not wait at all."""
-    from warehouse import holder, remote
+    from warehouse import holder, kept_reader, remote
 
+    if not read_only:  # a read-only connection this process keeps would refuse this one
+        kept_reader.release(path)
     started = time.monotonic()
     deadline, delay, noticed = started + timeout, 0.05, False
     while True:

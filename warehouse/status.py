@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from warehouse import kept_reader
 from warehouse.db import connect
 from warehouse.maintenance import recent
 
@@ -72,7 +73,7 @@ def _article_counts(con: Any) -> tuple[dict[str, int], int, date | None]:
 
 def build_status(target: str | Path, runs: int = 5, rejected: int = 50, timeout: float = 30.0) -> Status:
     """The status of the warehouse: the `runs` latest runs and `rejected` latest rejected files."""
-    with connect(target, read_only=True, timeout=timeout) as con:
+    with kept_reader.reading(target, timeout) as con:
         summed, duplicates, newest = _article_counts(con)
         counts = {t: summed[t] if t in summed else int(_scalar(con, f"SELECT count(*) FROM {t}"))
                   for t in COUNTED}  # table names are ours

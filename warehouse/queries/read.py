@@ -1,4 +1,6 @@
-"""Short read-only connections: open, run the statements, close, so a writer waits one query at most."""
+"""The dashboard's reads: on the connection this process keeps open (warehouse/kept_reader.py, when it
+keeps one), else on a short read-only connection: open, run the statements, close, so a writer waits one
+query at most."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.db import connect
+from warehouse import kept_reader
 
 READ_TIMEOUT = 15.0
 
 
 def frames(target: str | Path, *statements: tuple[str, Sequence[Any]]) -> list[pd.DataFrame]:
-    """Run several statements on one short read-only connection."""
-    with connect(target, read_only=True, timeout=READ_TIMEOUT) as con:
+    """Run several statements on the kept connection, or on one short read-only connection."""
+    with kept_reader.reading(target, READ_TIMEOUT) as con:
         return [con.execute(sql, list(params)).df() for sql, params in statements]
 
 
