@@ -18,7 +18,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -162,9 +161,14 @@ def time_queries(target: Path, repeat: int, kept_open: bool = False) -> dict[str
     """p50/p95/max in ms of each dashboard query, `repeat` calls each (a new connection every call, as the
     dashboard's reads open one; with `kept_open`, every query on one connection opened before: what a
     reader that kept the warehouse open would take)."""
-    if kept_open:
-        with _one_connection(target):
+    if kept_open:  # the dashboard's mechanism (warehouse/kept_reader.py)
+        from warehouse import kept_reader
+
+        kept_reader.enable()
+        try:
             return time_queries(target, repeat)
+        finally:
+            kept_reader.disable()
     out: dict[str, Any] = {}
     for name, fn in query_cases(target).items():
         fn()  # first call: file cache warm-up, not counted
@@ -176,28 +180,6 @@ def time_queries(target: Path, repeat: int, kept_open: bool = False) -> dict[str
         out[name] = percentiles(times)
     out["load_average"] = list(os.getloadavg())
     return out
-
-
-@contextmanager
-def _one_connection(target: Path) -> Iterator[None]:
-    """Every read of warehouse.queries (warehouse/queries/read.py) on one read-only connection, for the block."""
-    import duckdb
-
-    from warehouse.queries import read
-
-    con = duckdb.connect(str(target), read_only=True)
-
-    @contextmanager
-    def cursor(*args: object, **kwargs: object) -> Iterator[duckdb.DuckDBPyConnection]:
-        yield con.cursor()
-
-    opened = read.connect
-    read.connect = cursor  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        read.connect = opened
-        con.close()
 
 
 def print_timings(timings: dict[str, Any]) -> None:
