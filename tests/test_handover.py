@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from test_cli import lagebild
 from test_watch import start_watcher, stop, wait_until
@@ -16,6 +15,7 @@ from test_watch import start_watcher, stop, wait_until
 from helpers import ROOT, SEEDS
 from lagebild.locking import watcher_presence, watcher_running
 from lagebild.settings import Settings
+from warehouse.db import connect
 
 HOLD_PRESENCE = """
 import sys, time
@@ -41,7 +41,9 @@ def _mixed_folder(folder: Path) -> list[str]:
 
 
 def _log_rows(data: Path) -> list[tuple[str, str]]:
-    with duckdb.connect(str(data / "lagebild.duckdb"), read_only=True) as con:
+    # as every reader of the product: the running watcher may hold the file (its idle summary fold, which
+    # serves reads meanwhile), where a plain duckdb.connect fails on the lock
+    with connect(data / "lagebild.duckdb", read_only=True, timeout=60) as con:
         return con.execute("SELECT file, status FROM ingest_log WHERE line IS NULL ORDER BY file").fetchall()
 
 
