@@ -36,6 +36,17 @@ FIRST_MENTIONS = """
     FROM mentions m JOIN sentences s USING (article_id, sentence) JOIN articles ar USING (article_id)
     QUALIFY row_number() OVER (PARTITION BY m.actor_id ORDER BY m.article_id, m.start_char) = 1"""
 
+# what each story member carries of its article (migration 014), from the raw rows
+MEMBER_ROWS = """
+    SELECT sa.article_id, ar.title, ar.published_date, ar.duplicate_of, coalesce(ar.source, ar.source_file),
+           coalesce((SELECT list({'actor_id': actor_id, 'role': role, 'mentions': n} ORDER BY actor_id)
+                     FROM (SELECT actor_id, max(role) AS role, count(*)::INTEGER AS n FROM mentions m
+                           WHERE m.article_id = sa.article_id AND m.method <> 'prefix' GROUP BY actor_id)), []),
+           coalesce((SELECT list(theme_id ORDER BY theme_id) FROM article_themes t
+                     WHERE t.article_id = sa.article_id), [])
+    FROM story_articles sa JOIN articles ar USING (article_id)"""
+STORED_MEMBER_ROWS = """SELECT article_id, title, published_date, duplicate_of, source, actors, themes
+                        FROM story_articles"""
 
 COUNTS = ("mentions", "articles")  # the count columns; every other column of a summary is a key
 
@@ -63,4 +74,7 @@ def mismatches(con: Any) -> dict[str, tuple[int, int]]:
                               "FROM actor_first_mentions").fetchall())
     if kept != sorted(con.execute(FIRST_MENTIONS).fetchall()):
         out["actor_first_mentions"] = (len(kept), len(con.execute(FIRST_MENTIONS).fetchall()))
+    kept = sorted(con.execute(STORED_MEMBER_ROWS).fetchall())
+    if kept != sorted(con.execute(MEMBER_ROWS).fetchall()):
+        out["story_articles"] = (len(kept), len(con.execute(MEMBER_ROWS).fetchall()))
     return out

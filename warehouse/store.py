@@ -157,6 +157,7 @@ class Warehouse:
             remove_articles(con, ids)  # their old counts leave the summaries with their old rows
             enrichment_store.replace_enrichments(con, results)
             add_articles(con, ids)
+            stories.refresh_members(con, ids)  # their stories' actors and themes, until they are clustered again
             enforce(con, ids)
 
     def rebuild_stories(self) -> int:

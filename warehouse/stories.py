@@ -1,4 +1,4 @@
-"""Stories in SQL (migrations 008, 010): the features the clustering needs, its placements, and the story rows.
+"""Stories in SQL (migrations 008, 010, 012, 014): the features the clustering needs, its placements, and the story rows.
 
 The load step calls `assign_stories` inside its transaction, after the articles, their enrichment and
 their overlaps are inserted; reprocessing calls `rebuild_stories`. The clustering itself is
@@ -22,7 +22,6 @@ from warehouse.load import insert_rows
 REBUILD_CHUNK = 5000
 TOP_ACTORS = 5
 TOP_THEMES = 3
-STORY_ARTICLE_COLUMNS = ("story_id", "article_id", "first_day", "last_day", "keys")
 STORY_KEY_COLUMNS = ("key", "article_id", "first_day", "last_day")
 
 
@@ -202,13 +201,72 @@ def assign_stories(con: Any, article_ids: Sequence[str], tables: Mapping[str, st
         con.execute("""UPDATE story_articles SET story_id = m.new_id
                        FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
                        WHERE story_articles.story_id = m.old_id""", [list(olds), list(news)])
-    insert_rows(con, "story_articles", [
-        dict(zip(STORY_ARTICLE_COLUMNS, (result.story_of[a.article_id], a.article_id, a.first, a.last,
-                                         keys_text(a.keys)), strict=True)) for a in arts], STORY_ARTICLE_COLUMNS)
+    add_members(con, [(result.story_of[a.article_id], a) for a in arts], tables)
     insert_rows(con, "story_keys", [dict(zip(STORY_KEY_COLUMNS, (key, a.article_id, a.first, a.last), strict=True))
                                     for a in arts for key in looked_up(a.keys)], STORY_KEY_COLUMNS)
     refresh_story_rows(con, sorted({*result.story_of.values(), *result.merged}))
     return result
+
+
+def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
+    """SQL of (article_id, title, published_date, duplicate_of, source, actors, themes) for the articles whose
+    ids `wanted` (a SELECT of ours) gives, from `tables` (`features`): what a member row carries (migration 014)."""
+    return f"""
+        WITH actor_rows AS (
+            SELECT article_id, list({{'actor_id': actor_id, 'role': "role", 'mentions': n}} ORDER BY actor_id) AS actors
+            FROM (SELECT m.article_id, m.actor_id, max(m."role") AS "role", count(*)::INTEGER AS n
+                  FROM {tables["mentions"]} m WHERE m.article_id IN ({wanted}) AND m."method" <> 'prefix'
+                  GROUP BY ALL) GROUP BY ALL),
+        theme_rows AS (SELECT t.article_id, list(t.theme_id ORDER BY t.theme_id) AS themes
+                       FROM {tables["article_themes"]} t WHERE t.article_id IN ({wanted}) GROUP BY ALL)
+        SELECT ar.article_id, ar.title, ar.published_date, ar.duplicate_of, coalesce(ar.source, ar.source_file) AS source,
+               coalesce(x.actors, []) AS actors, coalesce(t.themes, []) AS themes
+        FROM {tables["articles"]} ar LEFT JOIN actor_rows x USING (article_id) LEFT JOIN theme_rows t USING (article_id)
+        WHERE ar.article_id IN ({wanted})"""
+
+
+def add_members(con: Any, placed: Sequence[tuple[str, StoryArticle]], tables: Mapping[str, str] = STORED) -> None:
+    """Insert the `story_articles` rows of these (story id, article) placements, each with what its story's
+    row is made of (migration 014): the article's title, date, original and source, its actors (mentions
+    per actor, prefix matches left out) and its themes, read from `tables` (`features`)."""
+    if not placed:
+        return
+    con.register("_placed", pa.table({
+        "story_id": pa.array([s for s, _ in placed], pa.string()),
+        "article_id": pa.array([a.article_id for _, a in placed], pa.string()),
+        "first_day": pa.array([a.first for _, a in placed], pa.date32()),
+        "last_day": pa.array([a.last for _, a in placed], pa.date32()),
+        "keys": pa.array([keys_text(a.keys) for _, a in placed], pa.string())}))
+    try:
+        con.execute(f"""
+            INSERT INTO story_articles
+            SELECT p.story_id, p.article_id, p.first_day, p.last_day, p.keys, c.title, c.published_date,
+                   c.duplicate_of, c.source, c.actors, c.themes
+            FROM _placed p JOIN ({_member_columns(tables, "SELECT article_id FROM _placed")}) c USING (article_id)""")
+    finally:
+        con.unregister("_placed")
+
+
+def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
+    """Rewrite what the member rows of these articles (of every article without ids) carry of them from the
+    stored rows, and their stories' rows: after their enrichment changed (`Warehouse.replace_enrichments`)
+    or any other change to their rows (`summaries.refresh_summaries`)."""
+    if article_ids is not None and not article_ids:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE _member_ids AS SELECT article_id FROM story_articles"
+                + ("" if article_ids is None else " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"),
+                [] if article_ids is None else [list(article_ids)])
+    try:
+        con.execute(f"""
+            UPDATE story_articles SET title = c.title, published_date = c.published_date,
+                   duplicate_of = c.duplicate_of, source = c.source, actors = c.actors, themes = c.themes
+            FROM ({_member_columns(STORED, "SELECT article_id FROM _member_ids")}) c
+            WHERE story_articles.article_id = c.article_id""")
+        touched = [r[0] for r in con.execute("SELECT DISTINCT story_id FROM story_articles "
+                                             "WHERE article_id IN (SELECT article_id FROM _member_ids)").fetchall()]
+        refresh_story_rows(con, sorted(touched))
+    finally:
+        con.execute("DROP TABLE IF EXISTS _member_ids")
 
 
 def rebuild_stories(con: Any) -> int:
@@ -238,21 +296,20 @@ def refresh_story_rows(con: Any, story_ids: Sequence[str]) -> None:
 STORY_ROWS = f"""
 INSERT INTO stories
 WITH members AS (
-    SELECT sa.story_id, sa.first_day, sa.last_day, ar.article_id, ar.title, ar.published_date, ar.duplicate_of,
-           coalesce(ar.source, ar.source_file) AS source
-    FROM story_articles sa JOIN articles ar USING (article_id) WHERE sa.story_id IN (SELECT unnest(?))),
+    SELECT story_id, first_day, last_day, article_id, title, published_date, duplicate_of, source, actors, themes
+    FROM story_articles WHERE story_id IN (SELECT unnest(?))),
+member_actors AS (SELECT story_id, published_date, unnest(actors, recursive := true) FROM members),
 actor_counts AS (
-    SELECT s.story_id, m.actor_id, any_value(a.name) AS name, any_value(a.kind) AS kind,
-           arg_max(m.role, s.published_date) AS role, count(*) AS mentions
-    FROM members s JOIN mentions m USING (article_id) JOIN actors a USING (actor_id)
-    WHERE m.method <> 'prefix' GROUP BY ALL),
+    SELECT s.story_id, s.actor_id, any_value(a.name) AS name, any_value(a.kind) AS kind,
+           arg_max(s.role, s.published_date) AS role, sum(s.mentions) AS mentions
+    FROM member_actors s JOIN actors a USING (actor_id) GROUP BY ALL),
 top_actors AS (
     SELECT story_id, list({{'actor_id': actor_id, 'name': name, 'kind': kind, 'role': role,
                             'mentions': mentions::INTEGER}} ORDER BY mentions DESC, actor_id)[1:{TOP_ACTORS}] AS actors
     FROM actor_counts GROUP BY ALL),
 theme_counts AS (
-    SELECT s.story_id, t.theme_id, count(*) AS n
-    FROM members s JOIN article_themes t USING (article_id) GROUP BY ALL),
+    SELECT story_id, theme_id, count(*) AS n FROM (SELECT story_id, unnest(themes) AS theme_id FROM members)
+    GROUP BY ALL),
 top_themes AS (
     SELECT story_id, list(theme_id ORDER BY n DESC, theme_id)[1:{TOP_THEMES}] AS themes
     FROM theme_counts GROUP BY ALL)

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from warehouse import first_mentions
+from warehouse import first_mentions, stories
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> Non
     """Recount from the raw rows the days and months of these articles (right after any change to their
     rows), or every summary without ids. Call on the writer's connection inside its transaction."""
     first_mentions.refresh(con, article_ids)
+    stories.refresh_members(con, article_ids)
     if article_ids is None:
         for s in SUMMARIES:
             con.execute(f"DELETE FROM {s.table}")

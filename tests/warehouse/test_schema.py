@@ -40,7 +40,8 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
     if version >= 8:
         keys = ("'g:genf p:scholz t:diplomatie w:titel'" if version >= 12  # a list before 012, unsorted here
                 else "['p:scholz', 'g:genf', 't:diplomatie', 'w:titel']")
-        con.execute(f"INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', {keys})")
+        member = ", 'Titel', DATE '2022-01-19', NULL, 'a.txt', [('scholz', NULL, 1)], ['diplomatie']" if version >= 14 else ""
+        con.execute(f"INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', {keys}{member})")
     if version >= 10:
         con.execute("INSERT INTO story_keys VALUES ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'), "
                     "('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')")
@@ -82,6 +83,11 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         # since 012 a member's keys are one string, sorted and separated by spaces
         assert con.execute("SELECT keys FROM story_articles").fetchall() == (
             [("g:genf p:scholz t:diplomatie w:titel",)] if version >= 8 else [])
+        # since 014 a member carries its article's title, date, source, actors and themes
+        assert con.execute("SELECT title, published_date::VARCHAR, duplicate_of, source, actors, themes "
+                           "FROM story_articles").fetchall() == (
+            [("Titel", "2022-01-19", None, "a.txt", [{"actor_id": "scholz", "role": None, "mentions": 1}],
+              ["diplomatie"])] if version >= 8 else [])
 
 
 def test_a_failing_migration_leaves_the_earlier_version_intact(tmp_path: Path):
@@ -179,10 +185,12 @@ def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_ste
     with duckdb.connect(str(old)) as con:  # the same rows at version 9 (whose keys were a list, until 012)
         con.execute("DROP TABLE story_keys")
         con.execute("ALTER TABLE story_articles ALTER keys TYPE VARCHAR[] USING string_split(keys, ' ')")
-        con.execute("DELETE FROM schema_migrations WHERE version IN (10, 12)")
+        for column in ("title", "published_date", "duplicate_of", "source", "actors", "themes"):  # since 014
+            con.execute(f"ALTER TABLE story_articles DROP COLUMN {column}")
+        con.execute("DELETE FROM schema_migrations WHERE version IN (10, 12, 14)")
     with duckdb.connect(str(old)) as con:
         assert 10 not in applied_versions(con)
-        assert migrate(con) == [10, 12]
+        assert migrate(con) == [10, 12, 14]  # and 014 fills each member's rows as the load step writes them
     assert keys(old) == keys(Path(fresh.target)) and len({r[1] for r in keys(old)}) == 5
     members = "SELECT * FROM story_articles ORDER BY ALL"
     with duckdb.connect(str(old), read_only=True) as a, duckdb.connect(str(fresh.target), read_only=True) as b:

@@ -74,7 +74,8 @@ def test_summaries_follow_reprocessing_and_removal(warehouse, seed_articles, see
     gone = seed_articles[2].article_id
     with loaded.transaction() as con:
         remove_articles(con, [gone])
-        for table in ("sentences", "mentions", "article_themes", "sentence_themes", "quotes", "articles"):
+        for table in ("sentences", "mentions", "article_themes", "sentence_themes", "quotes", "articles",
+                      "story_articles", "story_keys"):
             con.execute(f"DELETE FROM {table} WHERE article_id = ?", [gone])
     assert_summaries_match(loaded)
     # any other change to an article's rows: a recount of its days and months from the raw rows
