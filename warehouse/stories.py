@@ -1,4 +1,5 @@
-"""Stories in SQL (migrations 008, 010, 012, 014): the features the clustering needs, its placements, and the story rows.
+"""Stories in SQL (migrations 008, 010, 012, 014): the features the clustering needs, its placements, and
+the story rows.
 
 The load step calls `assign_stories` inside its transaction, after the articles, their enrichment and
 their overlaps are inserted; reprocessing calls `rebuild_stories`. The clustering itself is
@@ -219,8 +220,8 @@ def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
                   GROUP BY ALL) GROUP BY ALL),
         theme_rows AS (SELECT t.article_id, list(t.theme_id ORDER BY t.theme_id) AS themes
                        FROM {tables["article_themes"]} t WHERE t.article_id IN ({wanted}) GROUP BY ALL)
-        SELECT ar.article_id, ar.title, ar.published_date, ar.duplicate_of, coalesce(ar.source, ar.source_file) AS source,
-               coalesce(x.actors, []) AS actors, coalesce(t.themes, []) AS themes
+        SELECT ar.article_id, ar.title, ar.published_date, ar.duplicate_of,
+               coalesce(ar.source, ar.source_file) AS source, coalesce(x.actors, []) AS actors, coalesce(t.themes, []) AS themes
         FROM {tables["articles"]} ar LEFT JOIN actor_rows x USING (article_id) LEFT JOIN theme_rows t USING (article_id)
         WHERE ar.article_id IN ({wanted})"""
 

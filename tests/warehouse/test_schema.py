@@ -40,8 +40,10 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
     if version >= 8:
         keys = ("'g:genf p:scholz t:diplomatie w:titel'" if version >= 12  # a list before 012, unsorted here
                 else "['p:scholz', 'g:genf', 't:diplomatie', 'w:titel']")
-        member = ", 'Titel', DATE '2022-01-19', NULL, 'a.txt', [('scholz', NULL, 1)], ['diplomatie']" if version >= 14 else ""
-        con.execute(f"INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', {keys}{member})")
+        member = (", 'Titel', DATE '2022-01-19', NULL, 'a.txt', [('scholz', NULL, 1)], ['diplomatie']"
+                  if version >= 14 else "")
+        con.execute("INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', "
+                    f"{keys}{member})")
     if version >= 10:
         con.execute("INSERT INTO story_keys VALUES ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'), "
                     "('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')")
