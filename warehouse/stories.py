@@ -221,7 +221,8 @@ def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
         theme_rows AS (SELECT t.article_id, list(t.theme_id ORDER BY t.theme_id) AS themes
                        FROM {tables["article_themes"]} t WHERE t.article_id IN ({wanted}) GROUP BY ALL)
         SELECT ar.article_id, ar.title, ar.published_date, ar.duplicate_of,
-               coalesce(ar.source, ar.source_file) AS source, coalesce(x.actors, []) AS actors, coalesce(t.themes, []) AS themes
+               coalesce(ar.source, ar.source_file) AS source, coalesce(x.actors, []) AS actors,
+               coalesce(t.themes, []) AS themes
         FROM {tables["articles"]} ar LEFT JOIN actor_rows x USING (article_id) LEFT JOIN theme_rows t USING (article_id)
         WHERE ar.article_id IN ({wanted})"""
 
