@@ -26,6 +26,12 @@ TOP_THEMES = 3
 STORY_KEY_COLUMNS = ("key", "article_id", "first_day", "last_day")
 
 
+def key_day(key: str, day: str, by_month: str) -> str:
+    """SQL of `story_keys.key_day` (migration 015) for these SQL expressions of a key, a day and whether the
+    article is dated to its month: md5, so that the number stays the same across DuckDB versions."""
+    return f"(md5_number_lower(({key}) || ' ' || ({day})::VARCHAR || ' ' || ({by_month})::VARCHAR) >> 1)::BIGINT"
+
+
 def keys_text(keys: Iterable[str]) -> str:
     """`story_articles.keys` (migration 012): the keys sorted, separated by spaces (a key holds none:
     `stories.keys_of`)."""
@@ -82,11 +88,12 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
     otherwise (`stories.linked`): the partners far in time, which text re-used over months or years
     brings in growing numbers, are not read, nor are their stories.
 
-    Articles sharing a key are found in `story_keys` by equality on (key, day): a stored article dated to
-    a day lies within a window when its day is one of the window's days; one dated to its month spans that
-    whole month (`stories.date_span`), so it lies within a window when its month is one the window touches.
-    (A range condition per window instead compares each stored row with every window of its key, and a
-    common key has many.)
+    Articles sharing a key are found in `story_keys` by equality on (key, day), as one number (`key_day`): a
+    stored article dated to a day lies within a window when its day is one of the window's days; one dated
+    to its month spans that whole month (`stories.date_span`), so it lies within a window when its month is
+    one the window touches. (A range condition per window instead compares each stored row with every
+    window of its key, and a common key has many.) Two (key, day) pairs of the same number only add a
+    candidate that `_linked_by_keys` and the window then judge by the real keys and dates.
     """
     if not arts:
         return []
@@ -103,7 +110,7 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
         f"""WITH mine AS (SELECT unnest($ids::VARCHAR[]) AS new_id, unnest($first::DATE[]) AS first,
                                 unnest($last::DATE[]) AS last),
                 pairs AS (SELECT unnest($new::VARCHAR[]) AS new_id, unnest($other::VARCHAR[]) AS article_id
-                          UNION ALL SELECT duplicate_of, article_id FROM articles
+                          UNION ALL SELECT duplicate_of, article_id FROM story_articles
                           WHERE duplicate_of IN (SELECT unnest($ids::VARCHAR[]))),
                 near AS (SELECT story_id, article_id FROM story_articles
                          WHERE article_id IN (SELECT unnest($hit::VARCHAR[]))
@@ -111,15 +118,14 @@ def members_near(con: Any, arts: Sequence[StoryArticle],
                          JOIN mine n USING (new_id) JOIN story_articles sa ON sa.article_id = p.article_id
                          WHERE greatest(0, n.first - sa.last_day, sa.first_day - n.last) <= {wide}),
                 spans AS (SELECT unnest($lo::DATE[]) AS lo, unnest($hi::DATE[]) AS hi),
-                members AS (SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys,
+                members AS (SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, sa.duplicate_of,
                                    sa.article_id IN (SELECT article_id FROM near) AS wanted,
                                    row_number() OVER (PARTITION BY sa.story_id
                                                       ORDER BY sa.first_day, sa.article_id) AS nth
                             FROM story_articles sa WHERE sa.story_id IN (SELECT story_id FROM near)
                             AND EXISTS (SELECT 1 FROM spans w WHERE sa.first_day <= w.hi AND sa.last_day >= w.lo))
-           SELECT m.story_id, m.article_id, m.first_day, m.last_day, m.keys, ar.duplicate_of
-           FROM members m JOIN articles ar USING (article_id)
-           WHERE m.wanted OR m.nth = 1""",
+           SELECT story_id, article_id, first_day, last_day, keys, duplicate_of FROM members
+           WHERE wanted OR nth = 1""",
         {"hit": hit, "ids": [a.article_id for a in arts], "first": [a.first for a in arts],
          "last": [a.last for a in arts], "new": [p[0] for p in pairs], "other": [p[1] for p in pairs],
          "lo": [lo for lo, _ in spans], "hi": [hi for _, hi in spans]},
@@ -146,12 +152,11 @@ def _sharing_a_key(con: Any, arts: Sequence[StoryArticle], lo: date,
         return con.execute(
             f"""WITH days AS (SELECT article_id, key, lo + unnest(range((hi - lo) + 1))::INTEGER AS day
                               FROM _story_probe),
-                    probe AS (SELECT article_id, key, day, false AS by_month FROM days
-                              UNION ALL SELECT DISTINCT article_id, key, date_trunc('month', day)::DATE, true
+                    probe AS (SELECT article_id, {key_day("key", "day", "false")} AS key_day FROM days
+                              UNION SELECT article_id, {key_day("key", "date_trunc('month', day)::DATE", "true")}
                               FROM days),
                     sharing AS (SELECT DISTINCT p.article_id AS new_id, k.article_id FROM story_keys k JOIN probe p
-                                ON p.key = k.key AND p.day = k.first_day AND p.by_month = (k.first_day < k.last_day)
-                                WHERE k.first_day <= $hi AND k.last_day >= $lo)
+                                ON p.key_day = k.key_day WHERE k.first_day <= $hi AND k.last_day >= $lo)
                SELECT sa.article_id, any_value(sa.keys), list(s.new_id)
                FROM sharing s JOIN _story_new n ON n.article_id = s.new_id
                JOIN story_articles sa ON sa.article_id = s.article_id
@@ -203,8 +208,7 @@ def assign_stories(con: Any, article_ids: Sequence[str], tables: Mapping[str, st
                        FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
                        WHERE story_articles.story_id = m.old_id""", [list(olds), list(news)])
     add_members(con, [(result.story_of[a.article_id], a) for a in arts], tables)
-    insert_rows(con, "story_keys", [dict(zip(STORY_KEY_COLUMNS, (key, a.article_id, a.first, a.last), strict=True))
-                                    for a in arts for key in looked_up(a.keys)], STORY_KEY_COLUMNS)
+    add_keys(con, arts)
     refresh_story_rows(con, sorted({*result.story_of.values(), *result.merged}))
     return result
 
@@ -269,6 +273,21 @@ def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
         refresh_story_rows(con, sorted(touched))
     finally:
         con.execute("DROP TABLE IF EXISTS _member_ids")
+
+
+def add_keys(con: Any, arts: Sequence[StoryArticle]) -> None:
+    """Insert the `story_keys` rows of these articles: one per key they are looked up by (`looked_up`)."""
+    rows = [(key, a.article_id, a.first, a.last) for a in arts for key in looked_up(a.keys)]
+    if not rows:
+        return
+    con.register("_new_keys", pa.table({c: pa.array([r[i] for r in rows], pa.date32() if "day" in c else pa.string())
+                                        for i, c in enumerate(STORY_KEY_COLUMNS)}))
+    try:
+        con.execute(f"""INSERT INTO story_keys ("key", article_id, first_day, last_day, key_day)
+                        SELECT "key", article_id, first_day, last_day,
+                               {key_day('"key"', "first_day", "first_day < last_day")} FROM _new_keys""")
+    finally:
+        con.unregister("_new_keys")
 
 
 def rebuild_stories(con: Any) -> int:

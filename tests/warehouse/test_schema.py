@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from warehouse.schema import applied_versions, current_version, latest_version, migrate, migrations
+from warehouse.stories import key_day
 
 VERSIONS = [m.version for m in migrations()]
 
@@ -45,8 +46,10 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
         con.execute("INSERT INTO story_articles VALUES ('a1', 'a1', DATE '2022-01-19', DATE '2022-01-19', "
                     f"{keys}{member})")
     if version >= 10:
-        con.execute("INSERT INTO story_keys VALUES ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'), "
-                    "('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')")
+        hashed = (", " + key_day('"key"', "first_day", "first_day < last_day")) if version >= 15 else ""  # since 015
+        con.execute(f"""INSERT INTO story_keys SELECT *{hashed} FROM (VALUES
+                        ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'),
+                        ('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')) k("key", article_id, first_day, last_day)""")
     if version >= 13:
         con.execute("INSERT INTO actor_methods VALUES ('scholz', 'surname', 1)")
         con.execute("INSERT INTO actor_first_mentions VALUES ('scholz', 'a1', 7, 0, 'Scholz traf Macron.')")
@@ -177,7 +180,7 @@ def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_ste
 
     def keys(path: Path) -> list[tuple]:
         with duckdb.connect(str(path), read_only=True) as con:
-            return sorted(con.execute('SELECT "key", article_id, first_day, last_day FROM story_keys').fetchall())
+            return sorted(con.execute('SELECT "key", article_id, first_day, last_day, key_day FROM story_keys').fetchall())
 
     fresh = Warehouse(tmp_path / "fresh.duckdb", lock_timeout=5)
     fresh.initialise()
@@ -189,10 +192,11 @@ def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_ste
         con.execute("ALTER TABLE story_articles ALTER keys TYPE VARCHAR[] USING string_split(keys, ' ')")
         for column in ("title", "published_date", "duplicate_of", "source", "actors", "themes"):  # since 014
             con.execute(f"ALTER TABLE story_articles DROP COLUMN {column}")
-        con.execute("DELETE FROM schema_migrations WHERE version IN (10, 12, 14)")
+        con.execute("DELETE FROM schema_migrations WHERE version IN (10, 12, 14, 15)")
     with duckdb.connect(str(old)) as con:
         assert 10 not in applied_versions(con)
-        assert migrate(con) == [10, 12, 14]  # and 014 fills each member's rows as the load step writes them
+        # 014 fills each member's rows, 015 each key's number, as the load step writes them
+        assert migrate(con) == [10, 12, 14, 15]
     assert keys(old) == keys(Path(fresh.target)) and len({r[1] for r in keys(old)}) == 5
     members = "SELECT * FROM story_articles ORDER BY ALL"
     with duckdb.connect(str(old), read_only=True) as a, duckdb.connect(str(fresh.target), read_only=True) as b:

@@ -151,15 +151,14 @@ def test_a_stored_article_sharing_a_key_is_read_only_when_the_keys_link_it(wareh
 
 def _store_one(con, day, keys, article_id: str = "old", story: str = "s-old") -> None:
     from lagebild.stories import StoryArticle
-    from warehouse.stories import STORY_KEY_COLUMNS, add_members, looked_up
+    from warehouse.stories import add_keys, add_members
 
     con.execute("INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file, "
                 "word_count, ingested_at, run_id) VALUES (?, ?, 'day', 't', 'b', 'f', 1, now(), 'r')",
                 [article_id, day])
-    add_members(con, [(story, StoryArticle(article_id, day, day, frozenset(keys)))])
-    for key in looked_up(keys):
-        con.execute(f"INSERT INTO story_keys ({', '.join(STORY_KEY_COLUMNS)}) VALUES (?, ?, ?, ?)",
-                    [key, article_id, day, day])
+    member = StoryArticle(article_id, day, day, frozenset(keys))
+    add_members(con, [(story, member)])
+    add_keys(con, [member])
 
 
 @pytest.mark.parametrize(("stored_day", "read"), [("2024-03-10", True), ("2024-03-11", False), ("2023-03-05", False)])
