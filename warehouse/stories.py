@@ -18,7 +18,6 @@ import pyarrow as pa
 
 from lagebild import stories
 from lagebild.stories import Assignment, StoryArticle
-from warehouse.load import insert_rows
 
 REBUILD_CHUNK = 5000
 TOP_ACTORS = 5

@@ -49,7 +49,8 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
         hashed = (", " + key_day('"key"', "first_day", "first_day < last_day")) if version >= 15 else ""  # since 015
         con.execute(f"""INSERT INTO story_keys SELECT *{hashed} FROM (VALUES
                         ('p:scholz', 'a1', DATE '2022-01-19', DATE '2022-01-19'),
-                        ('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19')) k("key", article_id, first_day, last_day)""")
+                        ('w:titel', 'a1', DATE '2022-01-19', DATE '2022-01-19'))
+                        k("key", article_id, first_day, last_day)""")
     if version >= 13:
         con.execute("INSERT INTO actor_methods VALUES ('scholz', 'surname', 1)")
         con.execute("INSERT INTO actor_first_mentions VALUES ('scholz', 'a1', 7, 0, 'Scholz traf Macron.')")
@@ -180,7 +181,8 @@ def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_ste
 
     def keys(path: Path) -> list[tuple]:
         with duckdb.connect(str(path), read_only=True) as con:
-            return sorted(con.execute('SELECT "key", article_id, first_day, last_day, key_day FROM story_keys').fetchall())
+            return sorted(con.execute('SELECT "key", article_id, first_day, last_day, key_day '
+                                      'FROM story_keys').fetchall())
 
     fresh = Warehouse(tmp_path / "fresh.duckdb", lock_timeout=5)
     fresh.initialise()
