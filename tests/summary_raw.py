@@ -27,6 +27,8 @@ RAW = {
                                 count(DISTINCT article_id)
                          FROM mentions JOIN articles USING (article_id) WHERE role IS NOT NULL GROUP BY ALL""",
     "actor_methods": "SELECT actor_id, method, count(*) FROM mentions GROUP BY ALL",
+    "actor_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, actor_id, count(*),
+                             count(DISTINCT article_id) FROM mentions JOIN articles USING (article_id) GROUP BY ALL""",
 }
 
 # each actor's first mention: the smallest (article_id, start_char), with its sentence's text (300 characters)

@@ -1,4 +1,4 @@
-"""Summary tables behind the dashboard (migrations 003, 005, 009 and 013), kept by the writer in its
+"""Summary tables behind the dashboard (migrations 003, 005, 009, 013 and 016), kept by the writer in its
 transaction.
 
 | table | one row per | counts |
@@ -11,12 +11,13 @@ transaction.
 | `actor_pair_month` | month, copy flag, actor pair (actor_a < actor_b) | articles |
 | `actor_role_day` | day, date precision, copy flag, actor, role | mentions, articles |
 | `actor_methods` | actor, how its mentions were found (`mentions.method`) | mentions |
+| `actor_month` | month, copy flag, actor | mentions, articles |
 
 and `actor_first_mentions` (migration 013, warehouse/first_mentions.py), each actor's first mention.
 
 Every count is a sum over articles, and an article has one date, so a batch's counts add to the rows with
-the same keys. The large tables (`actor_day`, `actor_theme_month`, `actor_role_day`, `actor_pair_month`)
-are **appended**: `add_articles(con, ids)`, the load step after its inserts, writes the counts of its new
+the same keys. The large tables (`actor_day`, `actor_theme_month`, `actor_role_day`, `actor_pair_month`,
+`actor_month`) are **appended**: `add_articles(con, ids)`, the load step after its inserts, writes the counts of its new
 articles as new rows; several rows of one key add up and every reader sums them, so the load step never
 reads or rewrites a stored row and its cost does not grow with the table (merging the touched keys of
 `actor_day`, `actor_theme_month` and `actor_role_day` took ~0.3 s of every transaction at 250,000
@@ -99,6 +100,11 @@ SUMMARIES += (
     # migration 013: how each actor's mentions were found (the Discovered actors list)
     Summary("actor_methods", ("actor_id", "method"), ("mentions",),
             'SELECT actor_id, "method", count(*) FROM {mentions} WHERE {ids} GROUP BY ALL', None),
+    # migration 016: each actor per month (the questions over whole months)
+    Summary("actor_month", ("month", "is_copy", "actor_id"), ("mentions", "articles"),
+            f"""SELECT {_MONTH}, m.actor_id, count(*), count(DISTINCT m.article_id)
+                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""",
+            "month", appended=True),
 )
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"

@@ -132,6 +132,7 @@ FILTERS = [
     Filters(duplicates=True),
     Filters(start=date(2022, 1, 15), end=date(2022, 2, 20)),
     Filters(start=date(2022, 1, 10), duplicates=True),
+    Filters(start=date(2022, 1, 1), end=date(2022, 2, 28)),  # whole months: actor_month answers
     Filters(kinds=("country",)),
     Filters(countries=("RU", "UA")),
     Filters(actors=("nato", "olaf-scholz")),

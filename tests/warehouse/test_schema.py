@@ -54,6 +54,8 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
     if version >= 13:
         con.execute("INSERT INTO actor_methods VALUES ('scholz', 'surname', 1)")
         con.execute("INSERT INTO actor_first_mentions VALUES ('scholz', 'a1', 7, 0, 'Scholz traf Macron.')")
+    if version >= 16:
+        con.execute("INSERT INTO actor_month VALUES (DATE '2022-01-01', false, 'scholz', 1, 1)")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -75,6 +77,8 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         # the summary tables hold the stored rows, whether they were kept since 003 or filled by it
         assert con.execute("SELECT actor_id, mentions, articles FROM actor_day").fetchall() == [("scholz", 1, 1)]
         assert con.execute("SELECT articles, mentions FROM article_day").fetchall() == [(1, 1)]
+        assert con.execute("SELECT month::VARCHAR, actor_id, mentions, articles FROM actor_month").fetchall() == [
+            ("2022-01-01", "scholz", 1, 1)]  # kept since 016, or filled by it from actor_day
         assert con.execute("SELECT theme_id, articles FROM theme_day").fetchall() == [("diplomatie", 1)]
         assert con.execute("SELECT actor_id, theme_id, mentions, articles FROM actor_theme_month").fetchall() == [
             ("scholz", "diplomatie", 1, 1)]

@@ -36,13 +36,13 @@ def ingest_files(target: str | Path, status: str | None = None, limit: int = 500
 def discovered_actors(target: str | Path) -> pd.DataFrame:
     """Discovered actors, most mentioned first: counts, how they were found (`ner` = the statistical
     model, with its label as `kind`), and the sentence of their first mention as an example. From the
-    summaries (`actor_day`, `actor_methods`, `actor_first_mentions`), not the mention rows."""
+    summaries (`actor_month`, `actor_methods`, `actor_first_mentions`), not the mention rows."""
     return frame(
         target,
         """WITH mine AS (SELECT actor_id FROM actors WHERE origin = 'discovered'),
            counts AS (
                SELECT actor_id, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
-               FROM actor_day WHERE actor_id IN (SELECT actor_id FROM mine) GROUP BY ALL),
+               FROM actor_month WHERE actor_id IN (SELECT actor_id FROM mine) GROUP BY ALL),
            methods AS (
                SELECT actor_id, string_agg("method", ', ' ORDER BY "method") AS found_by
                FROM actor_methods WHERE actor_id IN (SELECT actor_id FROM mine) AND mentions <> 0 GROUP BY ALL)

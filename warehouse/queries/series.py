@@ -1,10 +1,11 @@
 """Counts over time and the most mentioned actors.
 
 Each question is answered from one place. The daily summary tables (`actor_day`, `article_day`,
-migration 003, kept by the load step and by reprocessing in their transactions) answer the filter
-options, the stories per bucket and, when no theme filter is set, the top actors and their series
-(`actor_role_day`, migration 009, when one role is chosen); `theme_day` (migration 005) the theme
-series and, with `article_day`, the month-only count. `actor_theme_month` answers one theme on the
+migration 003, kept by the load step and by reprocessing in their transactions) answer the stories per
+bucket and, when no theme filter is set, the top actors and their series (`actor_role_day`, migration
+009, when one role is chosen); over whole months without a role, `actor_month` (migration 016) answers
+them, and the filter options; `theme_day` (migration 005) the theme series and, with `article_day`, the
+month-only count. `actor_theme_month` answers one theme on the
 actors, and one actor on the themes, by month over whole months. The rest concern single mentions
 and articles, which only the raw tables hold: a theme filter on actors by day or week (or over part
 of a month), several roles, an actor filter on themes by day or week (or with several actors, kinds,
@@ -42,7 +43,7 @@ def filter_options(target: str | Path) -> dict[str, Any]:
         target,
         (
             """SELECT a.actor_id, a.name, a.kind, a.country, a.origin, coalesce(c.n, 0) AS mentions
-            FROM actors a LEFT JOIN (SELECT actor_id, sum(mentions) AS n FROM actor_day GROUP BY ALL) c
+            FROM actors a LEFT JOIN (SELECT actor_id, sum(mentions) AS n FROM actor_month GROUP BY ALL) c
             USING (actor_id) ORDER BY mentions DESC, name""",
             [],
         ),
@@ -97,8 +98,13 @@ def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
         return frame(target, sql, [*mp, f.themes[0], *ap, n])
     if f.needs_mentions:
         return _mention_top_actors(target, f, n)
-    dw, dp = day_where(f)
     aw, ap = actor_day_where(f)
+    if _by_month(f):
+        mw, mp = month_where(f, "d")
+        sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+                                FROM actor_month d WHERE {mw} AND {aw} GROUP BY ALL""")
+        return frame(target, sql, [*mp, *ap, n])
+    dw, dp = day_where(f)
     sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
                             FROM {actor_day_table(f)} d WHERE {dw} AND {aw} GROUP BY ALL""")
     return frame(target, sql, [*dp, *ap, n])
@@ -134,7 +140,14 @@ def actor_series(target: str | Path, grain: str, f: Filters, top_n: int = 5) -> 
         return _theme_month_series(target, f)
     if f.needs_mentions:
         return _mention_series(target, grain, f)
+    if grain == "month" and _by_month(f):
+        return _monthly_series(target, f)
     return _daily_series(target, grain, f)
+
+
+def _by_month(f: Filters) -> bool:
+    """Whole months and no role or theme filter: `actor_month` counts exactly what `actor_day` counts."""
+    return not f.roles and not f.themes and whole_months(f)
 
 
 def _one_theme_by_month(f: Filters) -> bool:
@@ -171,6 +184,22 @@ def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
               SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
               FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
     return frame(target, sql, dp + ap + dp)
+
+
+def _monthly_series(target: str | Path, f: Filters) -> pd.DataFrame:
+    """actor_series by month over whole months, from `actor_month` (no role or theme filter)."""
+    mw, mp = month_where(f, "d")
+    aw, ap = actor_day_where(f)
+    dw, dp = day_where(f, "month")
+    counts = f"""SELECT d.month AS bucket, d.actor_id, sum(d.mentions)::BIGINT AS mentions,
+                        sum(d.articles)::BIGINT AS articles
+                 FROM actor_month d WHERE {mw} AND {aw} GROUP BY ALL"""
+    sql = f"""WITH s AS ({_named(counts)}),
+                   t AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
+                         FROM article_day d WHERE {dw} GROUP BY ALL)
+              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
+              FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
+    return frame(target, sql, mp + ap + dp)
 
 
 def _named(counts: str) -> str:
