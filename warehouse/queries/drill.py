@@ -32,7 +32,6 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
     if wanted:
         conds.append("list_contains(?, m.actor_id)")
         cp.append(wanted)
-    marks, mark_params = " AND ".join([mw, *conds]), [*mp, *cp]  # the mentions highlighted in a sentence
     if d.other_id:
         conds.append(
             "(SELECT count(DISTINCT actor_id) FROM mentions x WHERE x.article_id = ar.article_id "
@@ -46,26 +45,28 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
         )
         cp.append(d.theme_id)
     where = " AND ".join([sw, mw, *conds])
-    # the page's (article, sentence) keys first; texts and marks are read for these keys only
+    # One pass over the mentions: the page's (article, sentence) keys with their marks, the mentions that
+    # answer the filters (every condition holds for the whole sentence or article, so the mentions a page's
+    # sentence holds of them are exactly the ones grouped here); texts are read for these keys only.
     return frame(
         target,
         f"""
         WITH page AS (
-            SELECT m.article_id, m.sentence, any_value(ar.published_date) AS published_date
+            SELECT m.article_id, m.sentence, any_value(ar.published_date) AS published_date,
+                   list({{'start': m.start_char, 'end': m.end_char, 'actor_id': m.actor_id, 'name': a.name}}
+                        ORDER BY m.start_char) AS marks
             FROM mentions m JOIN actors a USING (actor_id) JOIN articles ar USING (article_id)
             WHERE {where}
             GROUP BY m.article_id, m.sentence
             ORDER BY published_date DESC, m.article_id, m.sentence LIMIT ? OFFSET ?)
         SELECT ar.article_id, ar.title, ar.published_date, ar.date_precision, ar.duplicate_of, s.sentence,
                substr(ar.body, s.start_char + 1, s.end_char - s.start_char) AS text,
-               list({{'start': m.start_char - s.start_char, 'end': m.end_char - s.start_char,
-                     'actor_id': m.actor_id, 'name': a.name}} ORDER BY m.start_char) AS marks
-        FROM page p JOIN mentions m ON m.article_id = p.article_id AND m.sentence = p.sentence
-        JOIN actors a ON a.actor_id = m.actor_id JOIN articles ar ON ar.article_id = p.article_id
+               [{{'start': k.start - s.start_char, 'end': k."end" - s.start_char, 'actor_id': k.actor_id,
+                  'name': k.name}} FOR k IN p.marks] AS marks
+        FROM page p JOIN articles ar ON ar.article_id = p.article_id
         JOIN sentences s ON s.article_id = p.article_id AND s.sentence = p.sentence
-        WHERE {marks}
-        GROUP BY ALL ORDER BY ar.published_date DESC, ar.article_id, s.sentence""",
-        [*sp, *mp, *cp, limit, offset, *mark_params],
+        ORDER BY ar.published_date DESC, ar.article_id, s.sentence""",
+        [*sp, *mp, *cp, limit, offset],
     )
 
 
