@@ -217,11 +217,11 @@ def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
     ids `wanted` (a SELECT of ours) gives, from `tables` (`features`): what a member row carries (migration 014)."""
     return f"""
         WITH actor_rows AS (
-            SELECT article_id, list({{'actor_id': actor_id, 'role': "role", 'mentions': n}} ORDER BY actor_id) AS actors
+            SELECT article_id, list_sort(list({{'actor_id': actor_id, 'role': "role", 'mentions': n}})) AS actors
             FROM (SELECT m.article_id, m.actor_id, max(m."role") AS "role", count(*)::INTEGER AS n
                   FROM {tables["mentions"]} m WHERE m.article_id IN ({wanted}) AND m."method" <> 'prefix'
                   GROUP BY ALL) GROUP BY ALL),
-        theme_rows AS (SELECT t.article_id, list(t.theme_id ORDER BY t.theme_id) AS themes
+        theme_rows AS (SELECT t.article_id, list_sort(list(t.theme_id)) AS themes
                        FROM {tables["article_themes"]} t WHERE t.article_id IN ({wanted}) GROUP BY ALL)
         SELECT ar.article_id, ar.title, ar.published_date, ar.duplicate_of,
                coalesce(ar.source, ar.source_file) AS source, coalesce(x.actors, []) AS actors,

@@ -4,6 +4,8 @@
 -- from its members alone, instead of from every stored mention: at 250,000 articles that scan took
 -- ~0.2 s of every load transaction, and it grows with the warehouse. An article's rows never change once
 -- loaded (reprocessing clusters every article again), so the copies stay true. The table is copied.
+-- The lists are sorted after aggregating (list_sort), not inside it: an ordered aggregate buffers every
+-- row and ran out of memory at 1,000,000 articles (18.8 GB); sorted after, 14 s and 4.9 GB peak there.
 
 CREATE TABLE story_articles_rows (
     story_id       VARCHAR NOT NULL,   -- the article id of the story's earliest member when it was formed
@@ -20,10 +22,10 @@ CREATE TABLE story_articles_rows (
 );
 INSERT INTO story_articles_rows
 WITH actor_rows AS (
-    SELECT article_id, list({'actor_id': actor_id, 'role': "role", 'mentions': n} ORDER BY actor_id) AS actors
+    SELECT article_id, list_sort(list({'actor_id': actor_id, 'role': "role", 'mentions': n})) AS actors
     FROM (SELECT article_id, actor_id, max("role") AS "role", count(*)::INTEGER AS n FROM mentions
           WHERE "method" <> 'prefix' GROUP BY ALL) GROUP BY ALL),
-theme_rows AS (SELECT article_id, list(theme_id ORDER BY theme_id) AS themes FROM article_themes GROUP BY ALL)
+theme_rows AS (SELECT article_id, list_sort(list(theme_id)) AS themes FROM article_themes GROUP BY ALL)
 SELECT sa.story_id, sa.article_id, sa.first_day, sa.last_day, sa.keys, ar.title, ar.published_date,
        ar.duplicate_of, coalesce(ar.source, ar.source_file), coalesce(x.actors, []), coalesce(t.themes, [])
 FROM story_articles sa JOIN articles ar USING (article_id)
