@@ -121,7 +121,8 @@ _MONTH_OF = {"published_date": "date_trunc('month', published_date)::DATE", "mon
 
 def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> None:
     """Recount from the raw rows the days and months of these articles (right after any change to their
-    rows), or every summary without ids. Call on the writer's connection inside its transaction."""
+    rows), or every summary without ids, and what their story member rows carry of them
+    (`stories.refresh_members`). Call on the writer's connection inside its transaction."""
     first_mentions.refresh(con, article_ids)
     stories.refresh_members(con, article_ids)
     if article_ids is None:
