@@ -163,12 +163,7 @@ def _theme_month_series(target: str | Path, f: Filters) -> pd.DataFrame:
     counts = f"""SELECT d.month AS bucket, d.actor_id, sum(d.mentions)::BIGINT AS mentions,
                         sum(d.articles)::BIGINT AS articles FROM actor_theme_month d
                  WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL"""
-    sql = f"""WITH s AS ({_named(counts)}),
-                   t AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
-                         FROM article_day d WHERE {dw} GROUP BY ALL)
-              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
-              FROM s JOIN t USING (bucket) WHERE s.mentions <> 0 ORDER BY bucket, name"""
-    return frame(target, sql, [*mp, f.themes[0], *ap, *dp])
+    return frame(target, _with_shares(counts, "month", dw, "s.mentions <> 0"), [*mp, f.themes[0], *ap, *dp])
 
 
 def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
@@ -178,12 +173,7 @@ def _daily_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
     counts = f"""SELECT {bucket(grain, 'd')} AS bucket, d.actor_id, sum(d.mentions)::BIGINT AS mentions,
                         sum(d.articles)::BIGINT AS articles
                  FROM {actor_day_table(f)} d WHERE {dw} AND {aw} GROUP BY ALL"""
-    sql = f"""WITH s AS ({_named(counts)}),
-                   t AS (SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total
-                         FROM article_day d WHERE {dw} GROUP BY ALL)
-              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
-              FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
-    return frame(target, sql, dp + ap + dp)
+    return frame(target, _with_shares(counts, grain, dw), dp + ap + dp)
 
 
 def _monthly_series(target: str | Path, f: Filters) -> pd.DataFrame:
@@ -194,12 +184,18 @@ def _monthly_series(target: str | Path, f: Filters) -> pd.DataFrame:
     counts = f"""SELECT d.month AS bucket, d.actor_id, sum(d.mentions)::BIGINT AS mentions,
                         sum(d.articles)::BIGINT AS articles
                  FROM actor_month d WHERE {mw} AND {aw} GROUP BY ALL"""
-    sql = f"""WITH s AS ({_named(counts)}),
-                   t AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
-                         FROM article_day d WHERE {dw} GROUP BY ALL)
-              SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
-              FROM s JOIN t USING (bucket) ORDER BY bucket, name"""
-    return frame(target, sql, mp + ap + dp)
+    return frame(target, _with_shares(counts, "month", dw), mp + ap + dp)
+
+
+def _with_shares(counts: str, grain: str, dw: str, keep: str = "true") -> str:
+    """SERIES_COLUMNS from a summary's `counts` (bucket, actor_id, mentions, articles) with the names joined,
+    and each bucket's stories from `article_day` under `dw` (`day_where`; its parameters come last) as the
+    denominator; rows where `keep` holds."""
+    return f"""WITH s AS ({_named(counts)}),
+                    t AS (SELECT {bucket(grain, 'd')} AS bucket, sum(d.articles)::BIGINT AS total
+                          FROM article_day d WHERE {dw} GROUP BY ALL)
+               SELECT s.*, t.total, s.articles / t.total AS share, 1000.0 * s.mentions / t.total AS per_1000
+               FROM s JOIN t USING (bucket) WHERE {keep} ORDER BY bucket, name"""
 
 
 def _named(counts: str) -> str:
