@@ -1,11 +1,13 @@
-"""Stories in SQL (migrations 008, 010, 012, 014): the features the clustering needs, its placements, and
-the story rows.
+"""Stories in SQL (migrations 008, 010, 012, 014, 015, 017): the features the clustering needs, its placements,
+and the story rows.
 
 The load step calls `assign_stories` inside its transaction, after the articles, their enrichment and
 their overlaps are inserted; reprocessing calls `rebuild_stories`. The clustering itself is
 `lagebild.stories` (no SQL). `story_keys` holds each article's `looked_up` keys of `story_articles`
 (one row per key), written and cleared with it here, so that `members_near` finds the stored articles
-sharing a key by equality.
+sharing a key by equality. A story's row in `stories` is kept by what each batch adds to it
+(`add_to_stories`), with its counts per actor and theme in `story_actors` and `story_themes`; a change to
+stored members recounts their stories from all of their members (`refresh_story_rows`).
 """
 
 from __future__ import annotations
@@ -192,8 +194,8 @@ def overlaps_of(con: Any, article_ids: Sequence[str]) -> dict[tuple[str, str], f
 
 
 def assign_stories(con: Any, article_ids: Sequence[str], tables: Mapping[str, str] = STORED) -> Assignment:
-    """Place newly stored articles into stories (joining, starting or merging them) and rewrite those stories.
-    `tables`: where their rows are (`features`)."""
+    """Place newly stored articles into stories (joining, starting or merging them) and add them to those
+    stories' rows. `tables`: where their rows are (`features`)."""
     arts = features(con, article_ids, tables)
     if not arts:
         return Assignment()
@@ -201,15 +203,18 @@ def assign_stories(con: Any, article_ids: Sequence[str], tables: Mapping[str, st
     mine = set(article_ids)
     partners = {(a, b) for pair in overlaps for a, b in (pair, pair[::-1]) if a in mine and b not in mine}
     result = stories.assign(arts, members_near(con, arts, partners), overlaps)
-    if result.merged:  # one pass over story_articles for all merges (the targets are final: never merged away)
+    if result.merged:  # one pass over each table for all merges (the targets are final: never merged away)
         olds, news = zip(*sorted(result.merged.items()), strict=True)
-        con.execute("""UPDATE story_articles SET story_id = m.new_id
-                       FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
-                       WHERE story_articles.story_id = m.old_id""", [list(olds), list(news)])
-    add_members(con, [(result.story_of[a.article_id], a) for a in arts], tables)
+        for table in MEMBER_TABLES:  # names are ours
+            con.execute(f"""UPDATE {table} SET story_id = m.new_id
+                            FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
+                            WHERE {table}.story_id = m.old_id""", [list(olds), list(news)])
+    add_to_stories(con, [(result.story_of[a.article_id], a) for a in arts], result.merged, tables)
     add_keys(con, arts)
-    refresh_story_rows(con, sorted({*result.story_of.values(), *result.merged}))
     return result
+
+
+MEMBER_TABLES = ("story_articles", "story_actors", "story_themes")  # the tables holding rows per story
 
 
 def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
@@ -230,10 +235,28 @@ def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
         WHERE ar.article_id IN ({wanted})"""
 
 
-def add_members(con: Any, placed: Sequence[tuple[str, StoryArticle]], tables: Mapping[str, str] = STORED) -> None:
-    """Insert the `story_articles` rows of these (story id, article) placements, each with what its story's
-    row is made of (migration 014): the article's title, date, original and source, its actors (mentions
-    per actor, prefix matches left out) and its themes, read from `tables` (`features`)."""
+def _counts_of(members: str) -> tuple[str, str]:
+    """SELECTs of the `story_actors` and the `story_themes` rows (migration 017) that these member rows (a
+    table or SELECT of ours with story_id, published_date, actors and themes) make: one per story and actor
+    (theme)."""
+    actors = f"""SELECT story_id, actor_id, sum(mentions), arg_max("role", (published_date, "role")),
+                        max(published_date) FILTER (WHERE "role" IS NOT NULL)
+                 FROM (SELECT story_id, published_date, unnest(actors, recursive := true) FROM {members})
+                 GROUP BY ALL"""
+    themes = f"""SELECT story_id, theme_id, count(*)
+                 FROM (SELECT story_id, unnest(themes) AS theme_id FROM {members}) GROUP BY ALL"""
+    return actors, themes
+
+
+def add_to_stories(con: Any, placed: Sequence[tuple[str, StoryArticle]], merged: Mapping[str, str],
+                   tables: Mapping[str, str] = STORED) -> None:
+    """Add these (story id, article) placements to their stories, after `merged` (absorbed story -> the story
+    it joined) was applied to the member tables: insert their `story_articles` rows, each with what its
+    story's row is made of (migration 014: the article's title, date, original and source, its actors, with
+    mentions per actor and prefix matches left out, and its themes, read from `tables`, see `features`),
+    add their counts to `story_actors` and `story_themes`, and rewrite the rows of their stories from the
+    stored rows (of the merged stories too) and what the new members add (migration 017). No stored member
+    is read: the cost follows the batch and the actors of its stories, not their sizes."""
     if not placed:
         return
     con.register("_placed", pa.table({
@@ -244,12 +267,46 @@ def add_members(con: Any, placed: Sequence[tuple[str, StoryArticle]], tables: Ma
         "keys": pa.array([keys_text(a.keys) for _, a in placed], pa.string())}))
     try:
         con.execute(f"""
-            INSERT INTO story_articles
+            CREATE OR REPLACE TEMP TABLE _new_members AS
             SELECT p.story_id, p.article_id, p.first_day, p.last_day, p.keys, c.title, c.published_date,
                    c.duplicate_of, c.source, c.actors, c.themes
             FROM _placed p JOIN ({_member_columns(tables, "SELECT article_id FROM _placed")}) c USING (article_id)""")
     finally:
         con.unregister("_placed")
+    try:
+        con.execute("INSERT INTO story_articles SELECT * FROM _new_members")
+        actors, themes = _counts_of("_new_members")
+        con.execute(f"INSERT INTO story_actors {actors}")
+        con.execute(f"INSERT INTO story_themes {themes}")
+        new_ids = {a.article_id for _, a in placed}
+        targets = sorted({s for s, _ in placed} | set(merged.values()))
+        # a story that held rows before has two rows of an actor (theme) it shares with what was added
+        _fold_counts(con, [s for s in targets if s not in new_ids or s in merged.values()])
+        con.execute("CREATE OR REPLACE TEMP TABLE _story_parts AS SELECT coalesce(m.new_id, s.story_id) AS story_id, "
+                    "s.title, s.title_from, s.first_seen, s.last_seen, s.articles, s.copies, s.sources FROM stories s "
+                    "LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m "
+                    "ON m.old_id = s.story_id WHERE s.story_id IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(merged), list(merged.values()), [*targets, *merged]])
+        con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [[*targets, *merged]])
+        con.execute(STORY_ROWS.format(parts=ADDED_PARTS))
+    finally:
+        con.execute("DROP TABLE IF EXISTS _new_members")
+        con.execute("DROP TABLE IF EXISTS _story_parts")
+
+
+def _fold_counts(con: Any, story_ids: Sequence[str]) -> None:
+    """One row per story and actor (theme) in `story_actors` (`story_themes`) for these stories again."""
+    if not story_ids:
+        return
+    ids = "story_id IN (SELECT unnest(?::VARCHAR[]))"
+    for table, select in (
+            ("story_actors", f"""SELECT story_id, actor_id, sum(mentions), arg_max("role", (role_day, "role")),
+                                        max(role_day) FROM story_actors WHERE {ids} GROUP BY ALL"""),
+            ("story_themes", f"SELECT story_id, theme_id, sum(articles) FROM story_themes WHERE {ids} GROUP BY ALL")):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _story_folded AS {select}", [list(story_ids)])
+        con.execute(f"DELETE FROM {table} WHERE {ids}", [list(story_ids)])  # names are ours
+        con.execute(f"INSERT INTO {table} SELECT * FROM _story_folded")
+    con.execute("DROP TABLE _story_folded")
 
 
 def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
@@ -301,44 +358,51 @@ def rebuild_stories(con: Any) -> int:
 
 def clear_stories(con: Any) -> None:
     """Remove every story, its members and their keys (before clustering all articles again)."""
-    for table in ("story_keys", "story_articles", "stories"):
+    for table in ("story_keys", *MEMBER_TABLES, "stories"):
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (our table names)
 
 
 def refresh_story_rows(con: Any, story_ids: Sequence[str]) -> None:
-    """Rewrite the `stories` rows of these story ids from their members (gone stories lose their row)."""
+    """Rewrite the `stories` rows of these story ids, and their `story_actors` and `story_themes` rows, from
+    all of their members (gone stories lose their rows)."""
     if not story_ids:
         return
-    con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [list(story_ids)])
-    con.execute(STORY_ROWS, [list(story_ids)])
+    ids = "story_id IN (SELECT unnest(?::VARCHAR[]))"
+    members = f"(SELECT * FROM story_articles WHERE {ids})"
+    for table, select in zip(("story_actors", "story_themes"), _counts_of(members), strict=True):
+        con.execute(f"DELETE FROM {table} WHERE {ids}", [list(story_ids)])  # names are ours
+        con.execute(f"INSERT INTO {table} {select}", [list(story_ids)])
+    con.execute(f"DELETE FROM stories WHERE {ids}", [list(story_ids)])
+    con.execute(STORY_ROWS.format(parts=MEMBER_PARTS), [list(story_ids)])
 
 
+_TITLE_FROM = "{'is_copy': duplicate_of IS NOT NULL, 'published_date': published_date, 'article_id': article_id}"
+# What a story's row is made of, one row per part: (story_id, title, title_from, first_seen, last_seen,
+# articles, copies, sources). ADDED_PARTS: the stored rows of a batch's stories (_story_parts, merged ones
+# under the story they joined) and its new members; MEMBER_PARTS: every member of the stories (?).
+ADDED_PARTS = f"""
+    SELECT * FROM _story_parts
+    UNION ALL SELECT story_id, title, {_TITLE_FROM}, first_day, last_day, 1, (duplicate_of IS NOT NULL)::INTEGER,
+                     [source] FROM _new_members"""
+MEMBER_PARTS = f"""
+    SELECT story_id, title, {_TITLE_FROM}, first_day, last_day, 1, (duplicate_of IS NOT NULL)::INTEGER, [source]
+    FROM story_articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))"""
+
+# The rows of the stories (?) from their parts and their story_actors and story_themes rows (migration 017).
 STORY_ROWS = f"""
-INSERT INTO stories
-WITH members AS (
-    SELECT story_id, first_day, last_day, article_id, title, published_date, duplicate_of, source, actors, themes
-    FROM story_articles WHERE story_id IN (SELECT unnest(?))),
-member_actors AS (SELECT story_id, published_date, unnest(actors, recursive := true) FROM members),
-actor_counts AS (
-    SELECT s.story_id, s.actor_id, any_value(a.name) AS name, any_value(a.kind) AS kind,
-           arg_max(s.role, s.published_date) AS role, sum(s.mentions) AS mentions
-    FROM member_actors s JOIN actors a USING (actor_id) GROUP BY ALL),
+INSERT INTO stories (story_id, title, first_seen, last_seen, articles, copies, sources, top_actors, themes, title_from)
+WITH parts (story_id, title, title_from, first_seen, last_seen, articles, copies, sources) AS ({{parts}}),
 top_actors AS (
-    SELECT story_id, list({{'actor_id': actor_id, 'name': name, 'kind': kind, 'role': role,
-                            'mentions': mentions::INTEGER}} ORDER BY mentions DESC, actor_id)[1:{TOP_ACTORS}] AS actors
-    FROM actor_counts GROUP BY ALL),
-theme_counts AS (
-    SELECT story_id, theme_id, count(*) AS n FROM (SELECT story_id, unnest(themes) AS theme_id FROM members)
-    GROUP BY ALL),
+    SELECT story_id, list({{{{'actor_id': actor_id, 'name': a.name, 'kind': a.kind, 'role': s."role",
+                             'mentions': s.mentions::INTEGER}}}} ORDER BY s.mentions DESC, actor_id)[1:{TOP_ACTORS}]
+           AS actors
+    FROM story_actors s JOIN actors a USING (actor_id) WHERE story_id IN (SELECT story_id FROM parts) GROUP BY ALL),
 top_themes AS (
-    SELECT story_id, list(theme_id ORDER BY n DESC, theme_id)[1:{TOP_THEMES}] AS themes
-    FROM theme_counts GROUP BY ALL)
-SELECT s.story_id,
-       arg_min(s.title, (s.duplicate_of IS NOT NULL, s.published_date, s.article_id)),
-       min(s.first_day), max(s.last_day), count(*)::INTEGER,
-       (count(*) FILTER (WHERE s.duplicate_of IS NOT NULL))::INTEGER,
-       list(DISTINCT s.source ORDER BY s.source),
-       coalesce(any_value(ta.actors), []), coalesce(any_value(tt.themes), [])
-FROM members s LEFT JOIN top_actors ta USING (story_id) LEFT JOIN top_themes tt USING (story_id)
-GROUP BY s.story_id
+    SELECT story_id, list(theme_id ORDER BY articles DESC, theme_id)[1:{TOP_THEMES}] AS themes
+    FROM story_themes WHERE story_id IN (SELECT story_id FROM parts) GROUP BY ALL)
+SELECT p.story_id, arg_min(p.title, p.title_from), min(p.first_seen), max(p.last_seen), sum(p.articles)::INTEGER,
+       sum(p.copies)::INTEGER, list_sort(list_distinct(flatten(list(p.sources)))),
+       coalesce(any_value(ta.actors), []), coalesce(any_value(tt.themes), []), min(p.title_from)
+FROM parts p LEFT JOIN top_actors ta USING (story_id) LEFT JOIN top_themes tt USING (story_id)
+GROUP BY p.story_id
 """

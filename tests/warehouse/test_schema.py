@@ -207,3 +207,30 @@ def test_migration_010_fills_story_keys_of_an_existing_warehouse_as_the_load_ste
     members = "SELECT * FROM story_articles ORDER BY ALL"
     with duckdb.connect(str(old), read_only=True) as a, duckdb.connect(str(fresh.target), read_only=True) as b:
         assert a.execute(members).fetchall() == b.execute(members).fetchall()
+
+
+def test_migration_017_counts_the_stories_of_an_existing_warehouse_as_the_load_step_adds_them(
+        tmp_path: Path, seed_articles, seed_enrichments, seed_themes):
+    """The seeds loaded one batch each (stories form and merge) by the load step of version 16, migrated: the
+    story counts and rows hold what adding each batch to them now writes."""
+    from wh_helpers import batch_of
+
+    from warehouse import Warehouse
+
+    fresh = Warehouse(tmp_path / "fresh.duckdb", lock_timeout=5)
+    fresh.initialise()
+    for i, (a, e) in enumerate(zip(seed_articles, seed_enrichments, strict=True)):
+        fresh.commit_batch(batch_of(f"r{i}", [a], [e], seed_themes))
+    old = tmp_path / "old.duckdb"
+    shutil.copy(fresh.target, old)
+    with duckdb.connect(str(old)) as con:  # the same rows at version 16
+        con.execute("DROP TABLE story_actors")
+        con.execute("DROP TABLE story_themes")
+        con.execute("ALTER TABLE stories DROP COLUMN title_from")
+        con.execute("DELETE FROM schema_migrations WHERE version = 17")
+    with duckdb.connect(str(old)) as con:
+        assert migrate(con) == [17]
+    with duckdb.connect(str(old), read_only=True) as a, duckdb.connect(str(fresh.target), read_only=True) as b:
+        for table in ("stories", "story_actors", "story_themes"):
+            rows = f"SELECT * FROM {table} ORDER BY ALL"
+            assert a.execute(rows).fetchall() == b.execute(rows).fetchall() != [], table

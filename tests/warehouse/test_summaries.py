@@ -15,6 +15,7 @@ from wh_helpers import batch_of
 from lagebild.parse import build_article, parse_date_value
 from warehouse.queries import pairs, series
 from warehouse.queries.filters import Filters
+from warehouse.stories import refresh_story_rows
 from warehouse.summaries import SUMMARIES, fold_summaries, refresh_summaries, remove_articles
 
 
@@ -74,9 +75,11 @@ def test_summaries_follow_reprocessing_and_removal(warehouse, seed_articles, see
     gone = seed_articles[2].article_id
     with loaded.transaction() as con:
         remove_articles(con, [gone])
+        story = con.execute("SELECT story_id FROM story_articles WHERE article_id = ?", [gone]).fetchone()[0]
         for table in ("sentences", "mentions", "article_themes", "sentence_themes", "quotes", "articles",
                       "story_articles", "story_keys"):
             con.execute(f"DELETE FROM {table} WHERE article_id = ?", [gone])
+        refresh_story_rows(con, [story])  # the story without it (or gone with it)
     assert_summaries_match(loaded)
     # any other change to an article's rows: a recount of its days and months from the raw rows
     changed = seed_articles[3].article_id
