@@ -6,8 +6,8 @@ their overlaps are inserted; reprocessing calls `rebuild_stories`. The clusterin
 `lagebild.stories` (no SQL). `story_keys` holds each article's `looked_up` keys of `story_articles`
 (one row per key), written and cleared with it here, so that `members_near` finds the stored articles
 sharing a key by equality. A story's row in `stories` is kept by what each batch adds to it
-(`add_to_stories`), with its counts per actor and theme in `story_actors` and `story_themes`; a change to
-stored members recounts their stories from all of their members (`refresh_story_rows`).
+(`add_to_stories`): it holds its counts per actor and per theme; a change to stored members recounts their
+stories from all of their members (`refresh_story_rows`).
 """
 
 from __future__ import annotations
@@ -203,18 +203,14 @@ def assign_stories(con: Any, article_ids: Sequence[str], tables: Mapping[str, st
     mine = set(article_ids)
     partners = {(a, b) for pair in overlaps for a, b in (pair, pair[::-1]) if a in mine and b not in mine}
     result = stories.assign(arts, members_near(con, arts, partners), overlaps)
-    if result.merged:  # one pass over each table for all merges (the targets are final: never merged away)
+    if result.merged:  # one pass over story_articles for all merges (the targets are final: never merged away)
         olds, news = zip(*sorted(result.merged.items()), strict=True)
-        for table in MEMBER_TABLES:  # names are ours
-            con.execute(f"""UPDATE {table} SET story_id = m.new_id
-                            FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
-                            WHERE {table}.story_id = m.old_id""", [list(olds), list(news)])
+        con.execute("""UPDATE story_articles SET story_id = m.new_id
+                       FROM (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
+                       WHERE story_articles.story_id = m.old_id""", [list(olds), list(news)])
     add_to_stories(con, [(result.story_of[a.article_id], a) for a in arts], result.merged, tables)
     add_keys(con, arts)
     return result
-
-
-MEMBER_TABLES = ("story_articles", "story_actors", "story_themes")  # the tables holding rows per story
 
 
 def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
@@ -235,28 +231,14 @@ def _member_columns(tables: Mapping[str, str], wanted: str) -> str:
         WHERE ar.article_id IN ({wanted})"""
 
 
-def _counts_of(members: str) -> tuple[str, str]:
-    """SELECTs of the `story_actors` and the `story_themes` rows (migration 017) that these member rows (a
-    table or SELECT of ours with story_id, published_date, actors and themes) make: one per story and actor
-    (theme)."""
-    actors = f"""SELECT story_id, actor_id, sum(mentions), arg_max("role", (published_date, "role")),
-                        max(published_date) FILTER (WHERE "role" IS NOT NULL)
-                 FROM (SELECT story_id, published_date, unnest(actors, recursive := true) FROM {members})
-                 GROUP BY ALL"""
-    themes = f"""SELECT story_id, theme_id, count(*)
-                 FROM (SELECT story_id, unnest(themes) AS theme_id FROM {members}) GROUP BY ALL"""
-    return actors, themes
-
-
 def add_to_stories(con: Any, placed: Sequence[tuple[str, StoryArticle]], merged: Mapping[str, str],
                    tables: Mapping[str, str] = STORED) -> None:
     """Add these (story id, article) placements to their stories, after `merged` (absorbed story -> the story
-    it joined) was applied to the member tables: insert their `story_articles` rows, each with what its
-    story's row is made of (migration 014: the article's title, date, original and source, its actors, with
-    mentions per actor and prefix matches left out, and its themes, read from `tables`, see `features`),
-    add their counts to `story_actors` and `story_themes`, and rewrite the rows of their stories from the
-    stored rows (of the merged stories too) and what the new members add (migration 017). No stored member
-    is read: the cost follows the batch and the actors of its stories, not their sizes."""
+    it joined) was applied to `story_articles`: insert their member rows, each with what its story's row is
+    made of (migration 014: the article's title, date, original and source, its actors, with mentions per
+    actor and prefix matches left out, and its themes, read from `tables`, see `features`), and rewrite the
+    rows of their stories from their stored rows (the merged stories' too) and what the new members add
+    (migration 017). No stored member is read: the cost follows the batch, not the sizes of its stories."""
     if not placed:
         return
     con.register("_placed", pa.table({
@@ -275,38 +257,20 @@ def add_to_stories(con: Any, placed: Sequence[tuple[str, StoryArticle]], merged:
         con.unregister("_placed")
     try:
         con.execute("INSERT INTO story_articles SELECT * FROM _new_members")
-        actors, themes = _counts_of("_new_members")
-        con.execute(f"INSERT INTO story_actors {actors}")
-        con.execute(f"INSERT INTO story_themes {themes}")
-        new_ids = {a.article_id for _, a in placed}
-        targets = sorted({s for s, _ in placed} | set(merged.values()))
-        # a story that held rows before has two rows of an actor (theme) it shares with what was added
-        _fold_counts(con, [s for s in targets if s not in new_ids or s in merged.values()])
-        con.execute("CREATE OR REPLACE TEMP TABLE _story_parts AS SELECT coalesce(m.new_id, s.story_id) AS story_id, "
-                    "s.title, s.title_from, s.first_seen, s.last_seen, s.articles, s.copies, s.sources FROM stories s "
-                    "LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m "
-                    "ON m.old_id = s.story_id WHERE s.story_id IN (SELECT unnest(?::VARCHAR[]))",
-                    [list(merged), list(merged.values()), [*targets, *merged]])
-        con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [[*targets, *merged]])
+        stored = sorted({s for s, _ in placed} | {*merged, *merged.values()})
+        con.execute("""CREATE OR REPLACE TEMP TABLE _story_parts AS
+                       SELECT coalesce(m.new_id, s.story_id) AS story_id, s.title, s.title_from, s.first_seen,
+                              s.last_seen, s.articles, s.copies, s.sources, s.actor_counts, s.theme_counts
+                       FROM stories s
+                       LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
+                       ON m.old_id = s.story_id WHERE s.story_id IN (SELECT unnest(?::VARCHAR[]))""",
+                    [list(merged), list(merged.values()), stored])
+        con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _story_parts) "
+                    "OR story_id IN (SELECT unnest(?::VARCHAR[]))", [list(merged)])
         con.execute(STORY_ROWS.format(parts=ADDED_PARTS))
     finally:
         con.execute("DROP TABLE IF EXISTS _new_members")
         con.execute("DROP TABLE IF EXISTS _story_parts")
-
-
-def _fold_counts(con: Any, story_ids: Sequence[str]) -> None:
-    """One row per story and actor (theme) in `story_actors` (`story_themes`) for these stories again."""
-    if not story_ids:
-        return
-    ids = "story_id IN (SELECT unnest(?::VARCHAR[]))"
-    for table, select in (
-            ("story_actors", f"""SELECT story_id, actor_id, sum(mentions), arg_max("role", (role_day, "role")),
-                                        max(role_day) FROM story_actors WHERE {ids} GROUP BY ALL"""),
-            ("story_themes", f"SELECT story_id, theme_id, sum(articles) FROM story_themes WHERE {ids} GROUP BY ALL")):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _story_folded AS {select}", [list(story_ids)])
-        con.execute(f"DELETE FROM {table} WHERE {ids}", [list(story_ids)])  # names are ours
-        con.execute(f"INSERT INTO {table} SELECT * FROM _story_folded")
-    con.execute("DROP TABLE _story_folded")
 
 
 def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
@@ -358,51 +322,61 @@ def rebuild_stories(con: Any) -> int:
 
 def clear_stories(con: Any) -> None:
     """Remove every story, its members and their keys (before clustering all articles again)."""
-    for table in ("story_keys", *MEMBER_TABLES, "stories"):
+    for table in ("story_keys", "story_articles", "stories"):
         con.execute(f"DELETE FROM {table}")  # noqa: S608 (our table names)
 
 
 def refresh_story_rows(con: Any, story_ids: Sequence[str]) -> None:
-    """Rewrite the `stories` rows of these story ids, and their `story_actors` and `story_themes` rows, from
-    all of their members (gone stories lose their rows)."""
+    """Rewrite the `stories` rows of these story ids from all of their members (gone stories lose their row)."""
     if not story_ids:
         return
-    ids = "story_id IN (SELECT unnest(?::VARCHAR[]))"
-    members = f"(SELECT * FROM story_articles WHERE {ids})"
-    for table, select in zip(("story_actors", "story_themes"), _counts_of(members), strict=True):
-        con.execute(f"DELETE FROM {table} WHERE {ids}", [list(story_ids)])  # names are ours
-        con.execute(f"INSERT INTO {table} {select}", [list(story_ids)])
-    con.execute(f"DELETE FROM stories WHERE {ids}", [list(story_ids)])
+    con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [list(story_ids)])
     con.execute(STORY_ROWS.format(parts=MEMBER_PARTS), [list(story_ids)])
 
 
-_TITLE_FROM = "{'is_copy': duplicate_of IS NOT NULL, 'published_date': published_date, 'article_id': article_id}"
-# What a story's row is made of, one row per part: (story_id, title, title_from, first_seen, last_seen,
-# articles, copies, sources). ADDED_PARTS: the stored rows of a batch's stories (_story_parts, merged ones
-# under the story they joined) and its new members; MEMBER_PARTS: every member of the stories (?).
-ADDED_PARTS = f"""
-    SELECT * FROM _story_parts
-    UNION ALL SELECT story_id, title, {_TITLE_FROM}, first_day, last_day, 1, (duplicate_of IS NOT NULL)::INTEGER,
-                     [source] FROM _new_members"""
-MEMBER_PARTS = f"""
-    SELECT story_id, title, {_TITLE_FROM}, first_day, last_day, 1, (duplicate_of IS NOT NULL)::INTEGER, [source]
-    FROM story_articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))"""
+# What a story's row is made of, one row per part: (story_id, title, title_from, first_seen, last_seen, articles,
+# copies, sources, actor_counts, theme_counts), as in `stories`. A member is such a part:
+_MEMBER_PART = """
+    SELECT story_id, title, {'is_copy': duplicate_of IS NOT NULL, 'published_date': published_date,
+                             'article_id': article_id},
+           first_day, last_day, 1, (duplicate_of IS NOT NULL)::INTEGER, [source],
+           [{'actor_id': x.actor_id, 'mentions': x.mentions, 'role': x."role",
+             'role_day': CASE WHEN x."role" IS NOT NULL THEN published_date END} FOR x IN actors],
+           [{'theme_id': t, 'articles': 1} FOR t IN themes]"""
+# the stored rows of a batch's stories (_story_parts, merged ones under the story they joined) and its new members
+ADDED_PARTS = f"SELECT * FROM _story_parts UNION ALL {_MEMBER_PART} FROM _new_members"
+# every member of the stories (?)
+MEMBER_PARTS = f"{_MEMBER_PART} FROM story_articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))"
 
-# The rows of the stories (?) from their parts and their story_actors and story_themes rows (migration 017).
+# The rows of stories from their parts (migration 017): the counts add up, the role of an actor is the one
+# of its latest mention with a role (the greatest on a tie).
 STORY_ROWS = f"""
-INSERT INTO stories (story_id, title, first_seen, last_seen, articles, copies, sources, top_actors, themes, title_from)
-WITH parts (story_id, title, title_from, first_seen, last_seen, articles, copies, sources) AS ({{parts}}),
-top_actors AS (
-    SELECT story_id, list({{{{'actor_id': actor_id, 'name': a.name, 'kind': a.kind, 'role': s."role",
-                             'mentions': s.mentions::INTEGER}}}} ORDER BY s.mentions DESC, actor_id)[1:{TOP_ACTORS}]
-           AS actors
-    FROM story_actors s JOIN actors a USING (actor_id) WHERE story_id IN (SELECT story_id FROM parts) GROUP BY ALL),
-top_themes AS (
-    SELECT story_id, list(theme_id ORDER BY articles DESC, theme_id)[1:{TOP_THEMES}] AS themes
-    FROM story_themes WHERE story_id IN (SELECT story_id FROM parts) GROUP BY ALL)
+INSERT INTO stories (story_id, title, first_seen, last_seen, articles, copies, sources, top_actors, themes,
+                     title_from, actor_counts, theme_counts)
+WITH parts (story_id, title, title_from, first_seen, last_seen, articles, copies, sources, actor_counts,
+            theme_counts) AS ({{parts}}),
+actor_counts AS (
+    SELECT story_id, actor_id, sum(mentions) AS mentions, arg_max("role", (role_day, "role")) AS "role",
+           max(role_day) AS role_day
+    FROM (SELECT story_id, unnest(actor_counts, recursive := true) FROM parts) GROUP BY ALL),
+actor_lists AS (
+    SELECT story_id,
+           list_sort(list({{{{'actor_id': c.actor_id, 'mentions': c.mentions, 'role': c."role",
+                             'role_day': c.role_day}}}})) AS counts,
+           (list({{{{'actor_id': c.actor_id, 'name': a.name, 'kind': a.kind, 'role': c."role",
+                   'mentions': c.mentions::INTEGER}}}} ORDER BY c.mentions DESC, c.actor_id)
+                FILTER (WHERE a.actor_id IS NOT NULL))[1:{TOP_ACTORS}] AS top
+    FROM actor_counts c LEFT JOIN actors a USING (actor_id) GROUP BY ALL),
+theme_lists AS (
+    SELECT story_id, list_sort(list({{{{'theme_id': theme_id, 'articles': articles}}}})) AS counts,
+           list(theme_id ORDER BY articles DESC, theme_id)[1:{TOP_THEMES}] AS top
+    FROM (SELECT story_id, theme_id, sum(articles) AS articles
+          FROM (SELECT story_id, unnest(theme_counts, recursive := true) FROM parts) GROUP BY ALL)
+    GROUP BY ALL)
 SELECT p.story_id, arg_min(p.title, p.title_from), min(p.first_seen), max(p.last_seen), sum(p.articles)::INTEGER,
        sum(p.copies)::INTEGER, list_sort(list_distinct(flatten(list(p.sources)))),
-       coalesce(any_value(ta.actors), []), coalesce(any_value(tt.themes), []), min(p.title_from)
-FROM parts p LEFT JOIN top_actors ta USING (story_id) LEFT JOIN top_themes tt USING (story_id)
+       coalesce(any_value(al.top), []), coalesce(any_value(tl.top), []), min(p.title_from),
+       coalesce(any_value(al.counts), []), coalesce(any_value(tl.counts), [])
+FROM parts p LEFT JOIN actor_lists al USING (story_id) LEFT JOIN theme_lists tl USING (story_id)
 GROUP BY p.story_id
 """

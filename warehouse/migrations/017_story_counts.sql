@@ -1,60 +1,57 @@
 -- 017: a story's row is kept by what each batch adds to it, instead of being rewritten from all of its
--- members. story_actors and story_themes hold each story's counts per actor and per theme; stories gains
--- title_from, the member whose title it carries. A batch adds its new members to these and to the rows of
--- the stories they join or merge (warehouse/stories.py, `add_to_stories`). Rewriting a story from its
--- members took 4.5 s of every load transaction at 1,000,000 generated articles, whose stories include one
--- of 781,205 members. The stories table is copied; the counts are filled from the member rows (014).
-
-CREATE TABLE story_actors (
-    story_id  VARCHAR NOT NULL,
-    actor_id  VARCHAR NOT NULL,
-    mentions  BIGINT NOT NULL,        -- the members' mentions of the actor, prefix matches left out
-    "role"    VARCHAR,                -- its role at its latest mention with a role (the greatest on a tie)
-    role_day  DATE                    -- the published_date of that mention
-);
-INSERT INTO story_actors
-SELECT story_id, actor_id, sum(mentions), arg_max("role", (published_date, "role")),
-       max(published_date) FILTER (WHERE "role" IS NOT NULL)
-FROM (SELECT story_id, published_date, unnest(actors, recursive := true) FROM story_articles)
-GROUP BY ALL ORDER BY story_id, actor_id;
-
-CREATE TABLE story_themes (
-    story_id  VARCHAR NOT NULL,
-    theme_id  VARCHAR NOT NULL,
-    articles  BIGINT NOT NULL         -- members carrying the theme
-);
-INSERT INTO story_themes
-SELECT story_id, theme_id, count(*) FROM (SELECT story_id, unnest(themes) AS theme_id FROM story_articles)
-GROUP BY ALL ORDER BY story_id, theme_id;
+-- members. stories gains the counts this needs: actor_counts (every actor of its members, with mentions and
+-- the role of its latest mention with a role), theme_counts (members per theme) and title_from (the member
+-- whose title it carries). A batch adds its new members to the rows of the stories they join or merge
+-- (warehouse/stories.py, `add_to_stories`); reading every member took 4.5 s of every load transaction at
+-- 1,000,000 generated articles, whose stories include one of 781,205 members. The table is copied and its
+-- rows are counted from the member rows (014) as warehouse/stories.py's STORY_ROWS does.
 
 CREATE TABLE stories_counted (
-    story_id    VARCHAR NOT NULL,
-    title       VARCHAR NOT NULL,   -- the title of its first original report
-    first_seen  DATE NOT NULL,
-    last_seen   DATE NOT NULL,
-    articles    INTEGER NOT NULL,   -- all members, syndicated copies included
-    copies      INTEGER NOT NULL,   -- members that are near-identical copies of another
-    sources     VARCHAR[] NOT NULL, -- the distinct sources (or source files when no source is given)
-    top_actors  STRUCT(actor_id VARCHAR, name VARCHAR, kind VARCHAR, role VARCHAR, mentions INTEGER)[] NOT NULL,
-    themes      VARCHAR[] NOT NULL, -- theme ids, most frequent first
-    title_from  STRUCT(is_copy BOOLEAN, published_date DATE, article_id VARCHAR) NOT NULL  -- the member the title is of
+    story_id     VARCHAR NOT NULL,
+    title        VARCHAR NOT NULL,   -- the title of its first original report
+    first_seen   DATE NOT NULL,
+    last_seen    DATE NOT NULL,
+    articles     INTEGER NOT NULL,   -- all members, syndicated copies included
+    copies       INTEGER NOT NULL,   -- members that are near-identical copies of another
+    sources      VARCHAR[] NOT NULL, -- the distinct sources (or source files when no source is given)
+    top_actors   STRUCT(actor_id VARCHAR, name VARCHAR, kind VARCHAR, role VARCHAR, mentions INTEGER)[] NOT NULL,
+    themes       VARCHAR[] NOT NULL, -- theme ids, most frequent first
+    title_from   STRUCT(is_copy BOOLEAN, published_date DATE, article_id VARCHAR) NOT NULL,  -- the earliest original
+    actor_counts STRUCT(actor_id VARCHAR, mentions BIGINT, "role" VARCHAR, role_day DATE)[] NOT NULL,  -- by actor_id
+    theme_counts STRUCT(theme_id VARCHAR, articles BIGINT)[] NOT NULL  -- by theme_id
 );
 INSERT INTO stories_counted
-WITH top_actors AS (
-    SELECT story_id, list({'actor_id': actor_id, 'name': a.name, 'kind': a.kind, 'role': s."role",
-                           'mentions': s.mentions::INTEGER} ORDER BY s.mentions DESC, actor_id)[1:5] AS actors
-    FROM story_actors s JOIN actors a USING (actor_id) GROUP BY ALL),
-top_themes AS (
-    SELECT story_id, list(theme_id ORDER BY articles DESC, theme_id)[1:3] AS themes FROM story_themes GROUP BY ALL)
-SELECT s.story_id,
-       arg_min(s.title, {'is_copy': s.duplicate_of IS NOT NULL, 'published_date': s.published_date,
-                         'article_id': s.article_id}),
-       min(s.first_day), max(s.last_day), count(*)::INTEGER,
-       (count(*) FILTER (WHERE s.duplicate_of IS NOT NULL))::INTEGER,
-       list(DISTINCT s.source ORDER BY s.source),
-       coalesce(any_value(ta.actors), []), coalesce(any_value(tt.themes), []),
-       min({'is_copy': s.duplicate_of IS NOT NULL, 'published_date': s.published_date, 'article_id': s.article_id})
-FROM story_articles s LEFT JOIN top_actors ta USING (story_id) LEFT JOIN top_themes tt USING (story_id)
-GROUP BY s.story_id;
+WITH parts AS (
+    SELECT story_id, title, {'is_copy': duplicate_of IS NOT NULL, 'published_date': published_date,
+                             'article_id': article_id} AS title_from,
+           first_day, last_day, [source] AS sources,
+           [{'actor_id': x.actor_id, 'mentions': x.mentions, 'role': x."role",
+             'role_day': CASE WHEN x."role" IS NOT NULL THEN published_date END} FOR x IN actors] AS actor_counts,
+           [{'theme_id': t, 'articles': 1} FOR t IN themes] AS theme_counts, duplicate_of
+    FROM story_articles),
+actor_counts AS (
+    SELECT story_id, actor_id, sum(mentions) AS mentions, arg_max("role", (role_day, "role")) AS "role",
+           max(role_day) AS role_day
+    FROM (SELECT story_id, unnest(actor_counts, recursive := true) FROM parts) GROUP BY ALL),
+actor_lists AS (
+    SELECT story_id,
+           list_sort(list({'actor_id': c.actor_id, 'mentions': c.mentions, 'role': c."role",
+                           'role_day': c.role_day})) AS counts,
+           (list({'actor_id': c.actor_id, 'name': a.name, 'kind': a.kind, 'role': c."role",
+                  'mentions': c.mentions::INTEGER} ORDER BY c.mentions DESC, c.actor_id)
+               FILTER (WHERE a.actor_id IS NOT NULL))[1:5] AS top
+    FROM actor_counts c LEFT JOIN actors a USING (actor_id) GROUP BY ALL),
+theme_lists AS (
+    SELECT story_id, list_sort(list({'theme_id': theme_id, 'articles': articles})) AS counts,
+           list(theme_id ORDER BY articles DESC, theme_id)[1:3] AS top
+    FROM (SELECT story_id, theme_id, sum(articles) AS articles
+          FROM (SELECT story_id, unnest(theme_counts, recursive := true) FROM parts) GROUP BY ALL)
+    GROUP BY ALL)
+SELECT p.story_id, arg_min(p.title, p.title_from), min(p.first_day), max(p.last_day), count(*)::INTEGER,
+       (count(*) FILTER (WHERE p.duplicate_of IS NOT NULL))::INTEGER, list_sort(list_distinct(flatten(list(p.sources)))),
+       coalesce(any_value(al.top), []), coalesce(any_value(tl.top), []), min(p.title_from),
+       coalesce(any_value(al.counts), []), coalesce(any_value(tl.counts), [])
+FROM parts p LEFT JOIN actor_lists al USING (story_id) LEFT JOIN theme_lists tl USING (story_id)
+GROUP BY p.story_id;
 DROP TABLE stories;
 ALTER TABLE stories_counted RENAME TO stories;
