@@ -20,8 +20,10 @@ RAW = {
     "role_count": "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY ALL",
     # co-occurring pairs: articles in which both actors are mentioned, each unordered pair once
     "actor_pair_month": """SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL,
-                                  x.actor_id, y.actor_id, count(DISTINCT ar.article_id)
+                                  least(kx.actor_key, ky.actor_key), greatest(kx.actor_key, ky.actor_key),
+                                  count(DISTINCT ar.article_id)
                            FROM mentions x JOIN mentions y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
+                           JOIN actor_keys kx ON kx.actor_id = x.actor_id JOIN actor_keys ky ON ky.actor_id = y.actor_id
                            JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""",
     "actor_role_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, role, count(*),
                                 count(DISTINCT article_id)
@@ -110,6 +112,11 @@ def mismatches(con: Any) -> dict[str, tuple[int, int]]:
     kept = sorted(con.execute(STORED_MEMBER_ROWS).fetchall())
     if kept != sorted(con.execute(MEMBER_ROWS).fetchall()):
         out["story_articles"] = (len(kept), len(con.execute(MEMBER_ROWS).fetchall()))
+    numbered = con.execute("""SELECT count(*), count(DISTINCT actor_id), count(DISTINCT actor_key),
+                                     (SELECT count(DISTINCT actor_id) FROM mentions WHERE actor_id NOT IN
+                                      (SELECT actor_id FROM actor_keys)) FROM actor_keys""").fetchone()
+    if numbered[0] != numbered[1] or numbered[0] != numbered[2] or numbered[3]:  # one number per mentioned actor
+        out["actor_keys"] = numbered[:2]
     kept = sorted(con.execute(STORED_STORY_ROWS).fetchall())
     if kept != sorted(con.execute(STORY_ROWS).fetchall()):
         out["stories"] = (len(kept), len(con.execute(STORY_ROWS).fetchall()))

@@ -209,7 +209,7 @@ def test_an_idle_watcher_folds_the_pair_rows_its_batches_appended(tmp_path: Path
         stop(watcher)
     con = duckdb.connect(str(data / "lagebild.duckdb"), read_only=True)
     try:
-        keys = con.execute("SELECT count(*) FROM (SELECT DISTINCT month, is_copy, actor_a, actor_b "
+        keys = con.execute("SELECT count(*) FROM (SELECT DISTINCT month, is_copy, key_lo, key_hi "
                            "FROM actor_pair_month)").fetchone()[0]
         rows = con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0]
         raw = con.execute(
@@ -229,7 +229,7 @@ def _unfolded(data: Path) -> bool:
     except duckdb.Error:
         return True
     try:
-        return con.execute("SELECT count(*) > count(DISTINCT (month, is_copy, actor_a, actor_b)) "
+        return con.execute("SELECT count(*) > count(DISTINCT (month, is_copy, key_lo, key_hi)) "
                            "FROM actor_pair_month").fetchone()[0]
     finally:
         con.close()

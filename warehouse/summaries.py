@@ -8,12 +8,13 @@ transaction.
 | `theme_day` | day, date precision, copy flag, theme | articles |
 | `actor_theme_month` | month, copy flag, actor, theme | mentions, articles |
 | `role_count` | mention role | mentions |
-| `actor_pair_month` | month, copy flag, actor pair (actor_a < actor_b) | articles |
+| `actor_pair_month` | month, copy flag, actor pair by `actor_keys` (key_lo < key_hi) | articles |
 | `actor_role_day` | day, date precision, copy flag, actor, role | mentions, articles |
 | `actor_methods` | actor, how its mentions were found (`mentions.method`) | mentions |
 | `actor_month` | month, copy flag, actor | mentions, articles |
 
-and `actor_first_mentions` (migration 013, warehouse/first_mentions.py), each actor's first mention.
+and `actor_first_mentions` (migration 013, warehouse/first_mentions.py), each actor's first mention, and
+`actor_keys` (migration 018), the number of each mentioned actor (`add_actor_keys`).
 
 Every count is a sum over articles, and an article has one date, so a batch's counts add to the rows with
 the same keys. The large tables (`actor_day`, `actor_theme_month`, `actor_role_day`, `actor_pair_month`,
@@ -84,14 +85,16 @@ SUMMARIES: tuple[Summary, ...] = (
             "SELECT role, count(*) FROM {mentions} WHERE role IS NOT NULL AND {ids} GROUP BY ALL", None),
 )
 
-# migration 009: co-occurring actor pairs per month, mention roles per actor and day
-_PAIRS = "(SELECT DISTINCT article_id, actor_id FROM {mentions} WHERE {ids})"
+# migration 009: co-occurring actor pairs per month, mention roles per actor and day; the pairs by the actors'
+# numbers (migration 018, `add_actor_keys`)
+_PAIRS = ("(SELECT DISTINCT m.article_id, k.actor_key FROM {mentions} m JOIN actor_keys k USING (actor_id) "
+          "WHERE m.{ids})")
 SUMMARIES += (
-    Summary("actor_pair_month", ("month", "is_copy", "actor_a", "actor_b"), ("articles",),
-            f"""SELECT {_MONTH}, x.actor_id, y.actor_id, count(*)
-                FROM {_PAIRS} x JOIN {_PAIRS} y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
+    Summary("actor_pair_month", ("month", "is_copy", "key_lo", "key_hi"), ("articles",),
+            f"""SELECT {_MONTH}, x.actor_key, y.actor_key, count(*)
+                FROM {_PAIRS} x JOIN {_PAIRS} y ON x.article_id = y.article_id AND x.actor_key < y.actor_key
                 JOIN {{articles}} ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True,
-            signed=True, fold_order=("actor_a", "actor_b", "month", "is_copy")),
+            signed=True, fold_order=("key_hi", "key_lo", "month", "is_copy")),
     Summary("actor_role_day", ("published_date", "date_precision", "is_copy", "actor_id", "role"),
             ("mentions", "articles"),
             f"""SELECT {_DAY}, m.actor_id, m.role, count(*), count(DISTINCT m.article_id)
@@ -125,6 +128,8 @@ def refresh_summaries(con: Any, article_ids: Sequence[str] | None = None) -> Non
     (`stories.refresh_members`). Call on the writer's connection inside its transaction."""
     first_mentions.refresh(con, article_ids)
     stories.refresh_members(con, article_ids)
+    add_actor_keys(con, "mentions" if article_ids is None else "(SELECT * FROM mentions WHERE article_id IN "
+                   "(SELECT unnest(?::VARCHAR[])))", [] if article_ids is None else [list(article_ids)])
     if article_ids is None:
         for s in SUMMARIES:
             con.execute(f"DELETE FROM {s.table}")
@@ -155,6 +160,16 @@ def add_articles(con: Any, article_ids: Sequence[str], staged: Mapping[str, str]
     _merge(con, article_ids, +1, staged)
 
 
+def add_actor_keys(con: Any, mentions: str, params: Sequence[Any] = ()) -> None:
+    """Number the actors of these mention rows (a table or SELECT of ours) that have no number yet (migration
+    018): after the numbers given, the most mentioned first (in most articles, then by id)."""
+    con.execute(f"""INSERT INTO actor_keys
+                    SELECT actor_id, (SELECT coalesce(max(actor_key), 0) FROM actor_keys)
+                                     + row_number() OVER (ORDER BY count(DISTINCT article_id) DESC, actor_id)
+                    FROM {mentions} m WHERE NOT EXISTS (SELECT 1 FROM actor_keys k WHERE k.actor_id = m.actor_id)
+                    GROUP BY actor_id""", list(params))
+
+
 def remove_articles(con: Any, article_ids: Sequence[str]) -> None:
     """Subtract the counts of these articles (before their rows are deleted or replaced)."""
     _merge(con, article_ids, -1)
@@ -177,6 +192,8 @@ def _merge(con: Any, article_ids: Sequence[str], sign: int, staged: Mapping[str,
         for table, temp in _BATCH.items():  # names are ours, never input
             con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT {_BATCH_ROWS[table]} FROM {table} "
                         f"WHERE {_IDS}")
+    if sign > 0:
+        add_actor_keys(con, batch["mentions"])
     for s in SUMMARIES:  # table and column names are ours, never input
         if s.appended and (sign > 0 or s.signed):
             _append(con, s, sign, batch)

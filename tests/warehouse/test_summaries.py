@@ -175,6 +175,13 @@ def test_summary_backed_heatmap_and_theme_series_equal_the_raw_queries(loaded, f
     assert _sorted(co, "actor_a", "actor_b").equals(_sorted(raw_co, "actor_a", "actor_b"))
 
 
+def test_the_cooccurrence_of_chosen_actors_never_mentioned_is_empty(loaded):
+    with loaded.connect(read_only=True) as con:
+        known = con.execute("SELECT actor_id FROM actor_keys ORDER BY actor_key LIMIT 1").fetchone()[0]
+    assert pairs.cooccurrence(loaded.target, Filters(actors=("niemand", "keiner")), 12).empty
+    assert pairs.cooccurrence(loaded.target, Filters(actors=(known, "niemand")), 12).empty
+
+
 def test_the_role_filter_reads_actor_role_day_as_the_mentions_answer(loaded):
     target = loaded.target
     with loaded.connect(read_only=True) as con:
@@ -271,8 +278,8 @@ def test_lagebild_compact_folds_the_appended_pairs_of_a_duckdb_file(warehouse, s
     with loaded.connect(read_only=True) as con:
         assert stored(con, "actor_pair_month") == before
         assert con.execute("SELECT count(*) FROM actor_pair_month").fetchone()[0] == len(before) < appended
-        pairs_in_order = con.execute("SELECT actor_a, actor_b FROM actor_pair_month").fetchall()
-        assert pairs_in_order == sorted(pairs_in_order)
+        pairs_in_order = con.execute("SELECT key_hi, key_lo FROM actor_pair_month").fetchall()
+        assert pairs_in_order == sorted(pairs_in_order)  # an actor's pairs with those more mentioned lie together
         assert con.execute("SELECT task, status FROM maintenance_log").fetchall() == [("summary fold", "done")]
 
 

@@ -1,7 +1,7 @@
 """Cross tables of the top actors: actor × theme and actor × actor (co-occurrence).
 
 The heatmap reads the monthly summary `actor_theme_month` (migration 005), the co-occurrence the
-monthly summary `actor_pair_month` (migration 009); both count whole months of the date range. A role
+monthly summary `actor_pair_month` (migrations 009 and 018); both count whole months of the date range. A role
 filter concerns single mentions, and a theme filter on the co-occurrence single articles, which only
 the raw tables hold.
 """
@@ -77,16 +77,27 @@ def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFram
     mw, mp = month_where(f)
     kinds, kp = _actor_where(f, "a")
     kinds_b, kbp = _actor_where(f, "b")
+    keys = _keys(target, chosen)
     return frame(
         target,
-        f"""WITH s AS (SELECT s.actor_a, s.actor_b, sum(s.articles)::BIGINT AS articles FROM actor_pair_month s
-                       WHERE {mw} AND list_contains(?, s.actor_a) AND list_contains(?, s.actor_b) GROUP BY ALL),
-                 p AS (SELECT actor_a, actor_b, articles FROM s UNION ALL SELECT actor_b, actor_a, articles FROM s)
+        f"""WITH s AS (SELECT s.key_lo, s.key_hi, sum(s.articles)::BIGINT AS articles FROM actor_pair_month s
+                       WHERE {mw} AND s.key_lo IN ({keys}) AND s.key_hi IN ({keys})
+                       GROUP BY ALL),
+                 n AS (SELECT ka.actor_id AS actor_a, kb.actor_id AS actor_b, s.articles FROM s
+                       JOIN actor_keys ka ON ka.actor_key = s.key_lo JOIN actor_keys kb ON kb.actor_key = s.key_hi),
+                 p AS (SELECT actor_a, actor_b, articles FROM n UNION ALL SELECT actor_b, actor_a, articles FROM n)
         SELECT p.actor_a, a.name AS name_a, p.actor_b, b.name AS name_b, p.articles
         FROM p JOIN actors a ON a.actor_id = p.actor_a JOIN actors b ON b.actor_id = p.actor_b
         WHERE p.articles > 0 AND {kinds} AND {kinds_b} ORDER BY articles DESC, actor_a, actor_b""",
-        [*mp, chosen, chosen, *kp, *kbp],
+        [*mp, *kp, *kbp],
     )
+
+
+def _keys(target: str | Path, actor_ids: list[str]) -> str:
+    """The numbers of these actors (`actor_keys`, migration 018) as SQL: integers written into the query, so
+    that DuckDB skips the blocks of `actor_pair_month` without them (a parameter or a list it does not)."""
+    keys = frame(target, "SELECT actor_key FROM actor_keys WHERE list_contains(?, actor_id)", [actor_ids])
+    return ", ".join(str(int(k)) for k in keys["actor_key"]) or "NULL"
 
 
 def _actor_where(f: Filters, table: str) -> tuple[str, list[Any]]:
