@@ -258,19 +258,12 @@ def add_to_stories(con: Any, placed: Sequence[tuple[str, StoryArticle]], merged:
     try:
         con.execute("INSERT INTO story_articles SELECT * FROM _new_members")
         stored = sorted({s for s, _ in placed} | {*merged, *merged.values()})
-        con.execute("""CREATE OR REPLACE TEMP TABLE _story_parts AS
-                       SELECT coalesce(m.new_id, s.story_id) AS story_id, s.title, s.title_from, s.first_seen,
-                              s.last_seen, s.articles, s.copies, s.sources, s.actor_counts, s.theme_counts
-                       FROM stories s
-                       LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
-                       ON m.old_id = s.story_id WHERE s.story_id IN (SELECT unnest(?::VARCHAR[]))""",
-                    [list(merged), list(merged.values()), stored])
-        con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _story_parts) "
-                    "OR story_id IN (SELECT unnest(?::VARCHAR[]))", [list(merged)])
-        con.execute(STORY_ROWS.format(parts=ADDED_PARTS))
+        old = [r[0] for r in con.execute("SELECT rowid FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
+                                         [stored]).fetchall()]  # rowids hold within the transaction
+        con.execute(STORY_ROWS.format(parts=ADDED_PARTS), [list(merged), list(merged.values()), old])
+        con.execute("DELETE FROM stories WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [old])
     finally:
         con.execute("DROP TABLE IF EXISTS _new_members")
-        con.execute("DROP TABLE IF EXISTS _story_parts")
 
 
 def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
@@ -343,8 +336,15 @@ _MEMBER_PART = """
            [{'actor_id': x.actor_id, 'mentions': x.mentions, 'role': x."role",
              'role_day': CASE WHEN x."role" IS NOT NULL THEN published_date END} FOR x IN actors],
            [{'theme_id': t, 'articles': 1} FOR t IN themes]"""
-# the stored rows of a batch's stories (_story_parts, merged ones under the story they joined) and its new members
-ADDED_PARTS = f"SELECT * FROM _story_parts UNION ALL {_MEMBER_PART} FROM _new_members"
+# the stored rows of a batch's stories (by their rowids, the third ?), merged ones under the story they joined (the
+# first ? the merged ids, the second the ids they joined), and its new members (_new_members)
+ADDED_PARTS = f"""
+    SELECT coalesce(m.new_id, s.story_id), s.title, s.title_from, s.first_seen, s.last_seen, s.articles, s.copies,
+           s.sources, s.actor_counts, s.theme_counts
+    FROM stories s LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS old_id, unnest(?::VARCHAR[]) AS new_id) m
+         ON m.old_id = s.story_id
+    WHERE s.rowid IN (SELECT unnest(?::BIGINT[]))
+    UNION ALL {_MEMBER_PART} FROM _new_members"""
 # every member of the stories (?)
 MEMBER_PARTS = f"{_MEMBER_PART} FROM story_articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))"
 
