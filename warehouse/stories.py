@@ -238,7 +238,8 @@ def add_to_stories(con: Any, placed: Sequence[tuple[str, StoryArticle]], merged:
     made of (migration 014: the article's title, date, original and source, its actors, with mentions per
     actor and prefix matches left out, and its themes, read from `tables`, see `features`), and rewrite the
     rows of their stories from their stored rows (the merged stories' too) and what the new members add
-    (migration 017). No stored member is read: the cost follows the batch, not the sizes of its stories."""
+    (migration 017). No stored member is read: the cost follows the batch and the number of stories (one
+    scan of `stories`), not how many members they have."""
     if not placed:
         return
     con.register("_placed", pa.table({
