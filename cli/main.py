@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "to Parquet, merge small adjacent files, expire old snapshots and delete the files only "
                        "they used. Readers keep working meanwhile. On a DuckDB file: fold the rows that batches "
                        "appended to the co-occurrence summary (actor_pair_month) to one row per pair and month, "
-                       "stored in pair order, in one write transaction (the counts stay the same).",
+                       "stored by the pair's actor numbers, in one write transaction (the counts stay the same).",
                        epilog=EPILOG)
     p.add_argument("--expire-older-than", type=float, default=60.0, metavar="MINUTES",
                    help="expire snapshots older than this many minutes and delete their files (default 60)")

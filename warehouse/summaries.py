@@ -232,9 +232,9 @@ def _append(con: Any, s: Summary, sign: int, batch: Mapping[str, str]) -> None:
 
 def fold_summaries(con: Any, months: Sequence[date] | None = None) -> dict[str, tuple[int, int]]:
     """Fold the appended summaries to one row per key (dropping keys whose counts add up to zero), stored in
-    their `fold_order`: the pairs in the order of the actor pair, so that a read of some actors' pairs skips
-    most of the table (at 10,000 articles the co-occurrence of the top 12 took ~10 ms on the sorted table
-    against ~80 ms unsorted);
+    their `fold_order`: the pairs by (key_hi, key_lo), the actors' numbers (migration 018), so that a read of
+    the top actors' pairs skips the blocks without them (at 100,000 generated articles the co-occurrence of
+    the top 12 read 2.3 M of 10.9 M rows, p50 64 ms against 210 ms by actor id);
     returns table -> (rows before, rows after). Maintenance (`lagebild compact`), off the load path: the
     counts read stay the same. With `months`, only the rows of those months (the watcher folds one month
     at a time while it is idle, each in a short transaction)."""
