@@ -56,14 +56,14 @@ STORED_MEMBER_ROWS = """SELECT article_id, title, published_date, duplicate_of, 
 # prefix matches, the role of the latest mention with a role, the greatest on a tie) and per theme
 STORY_ROWS = """
     WITH actor_counts AS (
-        SELECT sa.story_id, m.actor_id, count(*) AS mentions, arg_max(m.role, (ar.published_date, m.role)) AS role,
-               max(ar.published_date) FILTER (WHERE m.role IS NOT NULL) AS role_day
+        SELECT sa.story_id, m.actor_id, count(*) AS mentions, arg_max(m.role, (ar.published_date::VARCHAR, m.role)) AS role,
+               max(ar.published_date::VARCHAR) FILTER (WHERE m.role IS NOT NULL) AS role_day
         FROM story_articles sa JOIN mentions m USING (article_id) JOIN articles ar USING (article_id)
         WHERE m.method <> 'prefix' GROUP BY ALL),
     theme_counts AS (SELECT sa.story_id, t.theme_id, count(*) AS articles
                      FROM story_articles sa JOIN article_themes t USING (article_id) GROUP BY ALL),
     members AS (SELECT sa.story_id, sa.first_day, sa.last_day, ar.*,
-                       {'is_copy': ar.duplicate_of IS NOT NULL, 'published_date': ar.published_date,
+                       {'is_copy': ar.duplicate_of IS NOT NULL, 'published_date': ar.published_date::VARCHAR,
                         'article_id': ar.article_id} AS title_from
                 FROM story_articles sa JOIN articles ar USING (article_id))
     SELECT s.story_id, arg_min(s.title, s.title_from), min(s.first_day), max(s.last_day), count(*),

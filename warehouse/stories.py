@@ -331,11 +331,11 @@ def refresh_story_rows(con: Any, story_ids: Sequence[str]) -> None:
 # What a story's row is made of, one row per part: (story_id, title, title_from, first_seen, last_seen, articles,
 # copies, sources, actor_counts, theme_counts), as in `stories`. A member is such a part:
 _MEMBER_PART = """
-    SELECT story_id, title, {'is_copy': duplicate_of IS NOT NULL, 'published_date': published_date,
+    SELECT story_id, title, {'is_copy': duplicate_of IS NOT NULL, 'published_date': published_date::VARCHAR,
                              'article_id': article_id},
            first_day, last_day, 1, (duplicate_of IS NOT NULL)::INTEGER, [source],
            [{'actor_id': x.actor_id, 'mentions': x.mentions, 'role': x."role",
-             'role_day': CASE WHEN x."role" IS NOT NULL THEN published_date END} FOR x IN actors],
+             'role_day': CASE WHEN x."role" IS NOT NULL THEN published_date::VARCHAR END} FOR x IN actors],
            [{'theme_id': t, 'articles': 1} FOR t IN themes]"""
 # the stored rows of a batch's stories (by their rowids, the third ?), merged ones under the story they joined (the
 # first ? the merged ids, the second the ids they joined), and its new members (_new_members)

@@ -203,3 +203,19 @@ def test_placing_an_article_reads_the_linked_members_and_the_earliest_one_near_i
     # member within the window; the other 37 members are not read
     assert sorted(a.article_id for _, a in found) == ["m24", "m29", "m31"]
     assert {story for story, _ in found} == {"s-long"}
+
+
+def test_stories_form_and_merge_batch_by_batch_on_ducklake(tmp_path, seed_articles, seed_enrichments, seed_themes):
+    """The same batches on a DuckLake warehouse: a batch joining stored stories replaces their rows there too
+    (a catalog's inlined rows once crashed DuckDB on a delete by rowid)."""
+    from warehouse import Warehouse
+
+    lake = Warehouse(f"ducklake:sqlite:{tmp_path}/catalog.sqlite", lock_timeout=5)
+    lake.initialise()
+    for i, (a, e) in enumerate(zip(seed_articles, seed_enrichments, strict=True)):
+        lake.commit_batch(batch_of(f"r{i}", [a], [e], seed_themes))
+    story = story_files(lake)
+    assert story["000"] == story["001"] == story["002"] == story["004"] != story["003"]
+    with lake.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*), max(articles) FROM stories").fetchone() == (2, 4)
+        assert {t: m for t, m in mismatches(con).items() if t.startswith("stor")} == {}
