@@ -56,7 +56,8 @@ STORED_MEMBER_ROWS = """SELECT article_id, title, published_date, duplicate_of, 
 # prefix matches, the role of the latest mention with a role, the greatest on a tie) and per theme
 STORY_ROWS = """
     WITH actor_counts AS (
-        SELECT sa.story_id, m.actor_id, count(*) AS mentions, arg_max(m.role, (ar.published_date::VARCHAR, m.role)) AS role,
+        SELECT sa.story_id, m.actor_id, count(*) AS mentions,
+               arg_max(m.role, (ar.published_date::VARCHAR, m.role)) AS role,
                max(ar.published_date::VARCHAR) FILTER (WHERE m.role IS NOT NULL) AS role_day
         FROM story_articles sa JOIN mentions m USING (article_id) JOIN articles ar USING (article_id)
         WHERE m.method <> 'prefix' GROUP BY ALL),
