@@ -12,6 +12,9 @@ from dashboard.charts import MEASURES
 from warehouse.queries.filters import Filters
 
 GRAINS = ("day", "week", "month")
+LONG_RANGE_DAYS = 731  # a longer period opens by month: a hundred weekly buckets and more are too many to read
+ACTOR_OPTIONS = 300  # the actor picker offers the most mentioned actors, the chosen ones and those found by name
+FOUND_OPTIONS = 100  # at most this many actors found by name
 
 
 def param(key: str, default: str = "") -> str:
@@ -56,20 +59,27 @@ def multi(label: str, key: str, options: list[str], fmt: dict[str, str] | None =
     )
 
 
+def _within(day: date | None, first: date | None, last: date | None) -> date | None:
+    """A day from the URL moved into the warehouse's date span (a link shared from another period or warehouse)."""
+    if day is None or first is None or last is None:
+        return day
+    return min(max(day, first), last)
+
+
 def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
     """Sidebar filters (date range, kind, country, role, theme, actors, duplicates) from/to the URL."""
     sb = st.sidebar
     first, last = _as_date(opts["first"]), _as_date(opts["last"])
     with sb:
         st.subheader("Filters")
-        start = _date(param("from")) or first
-        end = _date(param("to")) or last
-        _seed("w_range", (start, end) if first else ())
+        start = _within(_date(param("from")) or first, first, last)
+        end = _within(_date(param("to")) or last, first, last)
+        _seed("w_range", (start, max(start, end)) if first and start and end else ())
         picked = st.date_input("Date range", key="w_range", min_value=first, max_value=last) if first else ()
         rng = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
         actor_names = dict(zip(opts["actors"]["actor_id"], opts["actors"]["name"], strict=False))
         theme_names = dict(zip(opts["themes"]["theme_id"], opts["themes"]["label"], strict=False))
-        chosen = multi("Actors", "actor", list(actor_names), actor_names) if actors else []
+        chosen = actor_picker(opts["actors"], actor_names) if actors else []
         kinds = multi("Kind", "kind", opts["kinds"])
         countries = multi("Country", "country", opts["countries"])
         roles = multi("Role", "role", opts["roles"])
@@ -90,6 +100,31 @@ def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -
         actors=tuple(chosen),
         duplicates=bool(dups),
     )
+
+
+def actor_picker(actors: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """The actors multiselect: it offers the chosen actors, those whose name holds the text of "Find an actor",
+    and the ACTOR_OPTIONS most mentioned (`actors` is ordered by mentions). A list of every actor (tens of
+    thousands in a large warehouse) would be sent to the browser on every page."""
+    find = st.text_input("Find an actor", key="w_actor_find", placeholder="a name, e.g. Lawrow",
+                         help=f"The list below offers the {ACTOR_OPTIONS} most mentioned actors; "
+                              "type part of a name to offer the others.").strip()
+    found: list[str] = []
+    if find:
+        hit = actors["name"].str.contains(find, case=False, regex=False, na=False)
+        found = actors.loc[hit, "actor_id"].head(FOUND_OPTIONS).tolist()
+    chosen = [a for a in (*params("actor"), *st.session_state.get("w_actor", ())) if a in names]
+    options = list(dict.fromkeys([*chosen, *found, *list(names)[:ACTOR_OPTIONS]]))
+    return multi("Actors", "actor", options, names)
+
+
+def default_grain(start: Any, end: Any) -> str:
+    """The granularity a chart of the period from `start` to `end` opens with when the URL names none: week, or
+    month over more than two years."""
+    first, last = _as_date(start), _as_date(end)
+    if first and last and (last - first).days > LONG_RANGE_DAYS:
+        return "month"
+    return "week"
 
 
 def filter_params(f: Filters) -> dict[str, Any]:
@@ -124,11 +159,11 @@ def publish(values: dict[str, Any]) -> None:
         st.query_params.from_dict(clean)
 
 
-def grain_and_measure(measure: bool = True) -> tuple[str, str]:
-    """Granularity (and measure) radios above a chart, bound to the URL."""
+def grain_and_measure(default: str = "week", measure: bool = True) -> tuple[str, str]:
+    """Granularity (and measure) radios above a chart, bound to the URL; `default` when the URL names none."""
     cols = st.columns(2)
     with cols[0]:
-        grain = choice("Granularity", "grain", list(GRAINS), "week")
+        grain = choice("Granularity", "grain", list(GRAINS), default)
     metric = "mentions"
     if measure:
         with cols[1]:

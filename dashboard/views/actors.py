@@ -62,7 +62,7 @@ def render() -> None:
         return
     opts = data.filter_options()
     f = state.filters(opts)
-    grain, measure = state.grain_and_measure()
+    grain, measure = state.grain_and_measure(state.default_grain(f.start, f.end))
     with st.sidebar:
         top = state.param("top", "5")
         st.session_state.setdefault("w_top", int(top) if top.isdigit() and 0 < int(top) <= 20 else 5)

@@ -106,7 +106,9 @@ def render() -> None:
     widgets.live_toggle()
     if not widgets.guard():
         return
+    opts = data.filter_options()
     with st.sidebar:
-        grain = state.choice("Granularity", "grain", list(state.GRAINS), "week")
+        default = state.default_grain(opts["first"], opts["last"])
+        grain = state.choice("Granularity", "grain", list(state.GRAINS), default)
     state.publish({"grain": grain})
     widgets.live(body)(grain)

@@ -85,7 +85,7 @@ def render() -> None:
     f = state.filters(opts)
     cols = st.columns(2)
     with cols[0]:
-        grain = state.choice("Granularity", "grain", list(state.GRAINS), "week")
+        grain = state.choice("Granularity", "grain", list(state.GRAINS), state.default_grain(f.start, f.end))
     with cols[1]:
         mode = state.choice("View", "mode", list(MODES), "absolute", format_func=lambda m: MODES[m])
     with st.sidebar:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dash_helpers import chart_data, open_app, texts
+import shutil
+from datetime import date
+
+from dash_helpers import chart_data, open_app, texts, use_warehouse
+
+from warehouse.db import connect
+from warehouse.summaries import refresh_summaries
 
 
 def test_actors_chart_and_filters_from_url(with_data):
@@ -33,3 +39,52 @@ def test_actors_week_grain_notes_month_only_articles(with_data):
 def test_actors_empty(with_empty):
     at = open_app("actors")
     assert "No mentions match" in texts(at)
+
+
+def test_the_actor_picker_offers_the_most_mentioned_the_chosen_and_those_found_by_name(with_data, monkeypatch):
+    from dashboard import state
+    from warehouse.queries.series import filter_options
+
+    actors = filter_options(with_data)["actors"]  # most mentioned first
+    top, rare = actors.iloc[:2], actors.iloc[-1]
+    monkeypatch.setattr(state, "ACTOR_OPTIONS", 2)
+    at = open_app("actors")
+    assert at.multiselect(key="w_actor").options == top["name"].tolist()
+
+    at = open_app("actors", actor=rare["actor_id"])  # chosen in the URL: offered and kept, beyond the top two
+    assert at.multiselect(key="w_actor").value == [rare["actor_id"]]
+    assert at.multiselect(key="w_actor").options == [rare["name"], *top["name"]]
+
+    at = open_app("actors")
+    at.text_input(key="w_actor_find").set_value(rare["name"][1:].upper()).run()  # any part of the name, any case
+    assert rare["name"] in at.multiselect(key="w_actor").options
+    at.multiselect(key="w_actor").select(rare["actor_id"]).run()
+    assert not at.exception
+    assert rare["name"] in chart_data(at.get("vega_lite_chart")[0])
+
+
+def test_a_url_period_beyond_the_data_is_moved_into_its_span(with_data):
+    at = open_app("actors", **{"from": "2019-12-01", "to": "2031-03-31"})  # a link from another warehouse
+    assert at.date_input(key="w_range").value == (date(2022, 1, 1), date(2022, 2, 16))  # first and last day
+    assert at.get("vega_lite_chart")
+
+
+def test_a_period_longer_than_two_years_opens_by_month(data_warehouse, tmp_path, monkeypatch):
+    from dashboard.state import default_grain
+
+    use_warehouse(monkeypatch, data_warehouse)
+    assert open_app("actors").radio(key="w_grain").value == "week"  # the test data span two months
+    longer = tmp_path / "lagebild.duckdb"  # the same with one article three years earlier
+    shutil.copy(data_warehouse, longer)
+    (tmp_path / "inbox").mkdir()
+    with connect(longer) as con:
+        con.execute("""INSERT INTO articles SELECT * REPLACE ('0ld0000000000000' AS article_id,
+                       DATE '2019-01-07' AS published_date, 'old.txt' AS source_file) FROM articles LIMIT 1""")
+        refresh_summaries(con)
+    use_warehouse(monkeypatch, longer)
+    for page in ("actors", "themes", "overview"):
+        assert open_app(page).radio(key="w_grain").value == "month", page
+    assert open_app("actors", grain="day").radio(key="w_grain").value == "day"  # the URL's grain wins
+    assert default_grain(date(2020, 1, 1), date(2021, 12, 31)) == "week"
+    assert default_grain(date(2020, 1, 1), date(2022, 1, 2)) == "month"
+    assert default_grain(None, None) == "week"
