@@ -59,27 +59,18 @@ def multi(label: str, key: str, options: list[str], fmt: dict[str, str] | None =
     )
 
 
-def _within(day: date | None, first: date | None, last: date | None) -> date | None:
+def _within(day: date, first: date, last: date) -> date:
     """A day from the URL moved into the warehouse's date span (a link shared from another period or warehouse)."""
-    if day is None or first is None or last is None:
-        return day
     return min(max(day, first), last)
 
 
 def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
     """Sidebar filters (date range, kind, country, role, theme, actors, duplicates) from/to the URL."""
-    sb = st.sidebar
-    first, last = _as_date(opts["first"]), _as_date(opts["last"])
-    with sb:
+    with st.sidebar:
         st.subheader("Filters")
-        start = _within(_date(param("from")) or first, first, last)
-        end = _within(_date(param("to")) or last, first, last)
-        _seed("w_range", (start, max(start, end)) if first and start and end else ())
-        picked = st.date_input("Date range", key="w_range", min_value=first, max_value=last) if first else ()
-        rng = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
-        actor_names = dict(zip(opts["actors"]["actor_id"], opts["actors"]["name"], strict=False))
+        rng = period(opts["first"], opts["last"])
         theme_names = dict(zip(opts["themes"]["theme_id"], opts["themes"]["label"], strict=False))
-        chosen = actor_picker(opts["actors"], actor_names) if actors else []
+        chosen = actor_picker("Actors", "actor", opts["actors"], find_actor()) if actors else []
         kinds = multi("Kind", "kind", opts["kinds"])
         countries = multi("Country", "country", opts["countries"])
         roles = multi("Role", "role", opts["roles"])
@@ -102,20 +93,38 @@ def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -
     )
 
 
-def actor_picker(actors: pd.DataFrame, names: dict[str, str]) -> list[str]:
-    """The actors multiselect: it offers the chosen actors, those whose name holds the text of "Find an actor",
-    and the ACTOR_OPTIONS most mentioned (`actors` is ordered by mentions). A list of every actor (tens of
-    thousands in a large warehouse) would be sent to the browser on every page."""
-    find = st.text_input("Find an actor", key="w_actor_find", placeholder="a name, e.g. Lawrow",
-                         help=f"The list below offers the {ACTOR_OPTIONS} most mentioned actors; "
-                              "type part of a name to offer the others.").strip()
+def find_actor() -> str:
+    """The "Find an actor" box: its text makes the actor pickers below offer the actors whose name holds it."""
+    return str(st.text_input("Find an actor", key="w_actor_find", placeholder="a name, e.g. Lawrow",
+                             help=f"The lists below offer the {ACTOR_OPTIONS} most frequent actors; "
+                                  "type part of a name to offer the others.")).strip()
+
+
+def actor_picker(label: str, key: str, actors: pd.DataFrame, find: str) -> list[str]:
+    """A multiselect of actors bound to the URL parameter `key`. It offers the chosen actors, those whose name
+    holds `find`, and the ACTOR_OPTIONS first of `actors` (actor_id, name; most frequent first): a list of
+    every actor (tens of thousands in a large warehouse) would be sent to the browser on every page."""
+    names = dict(zip(actors["actor_id"], actors["name"], strict=False))
     found: list[str] = []
     if find:
         hit = actors["name"].str.contains(find, case=False, regex=False, na=False)
         found = actors.loc[hit, "actor_id"].head(FOUND_OPTIONS).tolist()
-    chosen = [a for a in (*params("actor"), *st.session_state.get("w_actor", ())) if a in names]
+    chosen = [a for a in (*params(key), *st.session_state.get("w_" + key, ())) if a in names]
     options = list(dict.fromkeys([*chosen, *found, *list(names)[:ACTOR_OPTIONS]]))
-    return multi("Actors", "actor", options, names)
+    return multi(label, key, options, names)
+
+
+def period(first: Any, last: Any, label: str = "Date range") -> tuple[date, ...]:
+    """The date range input, bound to the URL parameters `from` and `to` (moved into the data's span from
+    `first` to `last`); () for an empty warehouse."""
+    lo, hi = _as_date(first), _as_date(last)
+    if not lo or not hi:
+        return ()
+    start = _within(_date(param("from")) or lo, lo, hi)
+    end = _within(_date(param("to")) or hi, lo, hi)
+    _seed("w_range", (start, max(start, end)))
+    picked = st.date_input(label, key="w_range", min_value=lo, max_value=hi)
+    return tuple(picked) if isinstance(picked, list | tuple) else (picked,)
 
 
 def default_grain(start: Any, end: Any) -> str:

@@ -46,18 +46,13 @@ def show_quotes(df: pd.DataFrame, heading: str, limit: int) -> None:
 
 def sidebar(opts: dict[str, pd.DataFrame], fopts: dict[str, Any]) -> QuoteFilters:
     """Period, speaker, target and theme filters in the sidebar, search text above; bound to the URL."""
-    speakers = dict(zip(opts["speakers"]["actor_id"], opts["speakers"]["name"], strict=False))
-    targets = dict(zip(opts["targets"]["actor_id"], opts["targets"]["name"], strict=False))
     themes = dict(zip(fopts["themes"]["theme_id"], fopts["themes"]["label"], strict=False))
-    first, last = state._as_date(fopts["first"]), state._as_date(fopts["last"])
     with st.sidebar:
         st.subheader("Filters")
-        state._seed("w_range", (state._date(state.param("from")) or first, state._date(state.param("to")) or last)
-                    if first else ())
-        picked = st.date_input("Period", key="w_range", min_value=first, max_value=last) if first else ()
-        rng = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
-        chosen = state.multi("Speaker", "speaker", list(speakers), speakers)
-        about = state.multi("Target (spoken about)", "target", list(targets), targets)
+        rng = state.period(fopts["first"], fopts["last"], "Period")
+        find = state.find_actor()
+        chosen = state.actor_picker("Speaker", "speaker", opts["speakers"], find)
+        about = state.actor_picker("Target (spoken about)", "target", opts["targets"], find)
         picked_themes = state.multi("Theme", "theme", list(themes), themes)
     state._seed("w_qtext", state.param("q"))
     text = st.text_input("Search inside quotes", key="w_qtext", placeholder="z. B. Sanktionen", max_chars=200)

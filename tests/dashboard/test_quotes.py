@@ -54,3 +54,16 @@ def test_actor_page_latest_statements(with_data):
 def test_quotes_page_empty(with_empty):
     at = open_app("quotes")
     assert "No quotes with a known speaker" in texts(at)
+
+
+def test_quotes_page_pickers_offer_actors_found_by_name_and_a_url_period_beyond_the_data(with_data, monkeypatch):
+    from dashboard import state
+
+    monkeypatch.setattr(state, "ACTOR_OPTIONS", 0)  # only the chosen ones and those found by name
+    at = open_app("quotes", **{"from": "1999-01-01", "to": "2040-12-31"})  # a link from another warehouse
+    assert at.multiselect(key="w_speaker").options == [] and at.multiselect(key="w_target").options == []
+    assert "Wir wollen verhandeln" in texts(at)  # the whole span of the data
+    at.text_input(key="w_actor_find").set_value("russ").run()
+    assert at.multiselect(key="w_speaker").options == ["Russland"] and at.multiselect(key="w_target").options == []
+    at.text_input(key="w_actor_find").set_value("Scholz").run()
+    assert at.multiselect(key="w_target").options == ["Olaf Scholz"]
