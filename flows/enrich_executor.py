@@ -25,8 +25,8 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -46,7 +46,6 @@ _lock = threading.Lock()
 _pools: dict[int, ProcessPoolExecutor] = {}
 _clients: dict[str, Any] = {}  # scheduler address (or 'local') -> dask.distributed Client
 _cluster: Any = None
-_background: tuple[int, ThreadPoolExecutor] | None = None  # (nice value, the thread that enriches in process)
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ def _enrich_now(settings: Settings, articles: list[Article]) -> list[Enrichment]
         return []
     backend = _executor_for_batch(settings, len(articles))
     if backend is None:
-        return in_background(settings.enrich_nice, enrich_chunk, settings, articles)
+        return enrich_chunk(settings, articles)
     executor, slots = backend
     chunks = split(articles, 2 * slots)
     try:
@@ -287,35 +286,10 @@ def _drop_pool(executor: Executor) -> None:
                 pool.shutdown(wait=False, cancel_futures=True)
 
 
-def in_background(nice: int, fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` on this process's background thread, whose nice value is `nice` (Linux gives each thread
-    its own): the dashboard's and the readers' threads and processes get the CPU first. The caller waits."""
-    global _background
-    with _lock:
-        if _background is None or _background[0] != nice:
-            if _background is not None:
-                _background[1].shutdown(wait=False)
-            _background = (nice, ThreadPoolExecutor(1, thread_name_prefix="lagebild-enrich",
-                                                    initializer=lower_priority, initargs=(nice,)))
-        executor = _background[1]
-    return executor.submit(fn, *args).result()
-
-
-def lower_priority(nice: int) -> None:
-    """Raise the calling thread's nice value to `nice` (never lower it: that needs privileges)."""
-    if nice > 0 and hasattr(os, "setpriority"):
-        tid = threading.get_native_id()
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        if nice > current:
-            os.setpriority(os.PRIO_PROCESS, tid, min(nice, 19))
-
-
 def _start_worker(settings: Settings) -> None:
-    """Lower the worker's priority (Settings.enrich_nice), then load the resources, build the spaCy pipeline and
-    load the NER model once, when a worker starts."""
+    """Load the resources, build the spaCy pipeline and load the NER model once, when a worker starts."""
     from lagebild.enrich.pipeline import get_ner, get_pipeline
 
-    lower_priority(settings.enrich_nice)
     res = resources_for(settings)
     get_pipeline(res)
     get_ner(res)
@@ -355,14 +329,10 @@ def _local_cluster() -> Any:
 
 
 def close() -> None:
-    """Close this process's Dask clients and local cluster, and shut the process pools and the background
-    thread down."""
-    global _cluster, _background
+    """Close this process's Dask clients and local cluster, and shut the process pools down."""
+    global _cluster
     _cancel_prefetched()
     with _lock:
-        if _background is not None:
-            _background[1].shutdown(wait=True)
-            _background = None
         for client in _clients.values():
             client.close()
         _clients.clear()

@@ -28,10 +28,6 @@ class Settings:
     rescan_seconds: float = 2.0  # periodic full rescan, besides file-system events
     batch_size: int = 1000  # files per flow run (fewer runs: less Prefect and checkpoint overhead)
     enrich_workers: int = 1  # processes that enrich a batch (1: in the flow's own process)
-    # nice value (0-19) of the local enrichment: a thread of its own in the flow's process, or the pool's worker
-    # processes. The CPU goes to the dashboard, `lagebild sql` and the reads the writer serves first, to
-    # enrichment when nobody else wants it; 0 enriches at the priority of everything else.
-    enrich_nice: int = 10
     lock_timeout: float = 600.0  # how long a writer waits for a reader holding the warehouse
     spacy_model: str | None = None  # statistical NER: None = the shipped model, "none" = rules only, or a pipeline
     task_runner: str | None = None  # None (in-process) or 'dask' / 'dask=ADDRESS'
@@ -70,9 +66,6 @@ class Settings:
         if settings.writer_memory_limit is not None and not _SIZE.fullmatch(settings.writer_memory_limit):
             raise ValueError(f"{ENV_PREFIX}WRITER_MEMORY must be a size such as 128MB or 1GB, or 'none'; "
                              f"got {settings.writer_memory!r}")
-        if not 0 <= settings.enrich_nice <= 19:
-            raise ValueError(f"{ENV_PREFIX}ENRICH_NICE must be a nice value from 0 (normal priority) to 19 (lowest); "
-                             f"got {settings.enrich_nice}")
         return settings
 
     def with_(self, **changes: Any) -> Settings:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 import pytest
@@ -54,41 +53,16 @@ def test_a_large_backlog_starts_the_workers_at_once_without_waiting_for_them(set
         enrich_executor.close()
 
 
-def _nice() -> int:
-    return os.getpriority(os.PRIO_PROCESS, 0)  # Linux: the calling thread's
-
-
-def test_enrichment_in_process_runs_on_a_thread_of_lower_priority_with_the_same_results(settings):
-    articles = _articles(1)
-    try:
-        normal = enrich_executor.enrich_in_order(settings.with_(enrich_nice=0), articles)
-        assert enrich_executor.in_background(0, _nice) == _nice()  # 0: the priority of everything else
-        assert enrich_executor.enrich_in_order(settings.with_(enrich_nice=12), articles) == normal
-        assert enrich_executor.in_background(12, _nice) == max(12, _nice())  # the thread that enriched
-        assert _nice() < 12  # the caller's own thread keeps its priority
-    finally:
-        enrich_executor.close()
-
-
-def test_a_nice_value_outside_0_to_19_is_refused_with_the_variable_named():
-    from lagebild.settings import Settings
-
-    with pytest.raises(ValueError, match="LAGEBILD_ENRICH_NICE must be a nice value from 0"):
-        Settings.load({"LAGEBILD_ENRICH_NICE": "25"})
-    assert Settings.load({"LAGEBILD_ENRICH_NICE": "19"}).enrich_nice == 19
-
-
 @pytest.mark.slow
 def test_process_pool_returns_the_in_process_results_in_order(settings):
     articles = _articles(4)  # 20 articles: enough for two workers (MIN_PER_WORKER each)
     assert len(articles) >= 2 * enrich_executor.MIN_PER_WORKER
     single = enrich_executor.enrich_in_order(settings, articles)
-    pooled_settings = settings.with_(enrich_workers=2, warm_start=True, enrich_nice=11)
+    pooled_settings = settings.with_(enrich_workers=2, warm_start=True)
     try:
         enrich_executor.start(pooled_settings)  # a warm start starts both workers (before: batches of 200+)
         executor, slots, smallest = enrich_executor.executor_for(pooled_settings) or (None, 0, 0)
         assert (slots, smallest) == (2, 2 * enrich_executor.MIN_PER_WORKER)
-        assert executor is not None and executor.submit(_nice).result() == max(11, _nice())  # a worker's priority
         pooled = enrich_executor.enrich_in_order(pooled_settings, articles)
         assert enrich_executor.enrich_in_order(pooled_settings, articles[:3]) == single[:3]  # small: in process
     finally:
