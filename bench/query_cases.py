@@ -57,6 +57,6 @@ def query_cases(target: Path) -> dict[str, Callable[[], object]]:
         "article_detail": lambda: drill.article_detail(target, p["article"]),
         "recent_articles": lambda: listings.recent_articles(target, 20),
         "ingest_files": lambda: listings.ingest_files(target, None, 500),
-        "discovered_actors": lambda: listings.discovered_actors(target),
+        "discovered_actors": lambda: listings.discovered_actors(target, 500),
         "search": lambda: search(target, SEARCH, 50),
     }

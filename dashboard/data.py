@@ -119,8 +119,13 @@ def ingest_files(target: str, stamp: Stamp, status: str | None, limit: int) -> p
 
 
 @_per_stamp
-def discovered_actors(target: str, stamp: Stamp) -> pd.DataFrame:
-    return listings.discovered_actors(target)
+def discovered_actors(target: str, stamp: Stamp, limit: int, name: str) -> pd.DataFrame:
+    return listings.discovered_actors(target, limit, name)
+
+
+@_per_stamp
+def discovered_count(target: str, stamp: Stamp) -> int:
+    return listings.discovered_count(target)
 
 
 @_per_stamp

@@ -14,6 +14,7 @@ from dashboard import context, data, widgets
 from lagebild.enrich import review
 
 KINDS = ("person", "organisation", "country", "place", "group")
+SHOWN = 500  # discovered actors listed at once, the most mentioned (or found by name) first
 
 
 def suggested_id(actor_id: str, name: str) -> str:
@@ -78,11 +79,19 @@ def render() -> None:
     )
     if not widgets.guard():
         return
-    found = data.discovered_actors()
+    total = data.discovered_count()
     reprocess_button()
-    if found.empty:
+    if not total:
         st.info("No discovered actors.")
         return
+    name = st.text_input("Find a discovered actor", key="w_review_find", placeholder="part of a name").strip()
+    found = data.discovered_actors(SHOWN, name)
+    if found.empty:
+        st.info(f"No discovered actor's name holds “{name}”.")
+        return
+    which = f"whose name holds “{name}”" if name else "discovered"
+    st.caption(f"The {len(found):,} most mentioned {which} of {total:,} discovered actors." if len(found) == SHOWN
+               else f"{len(found):,} of {total:,} discovered actors.")
     st.dataframe(found, hide_index=True, width="stretch")
     labels = dict(zip(found["actor_id"], found["name"], strict=False))
     pick = st.selectbox("Actor to review", list(labels), format_func=lambda a: labels[a])

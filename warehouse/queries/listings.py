@@ -33,25 +33,36 @@ def ingest_files(target: str | Path, status: str | None = None, limit: int = 500
     )
 
 
-def discovered_actors(target: str | Path) -> pd.DataFrame:
-    """Discovered actors, most mentioned first: counts, how they were found (`ner` = the statistical
-    model, with its label as `kind`), and the sentence of their first mention as an example. From the
-    summaries (`actor_month`, `actor_methods`, `actor_first_mentions`), not the mention rows."""
+def discovered_actors(target: str | Path, limit: int | None = None, name: str = "") -> pd.DataFrame:
+    """Discovered actors, most mentioned first (then by name): counts, how they were found (`ner` = the
+    statistical model, with its label as `kind`), and the sentence of their first mention as an example. At
+    most `limit` of them (None: all), those whose name holds `name` (any case) when it is given. From the
+    summaries, not the mention rows: the mentions by method (`actor_methods`, a row per actor and method) rank
+    them, and only the listed ones are looked up in `actor_month` (articles) and `actor_first_mentions`."""
     return frame(
         target,
-        """WITH mine AS (SELECT actor_id FROM actors WHERE origin = 'discovered'),
-           counts AS (
-               SELECT actor_id, sum(mentions)::BIGINT AS mentions, sum(articles)::BIGINT AS articles
-               FROM actor_month WHERE actor_id IN (SELECT actor_id FROM mine) GROUP BY ALL),
+        """WITH mine AS (SELECT actor_id, name, kind, role FROM actors
+                        WHERE origin = 'discovered' AND contains(lower(name), lower(?))),
            methods AS (
-               SELECT actor_id, string_agg("method", ', ' ORDER BY "method") AS found_by
-               FROM actor_methods WHERE actor_id IN (SELECT actor_id FROM mine) AND mentions <> 0 GROUP BY ALL)
-           SELECT a.actor_id, a.name, a.kind, a.role, coalesce(c.mentions, 0) AS mentions,
-                  coalesce(c.articles, 0) AS articles, mt.found_by, f.example
-           FROM actors a
-           LEFT JOIN counts c USING (actor_id)
-           LEFT JOIN methods mt USING (actor_id)
-           LEFT JOIN actor_first_mentions f USING (actor_id)
-           WHERE a.origin = 'discovered'
-           ORDER BY mentions DESC, articles DESC, a.name""",
+               SELECT actor_id, sum(mentions)::BIGINT AS mentions,
+                      string_agg("method", ', ' ORDER BY "method") FILTER (WHERE mentions <> 0) AS found_by
+               FROM actor_methods WHERE actor_id IN (SELECT actor_id FROM mine) GROUP BY ALL),
+           top AS (
+               SELECT a.*, coalesce(m.mentions, 0) AS mentions, m.found_by
+               FROM mine a LEFT JOIN methods m USING (actor_id)
+               ORDER BY mentions DESC, a.name, a.actor_id LIMIT ?),
+           arts AS (
+               SELECT actor_id, sum(articles)::BIGINT AS articles
+               FROM actor_month WHERE actor_id IN (SELECT actor_id FROM top) GROUP BY ALL)
+           SELECT t.actor_id, t.name, t.kind, t.role, t.mentions, coalesce(r.articles, 0) AS articles, t.found_by,
+                  f.example
+           FROM top t LEFT JOIN arts r USING (actor_id) LEFT JOIN actor_first_mentions f USING (actor_id)
+           ORDER BY t.mentions DESC, t.name, t.actor_id""",
+        [name, limit],
     )
+
+
+def discovered_count(target: str | Path) -> int:
+    """How many discovered actors there are."""
+    df = frame(target, "SELECT count(*) AS n FROM actors WHERE origin = 'discovered'")
+    return int(df["n"].iloc[0])
