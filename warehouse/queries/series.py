@@ -4,10 +4,10 @@ Each question is answered from one place. The daily summary tables (`actor_day`,
 migration 003, kept by the load step and by reprocessing in their transactions) answer the stories per
 bucket and, when no theme filter is set, the top actors and their series (`actor_role_day`, migration
 009, when one role is chosen); over whole months without a role, `actor_month` (migration 016) answers
-them; the actors' mentions in the filter options come from `actor_methods` (migration 013, a row per actor
-and method: the same sums, from a table a few hundred times smaller); `theme_day` (migration 005) the theme series and, with `article_day`, the
-month-only count. `actor_theme_month` answers one theme on the
-actors, and one actor on the themes, by month over whole months. The rest concern single mentions
+them; the actors' mentions in the filter options come from `actor_methods` (migration 013, a row per
+actor and method: the same sums, from a table a few hundred times smaller); `theme_day` (migration 005)
+the theme series and, with `article_day`, the month-only count. `actor_theme_month` answers one theme on
+the actors, and one actor on the themes, by month over whole months. The rest concern single mentions
 and articles, which only the raw tables hold: a theme filter on actors by day or week (or over part
 of a month), several roles, an actor filter on themes by day or week (or with several actors, kinds,
 countries or roles).
