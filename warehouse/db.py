@@ -85,6 +85,16 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+def drop_scratch(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop a scratch table at the end of its use (in a `finally`). In a transaction that an error aborted
+    (out of memory, say) it drops nothing and raises nothing: the rollback discards the table, and the error
+    that aborted the transaction is the one the caller sees, not DuckDB's "Current transaction is aborted"."""
+    try:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    except duckdb.TransactionException:
+        pass
+
+
 def open_with_retry(
     path: Path, *, read_only: bool, timeout: float, config: Config
 ) -> duckdb.DuckDBPyConnection:

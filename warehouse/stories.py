@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from lagebild import stories
 from lagebild.stories import Assignment, StoryArticle
+from warehouse.db import drop_scratch
 
 REBUILD_CHUNK = 5000
 TOP_ACTORS = 5
@@ -264,7 +265,7 @@ def add_to_stories(con: Any, placed: Sequence[tuple[str, StoryArticle]], merged:
         con.execute(STORY_ROWS.format(parts=ADDED_PARTS), [list(merged), list(merged.values()), old])
         con.execute("DELETE FROM stories WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [old])
     finally:
-        con.execute("DROP TABLE IF EXISTS _new_members")
+        drop_scratch(con, "_new_members")
 
 
 def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
@@ -286,7 +287,7 @@ def refresh_members(con: Any, article_ids: Sequence[str] | None = None) -> None:
                                              "WHERE article_id IN (SELECT article_id FROM _member_ids)").fetchall()]
         refresh_story_rows(con, sorted(touched))
     finally:
-        con.execute("DROP TABLE IF EXISTS _member_ids")
+        drop_scratch(con, "_member_ids")
 
 
 def add_keys(con: Any, arts: Sequence[StoryArticle]) -> None:

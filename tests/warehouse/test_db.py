@@ -120,3 +120,25 @@ def test_a_failing_statement_rolls_back_the_statements_before_it(db_file: Path):
             con.execute("INSERT INTO themes VALUES ('t', 'T')")
             con.execute("INSERT INTO themes VALUES ('t', 'again')")
         assert con.execute("SELECT count(*) FROM themes").fetchone() == (0,)
+
+
+def test_an_error_that_aborts_a_transaction_is_raised_as_itself_not_by_the_cleanup_after_it():
+    """An out-of-memory error (or any other in execution) aborts DuckDB's transaction; dropping a scratch table
+    in a `finally` then failed with "Current transaction is aborted", which hid the error: the load step
+    retries a transaction that ran out of memory, but not one that failed otherwise."""
+    from warehouse.db import drop_scratch
+
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE s AS SELECT 'abc' AS v")
+        con.execute("BEGIN")
+        con.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS x")
+        with pytest.raises(duckdb.ConversionException):
+            try:
+                con.execute("INSERT INTO s SELECT (v::INTEGER)::VARCHAR FROM s")  # fails while it runs
+            finally:
+                drop_scratch(con, "scratch")
+        con.execute("ROLLBACK")
+        drop_scratch(con, "scratch")  # outside a transaction: dropped if there, and no error if not
+        con.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS x")
+        drop_scratch(con, "scratch")
+        assert not con.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'scratch'").fetchall()
