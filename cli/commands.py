@@ -21,22 +21,31 @@ from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
 from lagebild.locking import inbox_lock, watcher_running
 from lagebild.settings import Settings
-from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
+from warehouse.db import WarehouseBusy, WarehouseMissing
 
 if TYPE_CHECKING:
     from flows.batch import BatchReport, BatchRunner
     from warehouse.load import FileOutcome
+    from warehouse.store import Warehouse
 
 
 class UserError(RuntimeError):
     """Something the user can fix; printed without a traceback."""
 
 
+def warehouse_of(settings: Settings) -> Warehouse:
+    """The data folder's warehouse. Imported here, not at the top: the load machinery (pyarrow, numpy,
+    ~0.2 s) is for the commands that write, and `lagebild sql` or `status` start without it."""
+    from warehouse.store import Warehouse
+
+    return Warehouse.of(settings)
+
+
 def _prepare(settings: Settings) -> str | None:
     """Folders, warehouse and Prefect's address: a running server's API URL, or None (ephemeral mode)."""
     settings.ensure_folders()
     try:
-        Warehouse.of(settings).initialise()
+        warehouse_of(settings).initialise()
     except WarehouseBusy as exc:
         raise UserError(str(exc)) from None
     settings.apply_prefect_env()
@@ -75,7 +84,7 @@ def batch_runner(settings: Settings, prefect: bool = True) -> BatchRunner:
     with inbox_lock(settings):
         search_refresh.catch_up(settings)
 
-    warehouse = Warehouse.of(settings)
+    warehouse = warehouse_of(settings)
 
     def run(paths: list[str], upcoming: Sequence[str] = ()) -> BatchReport:
         with inbox_lock(settings), warehouse.serving_readers():  # readers ask this process meanwhile
@@ -235,6 +244,7 @@ def _copy_in(source: Path, target: Path) -> Path:
 
 
 def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
+    from cli import sql_output
     from warehouse.console import QueryError, run_query
 
     query = sys.stdin.read() if args.query == "-" else args.query
@@ -242,14 +252,8 @@ def cmd_sql(settings: Settings, args: argparse.Namespace) -> int:
         result = run_query(settings.warehouse, query, row_limit=args.limit, timeout=args.timeout)
     except (QueryError, WarehouseMissing, WarehouseBusy) as exc:
         raise UserError(str(exc)) from None
-    frame = result.frame
-    if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
-    else:
-        shown = frame.astype(object).where(frame.notna(), "")
-        print(shown.to_string(index=False, max_colwidth=80) if len(frame.columns) else "OK")
+    write = {"csv": sql_output.write_csv, "json": sql_output.write_json}.get(args.format, sql_output.write_table)
+    write(sys.stdout, result.columns, result.rows)
     if result.truncated:
         print(f"(stopped at {args.limit} rows; use --limit to see more)", file=sys.stderr)
     return 0
@@ -313,7 +317,7 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
 
     _prepare(settings)
     with inbox_lock(settings):
-        with Warehouse.of(settings).serving_readers():
+        with warehouse_of(settings).serving_readers():
             done = reprocess(settings, everything=args.all)
         search_refresh.catch_up(settings)  # texts are unchanged; this only repairs an index left behind
     print(f"re-enriched {done.articles} articles (enrich_version {done.version}); {done.unchanged} already current")
@@ -366,7 +370,7 @@ def _fold_summaries(settings: Settings) -> int:
     _log_to_stderr()
     try:
         with maintenance(settings.warehouse, "summary fold") as note, \
-                Warehouse.of(settings).transaction() as con:
+                warehouse_of(settings).transaction() as con:
             folded = fold_summaries(con)
             note(", ".join(f"{t} {a} → {b} rows" for t, (a, b) in folded.items()))
     except WarehouseBusy as exc:

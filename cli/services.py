@@ -10,10 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.commands import UserError, _copy_in, _log_to_stderr, _prepare, run_watcher, stop_on_sigterm
+from cli.commands import UserError, _copy_in, _log_to_stderr, _prepare, run_watcher, stop_on_sigterm, warehouse_of
 from cli.prefect_server import ServerError, local_server
 from lagebild.settings import Settings
-from warehouse import Warehouse
 
 CHILD_STOP_SECONDS = 10.0
 
@@ -37,7 +36,7 @@ def dashboard_env(settings: Settings) -> dict[str, str]:
 
 def cmd_dashboard(settings: Settings, args: argparse.Namespace) -> int:
     settings.ensure_folders()
-    Warehouse(settings.warehouse).initialise()
+    warehouse_of(settings).initialise()
     print(f"dashboard: http://{args.address}:{args.port}", flush=True)
     child = subprocess.Popen(dashboard_command(settings, args.port, args.address), env=dashboard_env(settings))
     stop = stop_on_sigterm()

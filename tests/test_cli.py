@@ -130,3 +130,26 @@ def test_ingest_makes_articles_searchable_and_search_rebuild_recovers_a_lost_ind
     assert f"search index rebuilt: 5 articles in {search_index.index_dir(warehouse)}" in out
     assert len(search(warehouse, "Außenministers")[0]) == 4
     assert "maintenance: search index rebuild done at" in lagebild("status", data=loaded).stdout
+
+
+def test_sql_starts_without_pandas_or_the_load_machinery(loaded: Path):
+    """`lagebild sql` is the analyst's quick look, also while the watcher loads on both cores: it imports
+    neither pandas nor pyarrow (together ~0.4 s of every call before, cli/sql_output.py)."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", "sql", "--data-dir", str(loaded),
+                           "SELECT count(*) AS n FROM articles"], capture_output=True, text=True, check=True)
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert proc.stdout.split() == ["n", "5"]
+    assert not {"pandas", "pyarrow", "warehouse.store", "spacy"} & imported
+
+
+def test_sql_table_aligns_numbers_right_and_shows_null_empty(loaded: Path):
+    out = lagebild("sql", "SELECT 'ab' AS name, 1 AS n, NULL::DATE AS d UNION ALL "
+                   "SELECT 'abcdef', 1000, DATE '2024-03-01' ORDER BY n", data=loaded).stdout
+    assert out.splitlines() == ["name       n  d",
+                                "ab         1",
+                                "abcdef  1000  2024-03-01"]
+    wide = lagebild("sql", "SELECT repeat('x', 200) AS t", data=loaded).stdout.splitlines()[1]
+    assert len(wide) == 80 and wide.endswith("...")
+    out = lagebild("sql", "SELECT 'nan'::DOUBLE AS x, DATE '2024-03-01' AS d, 1.25::DECIMAL(5,2) AS m",
+                   "--format", "json", data=loaded).stdout
+    assert json.loads(out) == [{"x": None, "d": "2024-03-01", "m": 1.25}]
