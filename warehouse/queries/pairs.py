@@ -77,12 +77,11 @@ def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFram
     mw, mp = month_where(f)
     kinds, kp = _actor_where(f, "a")
     kinds_b, kbp = _actor_where(f, "b")
-    keys = _keys(target, chosen)
+    among = _both_among(target, chosen)
     return frame(
         target,
         f"""WITH s AS (SELECT s.key_lo, s.key_hi, sum(s.articles)::BIGINT AS articles FROM actor_pair_month s
-                       WHERE {mw} AND s.key_lo IN ({keys}) AND s.key_hi IN ({keys})
-                       GROUP BY ALL),
+                       WHERE {mw} AND {among} GROUP BY ALL),
                  n AS (SELECT ka.actor_id AS actor_a, kb.actor_id AS actor_b, s.articles FROM s
                        JOIN actor_keys ka ON ka.actor_key = s.key_lo JOIN actor_keys kb ON kb.actor_key = s.key_hi),
                  p AS (SELECT actor_a, actor_b, articles FROM n UNION ALL SELECT actor_b, actor_a, articles FROM n)
@@ -93,11 +92,19 @@ def cooccurrence(target: str | Path, f: Filters, top_n: int = 12) -> pd.DataFram
     )
 
 
-def _keys(target: str | Path, actor_ids: list[str]) -> str:
-    """The numbers of these actors (`actor_keys`, migration 018) as SQL: integers written into the query, so
-    that DuckDB skips the blocks of `actor_pair_month` without them (a parameter or a list it does not)."""
-    keys = frame(target, "SELECT actor_key FROM actor_keys WHERE list_contains(?, actor_id)", [actor_ids])
-    return ", ".join(str(int(k)) for k in keys["actor_key"]) or "NULL"
+def _both_among(target: str | Path, actor_ids: list[str]) -> str:
+    """The condition that both actors of a row of `actor_pair_month` are among these (by their numbers,
+    `actor_keys`, migration 018), as SQL with the integers written into it: a range of the smallest to the
+    largest number, which DuckDB checks against each block's minimum and maximum and so skips the blocks
+    without them (for a list of numbers, or a parameter, it reads every block: the top 12's pairs at 100,000
+    generated articles took 65 ms, with the range 7 ms, 2026-12-07), then the numbers themselves."""
+    keys = sorted(int(k) for k in frame(target, "SELECT actor_key FROM actor_keys WHERE list_contains(?, actor_id)",
+                                        [actor_ids])["actor_key"])
+    if not keys:
+        return "false"
+    listed = ", ".join(map(str, keys))
+    return (f"s.key_lo BETWEEN {keys[0]} AND {keys[-1]} AND s.key_hi BETWEEN {keys[0]} AND {keys[-1]} "
+            f"AND s.key_lo IN ({listed}) AND s.key_hi IN ({listed})")
 
 
 def _actor_where(f: Filters, table: str) -> tuple[str, list[Any]]:
