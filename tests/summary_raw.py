@@ -6,17 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 RAW = {
-    "actor_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, count(*),
-                           count(DISTINCT article_id) FROM mentions JOIN articles USING (article_id) GROUP BY ALL""",
+    "actor_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, k.actor_key, count(*),
+                           count(DISTINCT article_id)
+                    FROM mentions JOIN articles USING (article_id) JOIN actor_keys k USING (actor_id) GROUP BY ALL""",
     "article_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, count(*),
                              sum((SELECT count(*) FROM mentions m WHERE m.article_id = a.article_id))
                       FROM articles a GROUP BY ALL""",
     "theme_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, theme_id, count(*)
                     FROM article_themes JOIN articles USING (article_id) GROUP BY ALL""",
     "actor_theme_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, m.actor_id,
-                                   t.theme_id, count(*), count(DISTINCT m.article_id)
+                                   k.actor_key, t.theme_id, count(*), count(DISTINCT m.article_id)
                             FROM mentions m JOIN article_themes t USING (article_id) JOIN articles USING (article_id)
-                            GROUP BY ALL""",
+                            JOIN actor_keys k ON k.actor_id = m.actor_id GROUP BY ALL""",
     "role_count": "SELECT role, count(*) FROM mentions WHERE role IS NOT NULL GROUP BY ALL",
     # co-occurring pairs: articles in which both actors are mentioned, each unordered pair once
     "actor_pair_month": """SELECT date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL,
@@ -25,12 +26,14 @@ RAW = {
                            FROM mentions x JOIN mentions y ON x.article_id = y.article_id AND x.actor_id < y.actor_id
                            JOIN actor_keys kx ON kx.actor_id = x.actor_id JOIN actor_keys ky ON ky.actor_id = y.actor_id
                            JOIN articles ar ON ar.article_id = x.article_id GROUP BY ALL""",
-    "actor_role_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, role, count(*),
-                                count(DISTINCT article_id)
-                         FROM mentions JOIN articles USING (article_id) WHERE role IS NOT NULL GROUP BY ALL""",
+    "actor_role_day": """SELECT published_date, date_precision, duplicate_of IS NOT NULL, actor_id, k.actor_key, role,
+                                count(*), count(DISTINCT article_id)
+                         FROM mentions JOIN articles USING (article_id) JOIN actor_keys k USING (actor_id)
+                         WHERE role IS NOT NULL GROUP BY ALL""",
     "actor_methods": "SELECT actor_id, method, count(*) FROM mentions GROUP BY ALL",
-    "actor_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, actor_id, count(*),
-                             count(DISTINCT article_id) FROM mentions JOIN articles USING (article_id) GROUP BY ALL""",
+    "actor_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, actor_id, k.actor_key,
+                             count(*), count(DISTINCT article_id)
+                      FROM mentions JOIN articles USING (article_id) JOIN actor_keys k USING (actor_id) GROUP BY ALL""",
 }
 
 # each actor's first mention: the smallest (article_id, start_char), with its sentence's text (300 characters)

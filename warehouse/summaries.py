@@ -1,5 +1,5 @@
-"""Summary tables behind the dashboard (migrations 003, 005, 009, 013 and 016), kept by the writer in its
-transaction.
+"""Summary tables behind the dashboard (migrations 003, 005, 009, 013, 016 and 019), kept by the writer in
+its transaction.
 
 | table | one row per | counts |
 |---|---|---|
@@ -14,7 +14,9 @@ transaction.
 | `actor_month` | month, copy flag, actor | mentions, articles |
 
 and `actor_first_mentions` (migration 013, warehouse/first_mentions.py), each actor's first mention, and
-`actor_keys` (migration 018), the number of each mentioned actor (`add_actor_keys`).
+`actor_keys` (migration 018), the number of each mentioned actor (`add_actor_keys`). The actor tables keyed
+by day or month carry that number beside the actor id (migration 019), and their folded months are stored
+by it, so that a read of a few actors skips the blocks of rows without their numbers.
 
 Every count is a sum over articles, and an article has one date, so a batch's counts add to the rows with
 the same keys. The large tables (`actor_day`, `actor_theme_month`, `actor_role_day`, `actor_pair_month`,
@@ -56,17 +58,23 @@ class Summary:
     period: str | None  # the key that holds the date ('published_date' or 'month'); None: no date key
     appended: bool = False  # a batch appends its counts (several rows per key add up; readers sum)
     signed: bool = False  # appended, and a removal appends negative counts instead of rewriting the keys
-    fold_order: tuple[str, ...] = ()  # the order `fold_summaries` stores a folded period in (default: its keys)
+    fold_order: tuple[str, ...] = ()  # the order `fold_summaries` stores a folded period in, SQL over its
+    # columns (default: its keys)
 
 
 _DAY = "ar.published_date, ar.date_precision, ar.duplicate_of IS NOT NULL"
 _MONTH = "date_trunc('month', ar.published_date)::DATE, ar.duplicate_of IS NOT NULL"
+# a folded month of a daily actor summary, stored by the actors' numbers (migration 019): a chart's few
+# actors are a few runs of rows in each month, and DuckDB skips the blocks of rows without their numbers
+_DAY_BY_KEY = ("date_trunc('month', published_date)", "actor_key", "published_date", "date_precision", "is_copy")
 
 SUMMARIES: tuple[Summary, ...] = (
-    Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id"), ("mentions", "articles"),
-            f"""SELECT {_DAY}, m.actor_id, count(*), count(DISTINCT m.article_id)
-                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""",
-            "published_date", appended=True),
+    Summary("actor_day", ("published_date", "date_precision", "is_copy", "actor_id", "actor_key"),
+            ("mentions", "articles"),
+            f"""SELECT {_DAY}, m.actor_id, k.actor_key, count(*), count(DISTINCT m.article_id)
+                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) JOIN actor_keys k USING (actor_id)
+                WHERE m.{{ids}} GROUP BY ALL""",
+            "published_date", appended=True, fold_order=_DAY_BY_KEY),
     Summary("article_day", ("published_date", "date_precision", "is_copy"), ("articles", "mentions"),
             f"""SELECT {_DAY}, count(*), coalesce(sum(mc.n), 0)
                 FROM {{articles}} ar LEFT JOIN (SELECT article_id, count(*) AS n FROM {{mentions}} WHERE {{ids}}
@@ -76,11 +84,12 @@ SUMMARIES: tuple[Summary, ...] = (
             f"""SELECT {_DAY}, t.theme_id, count(*)
                 FROM {{article_themes}} t JOIN {{articles}} ar USING (article_id) WHERE t.{{ids}} GROUP BY ALL""",
             "published_date"),
-    Summary("actor_theme_month", ("month", "is_copy", "actor_id", "theme_id"), ("mentions", "articles"),
-            f"""SELECT {_MONTH}, m.actor_id, t.theme_id, sum(m.n), count(*)
+    Summary("actor_theme_month", ("month", "is_copy", "actor_id", "actor_key", "theme_id"), ("mentions", "articles"),
+            f"""SELECT {_MONTH}, m.actor_id, k.actor_key, t.theme_id, sum(m.n), count(*)
                 FROM (SELECT article_id, actor_id, count(*) AS n FROM {{mentions}} WHERE {{ids}} GROUP BY ALL) m
-                JOIN {{article_themes}} t USING (article_id) JOIN {{articles}} ar USING (article_id) GROUP BY ALL""",
-            "month", appended=True),
+                JOIN {{article_themes}} t USING (article_id) JOIN {{articles}} ar USING (article_id)
+                JOIN actor_keys k USING (actor_id) GROUP BY ALL""",
+            "month", appended=True, fold_order=('"month"', "actor_key", "theme_id", "is_copy")),
     Summary("role_count", ("role",), ("mentions",),
             "SELECT role, count(*) FROM {mentions} WHERE role IS NOT NULL AND {ids} GROUP BY ALL", None),
 )
@@ -94,20 +103,22 @@ SUMMARIES += (
             f"""SELECT {_MONTH}, x.actor_key, y.actor_key, count(*)
                 FROM {_PAIRS} x JOIN {_PAIRS} y ON x.article_id = y.article_id AND x.actor_key < y.actor_key
                 JOIN {{articles}} ar ON ar.article_id = x.article_id GROUP BY ALL""", "month", appended=True,
-            signed=True, fold_order=("key_hi", "key_lo", "month", "is_copy")),
-    Summary("actor_role_day", ("published_date", "date_precision", "is_copy", "actor_id", "role"),
+            signed=True, fold_order=("key_hi", "key_lo", '"month"', "is_copy")),
+    Summary("actor_role_day", ("published_date", "date_precision", "is_copy", "actor_id", "actor_key", "role"),
             ("mentions", "articles"),
-            f"""SELECT {_DAY}, m.actor_id, m.role, count(*), count(DISTINCT m.article_id)
-                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.role IS NOT NULL AND m.{{ids}}
-                GROUP BY ALL""", "published_date", appended=True),
+            f"""SELECT {_DAY}, m.actor_id, k.actor_key, m.role, count(*), count(DISTINCT m.article_id)
+                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) JOIN actor_keys k USING (actor_id)
+                WHERE m.role IS NOT NULL AND m.{{ids}} GROUP BY ALL""", "published_date", appended=True,
+            fold_order=(*_DAY_BY_KEY, "role")),
     # migration 013: how each actor's mentions were found (the Discovered actors list)
     Summary("actor_methods", ("actor_id", "method"), ("mentions",),
             'SELECT actor_id, "method", count(*) FROM {mentions} WHERE {ids} GROUP BY ALL', None),
     # migration 016: each actor per month (the questions over whole months)
-    Summary("actor_month", ("month", "is_copy", "actor_id"), ("mentions", "articles"),
-            f"""SELECT {_MONTH}, m.actor_id, count(*), count(DISTINCT m.article_id)
-                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) WHERE m.{{ids}} GROUP BY ALL""",
-            "month", appended=True),
+    Summary("actor_month", ("month", "is_copy", "actor_id", "actor_key"), ("mentions", "articles"),
+            f"""SELECT {_MONTH}, m.actor_id, k.actor_key, count(*), count(DISTINCT m.article_id)
+                FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) JOIN actor_keys k USING (actor_id)
+                WHERE m.{{ids}} GROUP BY ALL""",
+            "month", appended=True, fold_order=('"month"', "actor_key", "is_copy")),
 )
 
 _IDS = "article_id IN (SELECT article_id FROM _summary_ids)"
@@ -250,7 +261,7 @@ def fold_summaries(con: Any, months: Sequence[date] | None = None) -> dict[str, 
         sums = ", ".join(f'sum("{c}")::BIGINT AS "{c}"' for c in s.counts)
         nonzero = " OR ".join(f'"{c}" <> 0' for c in s.counts)
         before = con.execute(f"SELECT count(*) FROM {s.table} WHERE {where}", params).fetchone()[0]
-        order = ", ".join(f'"{k}"' for k in (s.fold_order or s.keys))
+        order = ", ".join(s.fold_order) if s.fold_order else keys
         con.execute(f"CREATE OR REPLACE TEMP TABLE _summary_folded AS SELECT * FROM "
                     f"(SELECT {keys}, {sums} FROM {s.table} WHERE {where} GROUP BY ALL) WHERE {nonzero} "
                     f"ORDER BY {order}", params)

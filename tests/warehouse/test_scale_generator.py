@@ -56,7 +56,8 @@ def test_the_loader_takes_them_finds_the_copies_and_keeps_the_summaries(pool, tm
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (300,)
         copies = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
         assert 0 < copies < 30
-        stored = sorted(con.execute("SELECT * FROM actor_theme_month").fetchall())
+        stored = sorted(con.execute("SELECT month, is_copy, actor_id, theme_id, mentions, articles "
+                                    "FROM actor_theme_month").fetchall())
         raw = sorted(con.execute(
             """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, m.actor_id, t.theme_id,
                       count(*), count(DISTINCT m.article_id)

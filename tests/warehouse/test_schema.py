@@ -30,14 +30,16 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
                 "VALUES ('r1', TIMESTAMP '2022-01-20 10:00', 'completed', 1, 1, 1)")
     con.execute("""INSERT INTO ingest_log (file, sha256, status, "at", run_id, article_id, destination)
                    VALUES ('a.txt', 'ff', 'loaded', TIMESTAMP '2022-01-20 10:00', 'r1', 'a1', '/archive/a.txt')""")
+    key = ", 1" if version >= 19 else ""  # since 019 the actor summaries carry the actor's number
     if version >= 3:
-        con.execute("INSERT INTO actor_day VALUES (DATE '2022-01-19', 'day', false, 'scholz', 1, 1)")
+        con.execute(f"INSERT INTO actor_day VALUES (DATE '2022-01-19', 'day', false, 'scholz'{key}, 1, 1)")
         con.execute("INSERT INTO article_day VALUES (DATE '2022-01-19', 'day', false, 1, 1)")
     if version >= 4:
         con.execute("INSERT INTO article_signatures VALUES ('a1', 'v1', [1, 2, 3])")
     if version >= 5:
         con.execute("INSERT INTO theme_day VALUES (DATE '2022-01-19', 'day', false, 'diplomatie', 1)")
-        con.execute("INSERT INTO actor_theme_month VALUES (DATE '2022-01-01', false, 'scholz', 'diplomatie', 1, 1)")
+        con.execute(f"INSERT INTO actor_theme_month VALUES (DATE '2022-01-01', false, 'scholz'{key}, 'diplomatie', "
+                    "1, 1)")
     if version >= 8:
         keys = ("'g:genf p:scholz t:diplomatie w:titel'" if version >= 12  # a list before 012, unsorted here
                 else "['p:scholz', 'g:genf', 't:diplomatie', 'w:titel']")
@@ -55,7 +57,9 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
         con.execute("INSERT INTO actor_methods VALUES ('scholz', 'surname', 1)")
         con.execute("INSERT INTO actor_first_mentions VALUES ('scholz', 'a1', 7, 0, 'Scholz traf Macron.')")
     if version >= 16:
-        con.execute("INSERT INTO actor_month VALUES (DATE '2022-01-01', false, 'scholz', 1, 1)")
+        con.execute(f"INSERT INTO actor_month VALUES (DATE '2022-01-01', false, 'scholz'{key}, 1, 1)")
+    if version >= 19:
+        con.execute("INSERT INTO actor_keys VALUES ('scholz', 1)")
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -80,6 +84,10 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         assert con.execute("SELECT month::VARCHAR, actor_id, mentions, articles FROM actor_month").fetchall() == [
             ("2022-01-01", "scholz", 1, 1)]  # kept since 016, or filled by it from actor_day
         assert con.execute("SELECT theme_id, articles FROM theme_day").fetchall() == [("diplomatie", 1)]
+        # since 019 the actor summaries carry each actor's number (kept, or given by 018 and 019)
+        for table in ("actor_day", "actor_month", "actor_theme_month"):
+            assert con.execute(f"SELECT d.actor_key = k.actor_key FROM {table} d JOIN actor_keys k USING (actor_id)"
+                               ).fetchall() == [(True,)], table
         assert con.execute("SELECT actor_id, theme_id, mentions, articles FROM actor_theme_month").fetchall() == [
             ("scholz", "diplomatie", 1, 1)]
         # since 011 articles has no key: the whole row is kept, the load step keeps one row per id

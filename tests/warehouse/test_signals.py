@@ -14,9 +14,12 @@ SPIKE = START + timedelta(days=35)
 SERIES = {"small": (3, 9), "big": (300, 900), "flat": (50, 50), "tiny": (1, 4), "dip": (40, 10)}
 
 
+KEYS = {actor: n for n, actor in enumerate([*SERIES, "newcomer", "returner"], start=1)}  # their actor_key
+
+
 def _day(con, day: date, actor: str, articles: int) -> None:
-    con.execute("INSERT INTO actor_day (published_date, date_precision, is_copy, actor_id, mentions, articles) "
-                "VALUES (?, 'day', false, ?, ?, ?)", [day, actor, articles, articles])
+    con.execute("INSERT INTO actor_day (published_date, date_precision, is_copy, actor_id, actor_key, mentions, "
+                "articles) VALUES (?, 'day', false, ?, ?, ?, ?)", [day, actor, KEYS[actor], articles, articles])
 
 
 @pytest.fixture

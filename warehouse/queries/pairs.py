@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.queries.filters import Filters, mention_from, month_where
+from warehouse.queries.filters import Filters, chosen_keys, mention_from, month_where
 from warehouse.queries.read import frame
 from warehouse.queries.series import top_actors
 
@@ -45,7 +45,7 @@ def actor_theme_matrix(target: str | Path, f: Filters, top_n: int = 12) -> pd.Da
         target,
         f"""SELECT c.actor_id, a.name, c.theme_id, th.label, c.articles
         FROM (SELECT s.actor_id, s.theme_id, sum(s.articles)::BIGINT AS articles FROM actor_theme_month s
-              WHERE {mw} AND list_contains(?, s.actor_id){theme_sql} GROUP BY ALL) c
+              WHERE {mw} AND {chosen_keys("s")}{theme_sql} GROUP BY ALL) c
         JOIN actors a USING (actor_id) JOIN themes th USING (theme_id) ORDER BY name, label""",
         [*mp, chosen, *tp],
     )

@@ -26,6 +26,7 @@ from warehouse.queries.filters import (
     actor_day_table,
     actor_day_where,
     bucket,
+    chosen_keys,
     day_where,
     mention_from,
     mention_where,
@@ -248,12 +249,12 @@ def _actor_month_theme_series(target: str | Path, f: Filters) -> pd.DataFrame:
         extra, ep = " AND list_contains(?, d.theme_id)", [list(f.themes)]
     sql = f"""WITH s AS (SELECT d.month AS bucket, d.theme_id, th.label, sum(d.articles)::BIGINT AS articles
                          FROM actor_theme_month d JOIN themes th USING (theme_id)
-                         WHERE {mw} AND d.actor_id = ?{extra} GROUP BY ALL),
+                         WHERE {mw} AND {chosen_keys("d")}{extra} GROUP BY ALL),
                    n AS (SELECT {bucket("month", 'd')} AS bucket, sum(d.articles)::BIGINT AS total
                          FROM article_day d WHERE {dw} GROUP BY ALL)
               SELECT s.*, n.total, s.articles / n.total AS share FROM s JOIN n USING (bucket)
               WHERE s.articles <> 0 ORDER BY bucket, label"""
-    return frame(target, sql, [*mp, f.actors[0], *ep, *dp])
+    return frame(target, sql, [*mp, list(f.actors), *ep, *dp])
 
 
 def _mention_theme_series(target: str | Path, grain: str, f: Filters) -> pd.DataFrame:
