@@ -101,3 +101,41 @@ def test_an_actor_with_a_new_office_is_a_new_role(warehouse):
     with warehouse.connect(read_only=True) as con:
         rows = con.execute("SELECT day, name, role, previous_role FROM new_roles").fetchall()
     assert rows == [(date(2021, 12, 8), "Olaf Scholz", "Bundeskanzler", "Vizekanzler")]  # once, when it began
+
+
+def test_the_signals_of_a_period_are_the_rows_of_the_views_in_that_period(signals):
+    """The Lage page asks the macros of migration 020 for one day or week; they read only the window before
+    it, and must give exactly what the views (every day) give for those days."""
+    with signals.transaction() as con:
+        for later in (100, 200):  # back after 65 days (last seen on the spike day), then after 100
+            _day(con, START + timedelta(days=later), "returner", 3)
+        themes = ["steady", "spiking"]
+        con.execute("INSERT INTO themes VALUES ('steady', 'Steady'), ('spiking', 'Spiking')")
+        for i in range(36):  # one steady theme, one with a spike
+            day = START + timedelta(days=i)
+            con.execute("INSERT INTO theme_day VALUES (?, 'day', false, ?, 20), (?, 'day', false, ?, ?)",
+                        [day, themes[0], day, themes[1], 60 if day == SPIKE else 4])
+    monday = SPIKE - timedelta(days=SPIKE.weekday())
+    periods = {"day": [(START, START), (SPIKE, SPIKE), (SPIKE - timedelta(days=3), SPIKE + timedelta(days=2)),
+                       (START - timedelta(days=40), START + timedelta(days=80))],
+               "week": [(monday, monday), (monday - timedelta(weeks=5), monday), (START, START)]}
+    with signals.connect(read_only=True) as con:
+        for grain, spans in periods.items():
+            for what in ("actor", "theme"):
+                for first, last in spans:
+                    view = con.execute(f"SELECT * FROM {what}_signals_{grain} WHERE {grain} BETWEEN ? AND ? "
+                                       "ORDER BY ALL", [first, last]).fetchall()
+                    of_period = con.execute(f"SELECT * FROM {what}_signals_{grain}_in(?::DATE, ?::DATE) ORDER BY ALL",
+                                            [first, last]).fetchall()
+                    assert view == of_period, (what, grain, first, last)
+                    if (what, grain, first) == ("theme", "day", SPIKE):
+                        assert [r[1] for r in of_period if r[-1]] == [themes[1]]  # the spike rises
+        returns = []
+        for first, last in [*periods["day"], *((START + timedelta(days=d - 10), START + timedelta(days=d + 10))
+                                               for d in (100, 200))]:
+            view = con.execute("SELECT * FROM new_actors WHERE day BETWEEN ? AND ? ORDER BY ALL",
+                               [first, last]).fetchall()
+            assert view == con.execute("SELECT * FROM new_actors_in(?::DATE, ?::DATE) ORDER BY ALL",
+                                       [first, last]).fetchall(), (first, last)
+            returns += [(r[0] - START).days for r in view if r[-1] == "returning"]
+    assert returns == [100, 200]

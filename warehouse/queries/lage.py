@@ -12,8 +12,10 @@ from warehouse.queries.read import frame
 
 SPARK_DAYS = 28  # sparkline length for a day
 SPARK_WEEKS = 12  # and for a week
-SIGNAL_VIEWS = {(what, grain): (f"{what}_signals_{grain}", f"{what}_id") for what in ("actor", "theme")
-                for grain in ("day", "week")}
+# the signals of a period (table macros of migration 020 over the days they need; the views of the same
+# names without `_in` hold every day)
+SIGNALS = {(what, grain): (f"{what}_signals_{grain}_in", f"{what}_id") for what in ("actor", "theme")
+           for grain in ("day", "week")}
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,14 @@ def top_stories(target: str | Path, p: Period, limit: int = 10) -> pd.DataFrame:
 
 def rising(target: str | Path, what: str, p: Period, limit: int = 10) -> pd.DataFrame:
     """Rising actors (`what='actor'`) or themes in the period, strongest first (see migration 008)."""
-    view, key = SIGNAL_VIEWS[(what, p.grain)]
+    signals, key = SIGNALS[(what, p.grain)]
     name = "name" if what == "actor" else "label"
     return frame(target, f"""SELECT {key} AS id, any_value({name}) AS name, arg_max(articles, z)::INTEGER AS articles,
                                     round(arg_max(baseline, z), 2) AS baseline, round(max(z), 1) AS z,
                                     arg_max({p.grain}, z)::DATE AS peak
-                             FROM {view} WHERE {p.grain} BETWEEN ? AND ? AND rising
+                             FROM {signals}(?::DATE, ?::DATE) WHERE rising
                              GROUP BY ALL ORDER BY z DESC, id LIMIT ?""",
-                 [*p.buckets, limit])  # view and key come from SIGNAL_VIEWS, never from input
+                 [*p.buckets, limit])  # macro and key come from SIGNALS, never from input
 
 
 def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.DataFrame:
@@ -98,7 +100,7 @@ def new_actors(target: str | Path, p: Period, limit: int = 20) -> pd.DataFrame:
     """Actors seen for the first time, or for the first time in eight weeks, in the period."""
     return frame(target, """SELECT actor_id AS id, name, kind, origin, novelty, previous_day,
                                    sum(articles)::INTEGER AS articles
-                            FROM new_actors WHERE day BETWEEN ? AND ? GROUP BY ALL
+                            FROM new_actors_in(?::DATE, ?::DATE) GROUP BY ALL
                             ORDER BY articles DESC, name LIMIT ?""", [p.start, p.end, limit])
 
 
