@@ -29,7 +29,7 @@ def picks(target: Path) -> dict[str, str]:
 
 def query_cases(target: Path) -> dict[str, Callable[[], object]]:
     """Name -> a call of one dashboard query (warehouse.queries, warehouse.status, warehouse.search)."""
-    from warehouse.queries import drill, listings, pairs, series
+    from warehouse.queries import drill, lage, listings, pairs, series
     from warehouse.queries.filters import Drill, Filters
     from warehouse.search import search
     from warehouse.status import build_status
@@ -37,6 +37,8 @@ def query_cases(target: Path) -> dict[str, Callable[[], object]]:
     p = picks(target)
     f = Filters()
     month = Drill(actor_id=p["actor"], start=date(2024, 3, 1), grain="month")
+    latest = lage.latest_day(target) or date(2024, 3, 1)
+    day, week = lage.Period.of(latest, "day"), lage.Period.of(latest, "week")
     return {
         "overview": lambda: build_status(target, runs=1, rejected=20),
         "filter_options": lambda: series.filter_options(target),
@@ -55,6 +57,9 @@ def query_cases(target: Path) -> dict[str, Callable[[], object]]:
         "articles_in_period": lambda: drill.articles_in_period(
             target, Drill(start=date(2024, 3, 4), grain="week"), f),
         "article_detail": lambda: drill.article_detail(target, p["article"]),
+        "lage rising day+week": lambda: (lage.rising(target, "actor", day, 8),
+                                         lage.rising(target, "theme", week, 8)),
+        "lage new_actors week": lambda: lage.new_actors(target, week),
         "recent_articles": lambda: listings.recent_articles(target, 20),
         "ingest_files": lambda: listings.ingest_files(target, None, 500),
         "discovered_actors": lambda: listings.discovered_actors(target, 500),
