@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from warehouse.queries.filters import chosen_keys
 from warehouse.queries.read import frame
 
 SPARK_DAYS = 28  # sparkline length for a day
@@ -69,7 +70,7 @@ def top_stories(target: str | Path, p: Period, limit: int = 10) -> pd.DataFrame:
 
 
 def rising(target: str | Path, what: str, p: Period, limit: int = 10) -> pd.DataFrame:
-    """Rising actors (`what='actor'`) or themes in the period, strongest first (see migration 008)."""
+    """Rising actors (`what='actor'`) or themes in the period, strongest first (see migrations 008 and 020)."""
     signals, key = SIGNALS[(what, p.grain)]
     name = "name" if what == "actor" else "label"
     return frame(target, f"""SELECT {key} AS id, any_value({name}) AS name, arg_max(articles, z)::INTEGER AS articles,
@@ -81,11 +82,12 @@ def rising(target: str | Path, what: str, p: Period, limit: int = 10) -> pd.Data
 
 
 def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.DataFrame:
-    """Articles per day (week) of these actors or themes, up to the period, zeros included."""
-    source = ("SELECT published_date AS d, actor_id AS id, articles FROM actor_day WHERE NOT is_copy "
-              "AND date_precision <> 'month'" if what == "actor" else
+    """Articles per day (week) of these actors or themes, up to the period, zeros included. The rows are read
+    from the first bucket on, the actors' by their numbers (`chosen_keys`)."""
+    source = ("SELECT published_date AS d, actor_id AS id, articles FROM actor_day d WHERE NOT is_copy "
+              f"AND date_precision <> 'month' AND published_date >= ? AND {chosen_keys('d')}" if what == "actor" else
               "SELECT published_date AS d, theme_id AS id, articles FROM theme_day WHERE NOT is_copy "
-              "AND date_precision <> 'month'")
+              "AND date_precision <> 'month' AND published_date >= ? AND list_contains(?, theme_id)")
     return frame(target, f"""
         WITH src AS ({source}),
         buckets AS (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 1 {p.grain.upper()}))::DATE AS bucket),
@@ -93,7 +95,7 @@ def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.D
         SELECT ids.id, buckets.bucket, coalesce(sum(src.articles), 0)::INTEGER AS articles
         FROM ids CROSS JOIN buckets LEFT JOIN src ON src.id = ids.id
              AND date_trunc('{p.grain}', src.d)::DATE = buckets.bucket
-        GROUP BY ALL ORDER BY ids.id, buckets.bucket""", [p.spark_start, p.buckets[1], ids])
+        GROUP BY ALL ORDER BY ids.id, buckets.bucket""", [p.spark_start, ids, p.spark_start, p.buckets[1], ids])
 
 
 def new_actors(target: str | Path, p: Period, limit: int = 20) -> pd.DataFrame:
