@@ -75,7 +75,7 @@ def run(work: Path, sizes: list[int], repeat: int = 20, seed: int = 7,
     measured up to `compare_upto` articles only: they are far slower."""
     from warehouse import search_index
     from warehouse.db import connect, initialise
-    from warehouse.load import ARTICLE_COLUMNS, insert_rows
+    from warehouse.load import insert_articles
 
     work.mkdir(parents=True, exist_ok=True)
     target = work / "search-bench.duckdb"
@@ -89,7 +89,7 @@ def run(work: Path, sizes: list[int], repeat: int = 20, seed: int = 7,
         run_id = str(rows[0]["run_id"])
         terms = generated < compare_upto
         with connect(target) as con:
-            insert_rows(con, "articles", rows, ARTICLE_COLUMNS)
+            insert_articles(con, rows)
             if terms:
                 _fts_loaded(con)
                 began = time.perf_counter()

@@ -97,10 +97,10 @@ def commit_batch(con: duckdb.DuckDBPyConnection, batch: BatchRows) -> int:
     ids = [a.article_id for a in fresh]
     # The new rows are staged too (temporary tables, gone with the transaction if it rolls back): the summaries
     # and the data checks read them there.
-    load.insert_rows(con, "articles", load.article_rows(fresh, duplicate_of, batch.run.run_id, versions, batch.now),
-                     load.ARTICLE_COLUMNS, stage=True)
+    keys = load.insert_articles(con, load.article_rows(fresh, duplicate_of, batch.run.run_id, versions, batch.now),
+                                stage=True)
     load.upsert_themes(con, batch.themes)
-    load.insert_enrichments(con, [by_id[i] for i in ids], stage=True)
+    load.insert_enrichments(con, [by_id[i] for i in ids], stage=True, keys=keys)
     add_articles(con, ids, load.STAGED)
     assign_stories(con, ids, load.STAGED)
     load.insert_log(con, batch.log, batch.run.run_id, batch.now)

@@ -74,6 +74,20 @@ _UNKNOWN_THEMES = """
     WHERE {scope} AND NOT EXISTS (SELECT 1 FROM themes x WHERE x.theme_id = t.theme_id)
     ORDER BY 1, 2, 3"""
 
+_ARTICLE_NUMBERS = """
+    WITH a AS (SELECT article_id, article_key FROM {articles} WHERE {scope})
+    SELECT 'articles', a.article_id, a.article_key FROM a LEFT JOIN articles x ON x.article_key = a.article_key
+    GROUP BY ALL HAVING a.article_key IS NULL OR count(x.article_key) > 1
+    UNION ALL
+    SELECT r.tab, r.article_id, r.article_key FROM (
+        SELECT 'sentences' AS tab, article_id, article_key FROM {sentences} WHERE {scope}
+        UNION ALL SELECT 'mentions', article_id, article_key FROM {mentions} WHERE {scope}
+        UNION ALL SELECT 'article_themes', article_id, article_key FROM {article_themes} WHERE {scope}
+        UNION ALL SELECT 'sentence_themes', article_id, article_key FROM {sentence_themes} WHERE {scope}
+        UNION ALL SELECT 'quotes', article_id, article_key FROM {quotes} WHERE {scope}) r
+    LEFT JOIN a USING (article_id) WHERE r.article_key IS DISTINCT FROM a.article_key
+    ORDER BY 1, 2"""  # the article's rows are read by its number (migration 021): it must be there, once
+
 DATA_CHECKS: tuple[DataCheck, ...] = (
     DataCheck("articles once",  # always the stored table: a batch's articles must not be there before it
               "SELECT article_id, count(*) FROM articles WHERE {scope} GROUP BY ALL HAVING count(*) > 1 ORDER BY 1",
@@ -85,6 +99,13 @@ DATA_CHECKS: tuple[DataCheck, ...] = (
               lambda r: f"{r[0]} of article {r[1]}: theme {r[2]!r} is not in themes"),
     DataCheck("offsets", _BAD_OFFSETS,
               lambda r: f"{r[0]} of article {r[1]}: offsets {r[2]}–{r[3]} do not fit the text"),
+    DataCheck("article numbers", _ARTICLE_NUMBERS,
+              lambda r: f"{r[0]} of article {r[1]}: article_key {r[2]} is missing, not the article's, or taken "
+                        "by another article"),
+    DataCheck("actor numbers",  # a mention is read by its actor's number too (migration 021)
+              """SELECT m.article_id, m.actor_id, m.actor_key FROM {mentions} m LEFT JOIN actor_keys k USING (actor_id)
+              WHERE {scope} AND m.actor_key IS DISTINCT FROM k.actor_key ORDER BY 1, 2""",
+              lambda r: f"mention of {r[1]!r} in article {r[0]}: actor_key {r[2]} is not the actor's number"),
 )
 
 

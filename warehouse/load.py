@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from lagebild.article import Article
 from lagebild.enrich.model import Actor, Enrichment
+from warehouse.summaries import actor_numbers
 
 
 @dataclass(frozen=True)
@@ -179,28 +180,55 @@ ARTICLE_COLUMNS = (
 )
 
 
-def insert_enrichments(con: duckdb.DuckDBPyConnection, enrichments: Sequence[Enrichment], stage: bool = False) -> None:
-    """Sentences, mentions, themes, quotes and actors of the given enrichments (built column by column);
-    `stage`: their rows also in `staged` tables."""
-    sentences = _columns(("article_id", "sentence", "start_char", "end_char"))
+def insert_articles(con: duckdb.DuckDBPyConnection, rows: Sequence[Mapping[str, object]],
+                    stage: bool = False) -> dict[str, int]:
+    """INSERT article rows (`article_rows`), numbered in order from one past the greatest `article_key`
+    stored (migration 021); returns article_id -> article_key."""
+    row = con.execute("SELECT coalesce(max(article_key), 0) + 1 FROM articles").fetchone()
+    first = int(row[0]) if row else 1
+    keys = {str(r["article_id"]): first + i for i, r in enumerate(rows)}
+    insert_rows(con, "articles", [{**r, "article_key": keys[str(r["article_id"])]} for r in rows],
+                (*ARTICLE_COLUMNS, "article_key"), stage)
+    return keys
+
+
+def article_keys(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> dict[str, int]:
+    """article_id -> article_key of the stored articles among `ids`."""
+    return {r[0]: int(r[1]) for r in stored_articles(con, ids, "article_key") if r[1] is not None}
+
+
+def insert_enrichments(con: duckdb.DuckDBPyConnection, enrichments: Sequence[Enrichment], stage: bool = False,
+                       keys: Mapping[str, int] | None = None) -> None:
+    """Sentences, mentions, themes, quotes and actors of the given enrichments (built column by column), each
+    row with its article's `article_key` (from `keys`, else read from `articles`: store the articles first),
+    a mention with its actor's `actor_key`; `stage`: their rows also in `staged` tables."""
+    ids = [e.article_id for e in enrichments]
+    keys = keys if keys is not None else article_keys(con, ids)
+    missing = sorted(set(ids) - set(keys))
+    if missing:
+        raise ValueError(f"enrichment rows for {len(missing)} article(s) that are not stored or have no "
+                         f"article_key: {', '.join(missing[:5])}; insert the articles first (insert_articles)")
+    sentences = _columns(("article_id", "article_key", "sentence", "start_char", "end_char"))
     mentions, quotes = _columns(MENTION_COLUMNS), _columns(QUOTE_COLUMNS)
-    themes = _columns(("article_id", "theme_id", "score", "evidence"))
-    sthemes = _columns(("article_id", "sentence", "theme_id", "score", "evidence"))
+    themes = _columns(("article_id", "article_key", "theme_id", "score", "evidence"))
+    sthemes = _columns(("article_id", "article_key", "sentence", "theme_id", "score", "evidence"))
     for e in enrichments:
-        aid = e.article_id
+        aid, key = e.article_id, keys[e.article_id]
         for s in e.sentences:
-            _append(sentences, (aid, s.index, s.start_char, s.end_char))
+            _append(sentences, (aid, key, s.index, s.start_char, s.end_char))
         for m in e.mentions:
-            _append(mentions, (aid, m.actor_id, m.surface, m.sentence, m.start_char, m.end_char, m.method,
+            _append(mentions, (aid, key, m.actor_id, m.surface, m.sentence, m.start_char, m.end_char, m.method,
                                m.role, m.metonym))
         for t in e.themes:
-            _append(themes, (aid, t.theme_id, t.score, list(t.evidence)))
+            _append(themes, (aid, key, t.theme_id, t.score, list(t.evidence)))
         for st in e.sentence_themes:
-            _append(sthemes, (aid, st.sentence, st.theme_id, st.score, list(st.evidence)))
+            _append(sthemes, (aid, key, st.sentence, st.theme_id, st.score, list(st.evidence)))
         for q in e.quotes:
-            _append(quotes, (aid, q.actor_id, q.speaker_text, q.cue, q.quote, q.start_char, q.end_char, q.kind,
-                             q.sentence, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, list(q.targets),
-                             list(q.themes)))
+            _append(quotes, (aid, key, q.actor_id, q.speaker_text, q.cue, q.quote, q.start_char, q.end_char,
+                             q.kind, q.sentence, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end,
+                             list(q.targets), list(q.themes)))
+    numbers = actor_numbers(con, mentions["actor_id"], mentions["article_id"])
+    mentions["actor_key"] = [numbers[str(a)] for a in mentions["actor_id"]]
     insert_columns(con, "sentences", sentences, stage)
     insert_columns(con, "mentions", mentions, stage)
     insert_columns(con, "article_themes", themes, stage)
@@ -218,10 +246,10 @@ def _append(columns: dict[str, list[object]], values: Sequence[object]) -> None:
         column.append(value)
 
 
-MENTION_COLUMNS = ("article_id", "actor_id", "surface", "sentence", "start_char", "end_char", "method",
-                   "role", "metonym")
-QUOTE_COLUMNS = ("article_id", "actor_id", "speaker_text", "cue", "quote", "start_char", "end_char", "kind",
-                 "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end", "targets", "themes")
+MENTION_COLUMNS = ("article_id", "article_key", "actor_id", "surface", "sentence", "start_char", "end_char",
+                   "method", "role", "metonym")
+QUOTE_COLUMNS = ("article_id", "article_key", "actor_id", "speaker_text", "cue", "quote", "start_char", "end_char",
+                 "kind", "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end", "targets", "themes")
 
 
 def _fields(obj: object, names: Sequence[str]) -> dict[str, object]:

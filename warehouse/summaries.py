@@ -181,6 +181,17 @@ def add_actor_keys(con: Any, mentions: str, params: Sequence[Any] = ()) -> None:
                     GROUP BY actor_id""", list(params))
 
 
+def actor_numbers(con: Any, actor_ids: Sequence[object], article_ids: Sequence[object]) -> dict[str, int]:
+    """actor_id -> actor_key of the actors of these mentions (given as two columns), numbering those without
+    one first (`add_actor_keys`): the load step stores each mention with its actor's number (migration 021)."""
+    if not actor_ids:
+        return {}
+    add_actor_keys(con, "(SELECT unnest(?::VARCHAR[]) AS actor_id, unnest(?::VARCHAR[]) AS article_id)",
+                   [list(actor_ids), list(article_ids)])
+    return dict(con.execute("SELECT actor_id, actor_key FROM actor_keys WHERE actor_id IN (SELECT unnest(?))",
+                            [sorted({str(a) for a in actor_ids})]).fetchall())
+
+
 def remove_articles(con: Any, article_ids: Sequence[str]) -> None:
     """Subtract the counts of these articles (before their rows are deleted or replaced)."""
     _merge(con, article_ids, -1)

@@ -12,13 +12,12 @@ from lagebild.article import Article, article_id_for
 from lagebild.enrich.model import Actor, Enrichment, Mention, Quote, Sentence, SentenceTheme, ThemeScore
 from warehouse.db import connect, initialise
 from warehouse.load import (
-    ARTICLE_COLUMNS,
     LogRow,
     RunRow,
     article_rows,
+    insert_articles,
     insert_enrichments,
     insert_log,
-    insert_rows,
     insert_run,
     upsert_themes,
 )
@@ -130,7 +129,7 @@ def build_warehouse(path: Path) -> Path:
     with connect(path) as con:
         upsert_themes(con, THEMES)
         rows = article_rows([a for a, _ in pairs], {dup.article_id: copy.article_id}, "run-1", {}, now)
-        insert_rows(con, "articles", rows, ARTICLE_COLUMNS)
+        insert_articles(con, rows)
         insert_enrichments(con, [_enrich(a, t) for a, t in pairs])
         refresh_summaries(con)  # as the load step does in its transaction
         rebuild_stories(con)  # and the stories
@@ -218,8 +217,7 @@ def add_burst(path: Path, day: date, n: int = 6) -> list[str]:
                              published_date=day, source_file=f"burst{i}.txt", source=f"Blatt {i}"))
     ids = [a.article_id for a in burst]
     with connect(path) as con:
-        insert_rows(con, "articles", article_rows(burst, {}, "run-2", {}, datetime(day.year, day.month, day.day, 12)),
-                    ARTICLE_COLUMNS)
+        insert_articles(con, article_rows(burst, {}, "run-2", {}, datetime(day.year, day.month, day.day, 12)))
         insert_enrichments(con, [_enrich(a, themes) for a in burst])
         refresh_summaries(con, ids)
         assign_stories(con, ids)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 def writer(target: str, batches: int, rows: int, hold: float) -> dict:
     from warehouse.db import connect
-    from warehouse.load import ARTICLE_COLUMNS, RunRow, insert_rows, insert_run
+    from warehouse.load import RunRow, insert_articles, insert_run
 
     open_windows = []  # (BEGIN, just before COMMIT) wall-clock times of each write transaction
     for b in range(batches):
@@ -28,7 +28,7 @@ def writer(target: str, batches: int, rows: int, hold: float) -> dict:
                      "date_precision": "day", "title": f"Titel {b}/{i}", "body": f"Text {b} {i}",
                      "source_file": f"batch{b}.jsonl", "source_line": i + 1, "word_count": 3,
                      "ingested_at": datetime.now(), "run_id": f"run{b}"} for i in range(rows)]
-            insert_rows(con, "articles", data, ARTICLE_COLUMNS)
+            insert_articles(con, data)
             insert_run(con, RunRow(f"run{b}", None, datetime.now(), "running"), None)
             insert_run(con, RunRow(f"run{b}", None, datetime.now(), "completed", loaded=rows), datetime.now())
             time.sleep(hold)  # a long load: readers must not wait for it

@@ -13,7 +13,7 @@ from lagebild.parse import parse_text_article
 from tests.enrich.conftest import make_article
 from warehouse.db import connect, initialise
 from warehouse.enrichment_store import load_articles, replace_enrichments
-from warehouse.load import ARTICLE_COLUMNS, article_rows, insert_enrichments, insert_rows, upsert_themes
+from warehouse.load import article_rows, insert_articles, insert_enrichments, upsert_themes
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = ("Titel\n\n„Die Nato muss mit Russland reden“, sagte Scholz am Mittwoch. "
@@ -47,7 +47,7 @@ def test_quote_rows_survive_reprocessing(tmp_path, res):
     art = make_article(BODY)
     with connect(path) as con:
         upsert_themes(con, res.themes)
-        insert_rows(con, "articles", article_rows([art], {}, "run-1", {}, datetime(2022, 1, 19)), ARTICLE_COLUMNS)
+        insert_articles(con, article_rows([art], {}, "run-1", {}, datetime(2022, 1, 19)))
         insert_enrichments(con, enrich([art], res))
     query = "SELECT speaker_id, targets, themes, cue, kind, quote FROM quotes_view ORDER BY start_char"
     pairs = "SELECT speaker_id, target_id, date FROM quote_pairs ORDER BY ALL"

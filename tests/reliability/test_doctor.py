@@ -44,7 +44,7 @@ def sql(data: Path, statement: str) -> None:
 
 def test_a_healthy_installation_passes(healthy: Path):
     code, text = run_doctor(healthy)
-    assert code == 0 and "all 12 checks passed" in text and "FAIL" not in text
+    assert code == 0 and "all 14 checks passed" in text and "FAIL" not in text
     code, out = run_doctor(healthy, "--json")
     report = json.loads(out)
     assert code == 0 and report["ok"] and {c["name"] for c in report["checks"]} >= {
@@ -56,9 +56,12 @@ DAMAGE = {
     "archive ↔ log": lambda d: next((d / "archive" / "2022-01").glob("artikel-*.txt")).unlink(),
     "rejected ↔ reasons": lambda d: next((d / "rejected").glob("*.reason.txt")).unlink(),
     "inbox": lambda d: os.utime(_touch(d / "inbox" / "alt.txt"), (time.time() - 7200,) * 2),
-    "orphan rows": lambda d: sql(d, "INSERT INTO mentions VALUES ('fehlt', 'x', 's', 0, 0, 1, 'm', NULL, false)"),
+    "orphan rows": lambda d: sql(d, "INSERT INTO mentions VALUES ('fehlt', 'x', 's', 0, 0, 1, 'm', NULL, false, "
+                                    "NULL, NULL)"),
     "offsets": lambda d: sql(d, "UPDATE mentions SET end_char = end_char + 1000000 WHERE rowid = 0"),
-    "known themes": lambda d: sql(d, "INSERT INTO article_themes SELECT article_id, 'erfunden', 1.0, [] "
+    "article numbers": lambda d: sql(d, "UPDATE sentences SET article_key = article_key + 1000 WHERE rowid = 0"),
+    "actor numbers": lambda d: sql(d, "UPDATE mentions SET actor_key = actor_key + 1000 WHERE rowid = 0"),
+    "known themes": lambda d: sql(d, "INSERT INTO article_themes SELECT article_id, 'erfunden', 1.0, [], article_key "
                                      "FROM articles LIMIT 1"),
     "published dates": lambda d: sql(d, "ALTER TABLE articles ALTER published_date DROP NOT NULL; "
                                         "UPDATE articles SET published_date = NULL WHERE rowid = 0"),

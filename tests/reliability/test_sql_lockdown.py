@@ -22,8 +22,8 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
         con.execute("""INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file,
                        word_count, ingested_at) SELECT 'a' || range, DATE '2022-01-01', 'month', 't', ?, 'f.txt',
                        10, now()::TIMESTAMP FROM range(2000)""", [article_text(1)])
-        con.execute("""INSERT INTO mentions SELECT 'a' || (range % 2000), 'x', 's', 0, 0, 1, 'm', NULL, false
-                       FROM range(20000)""")
+        con.execute("""INSERT INTO mentions SELECT 'a' || (range % 2000), 'x', 's', 0, 0, 1, 'm', NULL, false,
+                       range % 2000, NULL FROM range(20000)""")
     return path
 
 

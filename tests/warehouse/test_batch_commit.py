@@ -114,3 +114,27 @@ def test_recall_finds_committed_files_their_bad_lines_and_stored_articles(wareho
     assert known.recorded["mix.jsonl"].bad_lines_destination == "/rejected/mix.jsonl.bad-lines"
     assert known.recorded[seed_articles[0].source_file].bad_lines_destination is None
     assert known.articles == {a.article_id: a.source_file for a in seed_articles[:2]}
+
+
+def test_articles_are_numbered_in_load_order_and_their_rows_carry_the_number(warehouse, seed_articles,
+                                                                              seed_enrichments, seed_themes):
+    """Migration 021: the Article reader and the drill-downs read an article's rows by its number."""
+    by_id = {e.article_id: e for e in seed_enrichments}
+    first, then = seed_articles[:3], seed_articles[3:]
+    warehouse.commit_batch(batch_of("run-1", first, [by_id[a.article_id] for a in first], seed_themes))
+    warehouse.commit_batch(batch_of("run-2", then, [by_id[a.article_id] for a in then], seed_themes,
+                                    stored={a.article_id for a in first}))
+    with warehouse.connect(read_only=True) as con:
+        keys = dict(con.execute("SELECT article_id, article_key FROM articles").fetchall())
+        for table in ("sentences", "mentions", "article_themes", "sentence_themes", "quotes"):
+            rows = con.execute(f"SELECT article_id, article_key FROM {table}").fetchall()
+            assert rows and all(keys[aid] == key for aid, key in rows), table
+    assert sorted(keys.values()) == [1, 2, 3, 4, 5]
+    assert max(keys[a.article_id] for a in first) < min(keys[a.article_id] for a in then)
+
+
+def test_enrichment_rows_of_an_article_that_is_not_stored_are_refused(warehouse, seed_enrichments):
+    from warehouse.load import insert_enrichments
+
+    with warehouse.transaction() as con, pytest.raises(ValueError, match="insert the articles first"):
+        insert_enrichments(con, seed_enrichments[:1])

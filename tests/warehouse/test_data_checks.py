@@ -13,13 +13,16 @@ from warehouse.ducklake import portable_sql
 from warehouse.schema import migrate
 
 ARTICLE = ("""INSERT INTO articles (article_id, published_date, date_precision, title, body, source_file, word_count,
-              ingested_at) VALUES (?, DATE '2022-01-19', 'day', 'T', 'T\n\nScholz traf Macron.', 'a.txt', 4, now())""")
+              ingested_at, article_key) VALUES (?, DATE '2022-01-19', 'day', 'T', 'T\n\nScholz traf Macron.', 'a.txt',
+              4, now(), ?)""")
 BREAK = {
     "articles once": ["INSERT INTO articles SELECT * FROM articles WHERE article_id = 'bad'"],
     "published dates": ["ALTER TABLE articles ALTER published_date DROP NOT NULL",
                         "UPDATE articles SET published_date = NULL WHERE article_id = 'bad'"],
-    "known themes": ["INSERT INTO article_themes VALUES ('bad', 'erfunden', 1.0, [])"],
-    "offsets": ["INSERT INTO mentions VALUES ('bad', 'scholz', 'Scholz', 0, 3, 90, 'alias', NULL, false)"],
+    "known themes": ["INSERT INTO article_themes VALUES ('bad', 'erfunden', 1.0, [], 2)"],
+    "offsets": ["INSERT INTO mentions VALUES ('bad', 'scholz', 'Scholz', 0, 3, 90, 'alias', NULL, false, 2, 1)"],
+    "article numbers": ["INSERT INTO mentions VALUES ('bad', 'scholz', 'Scholz', 0, 3, 9, 'alias', NULL, false, 1, 1)"],
+    "actor numbers": ["INSERT INTO mentions VALUES ('bad', 'scholz', 'Scholz', 0, 3, 9, 'alias', NULL, false, 2, 9)"],
 }
 
 
@@ -28,11 +31,12 @@ def con(tmp_path: Path):
     """A warehouse without key constraints (as DuckLake stores it), one good and one bad article."""
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         migrate(con, adapt=portable_sql)
-        for aid in ("good", "bad"):
-            con.execute(ARTICLE, [aid])
+        for key, aid in enumerate(("good", "bad"), start=1):
+            con.execute(ARTICLE, [aid, key])
         con.execute("INSERT INTO themes VALUES ('diplomatie', 'Diplomatie')")
-        con.execute("INSERT INTO article_themes VALUES ('good', 'diplomatie', 1.0, [])")
-        con.execute("INSERT INTO mentions VALUES ('good', 'scholz', 'Scholz', 0, 3, 9, 'alias', NULL, false)")
+        con.execute("INSERT INTO article_themes VALUES ('good', 'diplomatie', 1.0, [], 1)")
+        con.execute("INSERT INTO actor_keys VALUES ('scholz', 1)")
+        con.execute("INSERT INTO mentions VALUES ('good', 'scholz', 'Scholz', 0, 3, 9, 'alias', NULL, false, 1, 1)")
         yield con
 
 

@@ -21,11 +21,15 @@ def rows_valid_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
                    word_count, ingested_at, run_id, enrich_version)
                    VALUES ('a1', DATE '2022-01-19', 'day', 'Titel', 'Titel\n\nScholz traf Macron.', 'a.txt',
                            4, TIMESTAMP '2022-01-20 10:00', 'r1', 'v1')""")
+    numbered = ", 1" if version >= 21 else ""  # since 021 an article and its rows carry its number
+    if numbered:
+        con.execute("UPDATE articles SET article_key = 1")
     con.execute("INSERT INTO actors VALUES ('scholz', 'Olaf Scholz', 'person', 'DE', 'registry', NULL)")
-    con.execute("INSERT INTO mentions VALUES ('a1', 'scholz', 'Scholz', 0, 7, 13, 'surname', NULL, false)")
-    con.execute("INSERT INTO sentences VALUES ('a1', 0, 7, 27)")
+    con.execute(f"INSERT INTO mentions VALUES ('a1', 'scholz', 'Scholz', 0, 7, 13, 'surname', NULL, false"
+                f"{numbered}{numbered})")  # and the actor's number
+    con.execute(f"INSERT INTO sentences VALUES ('a1', 0, 7, 27{numbered})")
     con.execute("INSERT INTO themes VALUES ('diplomatie', 'Diplomatie')")
-    con.execute("INSERT INTO article_themes VALUES ('a1', 'diplomatie', 1.5, ['traf'])")
+    con.execute(f"INSERT INTO article_themes VALUES ('a1', 'diplomatie', 1.5, ['traf']{numbered})")
     con.execute("INSERT INTO ingest_runs (run_id, started_at, status, files, loaded, articles) "
                 "VALUES ('r1', TIMESTAMP '2022-01-20 10:00', 'completed', 1, 1, 1)")
     con.execute("""INSERT INTO ingest_log (file, sha256, status, "at", run_id, article_id, destination)
@@ -93,6 +97,12 @@ def test_a_warehouse_at_every_earlier_version_migrates_to_the_latest_keeping_its
         # since 011 articles has no key: the whole row is kept, the load step keeps one row per id
         assert con.execute("SELECT article_id, title, word_count, run_id, enrich_version FROM articles").fetchall() == [
             ("a1", "Titel", 4, "r1", "v1")]
+        # since 021 an article and its rows carry the article's number, in the order the articles were loaded
+        assert con.execute("SELECT article_key FROM articles").fetchall() == [(1,)]
+        for table in ("sentences", "mentions", "article_themes"):
+            assert con.execute(f"SELECT article_id, article_key FROM {table}").fetchall() == [("a1", 1)], table
+        assert con.execute("SELECT m.actor_key = k.actor_key FROM mentions m JOIN actor_keys k USING (actor_id)"
+                           ).fetchall() == [(True,)]
         assert "PRIMARY KEY" not in {r[0] for r in con.execute(
             "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'articles'").fetchall()}
         # the keys an article is looked up by, kept since 010 or filled by it (persons, organisations, title words)
