@@ -56,6 +56,61 @@ def test_drill_and_detail(data_warehouse):
     assert drill.article_detail(data_warehouse, "missing") is None
 
 
+# the sentences behind a point, from the raw tables alone (the drill reads actor_sentences, migration 022)
+RAW_DRILL = """
+    WITH hit AS (
+        SELECT m.article_id, m.sentence, m.actor_id, m.start_char, m.end_char FROM mentions m
+        JOIN actors a USING (actor_id) JOIN articles ar USING (article_id)
+        WHERE ($dups OR ar.duplicate_of IS NULL)
+          AND ($start IS NULL OR (CASE WHEN ar.date_precision = 'month' THEN last_day(ar.published_date)
+                                  ELSE ar.published_date END) >= $start)
+          AND ($end IS NULL OR ar.published_date <= $end) AND (NOT $exact OR ar.date_precision <> 'month')
+          AND ($themes IS NULL OR ar.article_id IN (SELECT article_id FROM article_themes
+                                                   WHERE list_contains($themes, theme_id)))
+          AND ($kinds IS NULL OR list_contains($kinds, a.kind)) AND ($roles IS NULL OR list_contains($roles, m.role))
+          AND ($wanted IS NULL OR list_contains($wanted, m.actor_id))
+          AND ($other IS NULL OR (SELECT count(DISTINCT actor_id) FROM mentions x WHERE x.article_id = ar.article_id
+                                 AND list_contains($wanted, x.actor_id)) = 2)
+          AND ($theme IS NULL OR EXISTS (SELECT 1 FROM sentence_themes st WHERE st.article_id = m.article_id
+                                         AND st.sentence = m.sentence AND st.theme_id = $theme)))
+    SELECT article_id, sentence, list(actor_id ORDER BY start_char, end_char, actor_id) FROM hit GROUP BY ALL"""
+
+DRILLS = [
+    (Drill(actor_id="olaf-scholz"), Filters()),
+    (Drill(actor_id="country-ru", start=date(2022, 1, 1), grain="month"), Filters()),
+    (Drill(actor_id="country-ru", start=date(2022, 1, 1), grain="month"), Filters(duplicates=True)),
+    (Drill(actor_id="country-ru", start=date(2022, 1, 17), grain="week"), Filters()),
+    (Drill(actor_id="country-ru", start=date(2022, 1, 3), grain="day"), Filters()),
+    (Drill(actor_id="nato", other_id="country-ru"), Filters()),
+    (Drill(actor_id="country-ua", theme_id="military"), Filters()),
+    (Drill(theme_id="military", start=date(2022, 1, 1), grain="month"), Filters()),
+    (Drill(start=date(2022, 1, 1), grain="month"), Filters(kinds=("person",))),
+    (Drill(), Filters(roles=("Bundeskanzler",))),
+    (Drill(actor_id="country-ru"), Filters(themes=("military",))),
+]
+
+
+@pytest.mark.parametrize(("d", "f"), DRILLS, ids=[f"{d}-{f}" for d, f in DRILLS])
+def test_drilled_sentences_are_those_of_the_raw_mentions(data_warehouse, d: Drill, f: Filters):
+    from datetime import timedelta
+
+    from warehouse.queries.filters import period_end
+
+    got = drill.drill_sentences(data_warehouse, d, f, 1000)
+    start = d.start or f.start
+    end = period_end(d.start, d.grain) - timedelta(days=1) if d.start else f.end
+    wanted = [a for a in (d.actor_id, d.other_id) if a] or None
+    with connect(data_warehouse, read_only=True) as con:
+        raw = con.execute(RAW_DRILL, {
+            "dups": f.duplicates, "start": start, "end": end, "exact": bool(d.start) and d.grain != "month",
+            "themes": list(f.themes) or None, "kinds": list(f.kinds) or None, "roles": list(f.roles) or None,
+            "wanted": wanted, "other": d.other_id, "theme": d.theme_id}).fetchall()
+    assert raw, "a drill that finds nothing tests nothing"
+    assert sorted((r.article_id, r.sentence, [m["actor_id"] for m in r.marks]) for r in got.itertuples()) == sorted(
+        (a, s, list(ms)) for a, s, ms in raw)
+    assert list(got["published_date"]) == sorted(got["published_date"], reverse=True)
+
+
 # --- the summary-backed questions against the same questions answered from the raw tables -------------
 
 GRAIN_SQL = {

@@ -9,7 +9,15 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.queries.filters import Drill, Filters, chosen_keys, mention_where, period_end, story_where
+from warehouse.queries.filters import (
+    Drill,
+    Filters,
+    chosen_keys,
+    day_where,
+    mention_where,
+    period_end,
+    story_where,
+)
 from warehouse.queries.read import frame, frames
 
 
@@ -17,6 +25,8 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
     """Sentences behind a clicked point, with `marks`: mention spans relative to the sentence.
 
     One page of `limit` sentences from `offset` on, newest first (a stable order: date, article, sentence).
+    The sentences, their bounds and marks are found in `actor_sentences` (migration 022), whose folded months
+    are stored by the actors' numbers; only the page's texts are read from `articles`.
     """
     g = replace(
         f,
@@ -24,51 +34,66 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
         start=d.start or f.start,
         end=period_end(d.start, d.grain) - timedelta(days=1) if d.start else f.end,
     )
-    sw, sp = story_where(g, d.grain if d.start else None)
-    mw, mp = mention_where(Filters(kinds=f.kinds, countries=f.countries, roles=f.roles))
+    dw, dp = day_where(g, d.grain if d.start else None)  # the dates and copies of the stories counted
     conds: list[str] = []
     cp: list[Any] = []
+    if g.start:  # implied by the dates above; written on the month too, so DuckDB skips the other months
+        conds.append("d.\"month\" >= ?")
+        cp.append(g.start.replace(day=1))
+    if g.end:
+        conds.append("d.\"month\" <= ?::DATE")
+        cp.append(g.end)
+    if g.themes:
+        conds.append("d.article_key IN (SELECT article_key FROM article_themes WHERE list_contains(?, theme_id))")
+        cp.append(list(g.themes))
     wanted = [a for a in (d.actor_id, d.other_id) if a]
-    if wanted:  # by the actors' numbers (migration 021): faster than comparing ids over every mention
-        conds.append(chosen_keys("m"))
+    actors, ap = mention_where(Filters(kinds=f.kinds, countries=f.countries))  # over actors `a`
+    if f.kinds or f.countries:
+        conds.append(f"d.actor_key IN (SELECT actor_key FROM actor_keys JOIN actors a USING (actor_id) "
+                     f"WHERE {actors})")
+        cp += ap
+    if f.roles:
+        conds.append("list_contains(?, d.role)")
+        cp.append(list(f.roles))
+    if wanted:  # by the actors' numbers: DuckDB skips the blocks of each month without them
+        conds.append(chosen_keys("d"))
         cp.append(wanted)
     if d.other_id:
         conds.append(
-            "(SELECT count(DISTINCT actor_key) FROM mentions x WHERE x.article_key = ar.article_key "
+            "(SELECT count(DISTINCT actor_key) FROM mentions x WHERE x.article_key = d.article_key "
             f"AND {chosen_keys('x')}) = 2"
         )
         cp.append(wanted)
     if d.theme_id:
         conds.append(
-            "EXISTS (SELECT 1 FROM sentence_themes st WHERE st.article_key = ar.article_key "
-            "AND st.sentence = m.sentence AND st.theme_id = ?)"
+            "EXISTS (SELECT 1 FROM sentence_themes st WHERE st.article_key = d.article_key "
+            "AND st.sentence = d.sentence AND st.theme_id = ?)"
         )
         cp.append(d.theme_id)
-    where = " AND ".join([sw, mw, *conds])
-    # One pass over the mentions: the page's (article, sentence) keys with their marks, the mentions that
-    # answer the filters (every condition holds for the whole sentence or article, so the mentions a page's
-    # sentence holds of them are exactly the ones grouped here); texts are read for these keys only. Rows are
-    # joined by the article's number (migration 021): integers, and a page's sentences are found by theirs.
     return frame(
         target,
         f"""
-        WITH page AS (
-            SELECT m.article_key, m.sentence, any_value(ar.article_id) AS article_id,
-                   any_value(ar.published_date) AS published_date,
-                   list({{'start': m.start_char, 'end': m.end_char, 'actor_id': m.actor_id, 'name': a.name}}
-                        ORDER BY m.start_char) AS marks
-            FROM mentions m JOIN actors a USING (actor_id) JOIN articles ar ON ar.article_key = m.article_key
-            WHERE {where}
-            GROUP BY m.article_key, m.sentence
-            ORDER BY published_date DESC, article_id, m.sentence LIMIT ? OFFSET ?)
-        SELECT ar.article_id, ar.title, ar.published_date, ar.date_precision, ar.duplicate_of, s.sentence,
-               substr(ar.body, s.start_char + 1, s.end_char - s.start_char) AS text,
-               [{{'start': k.start - s.start_char, 'end': k."end" - s.start_char, 'actor_id': k.actor_id,
-                  'name': k.name}} FOR k IN p.marks] AS marks
+        WITH hits AS (  -- the mentions that answer the filters, one row each
+            SELECT article_key, sentence, sentence_start, sentence_end, actor_key, unnest(spans) AS span FROM (
+                SELECT d.article_key, d.sentence, d.sentence_start, d.sentence_end, d.actor_key, d.role, d.spans
+                FROM actor_sentences d WHERE {" AND ".join([dw, *conds])}
+                GROUP BY ALL HAVING sum(d.mentions) > 0)),
+        page AS (
+            SELECT h.article_key, h.sentence, any_value(h.sentence_start) AS sentence_start,
+                   any_value(h.sentence_end) AS sentence_end,
+                   any_value(ar.article_id) AS article_id, any_value(ar.published_date) AS published_date,
+                   list({{'start': h.span."start" - h.sentence_start, 'end': h.span."end" - h.sentence_start,
+                          'actor_id': k.actor_id, 'name': a.name}}
+                        ORDER BY h.span."start", h.span."end", k.actor_id) AS marks
+            FROM hits h JOIN articles ar ON ar.article_key = h.article_key
+            JOIN actor_keys k ON k.actor_key = h.actor_key JOIN actors a ON a.actor_id = k.actor_id
+            GROUP BY h.article_key, h.sentence
+            ORDER BY published_date DESC, article_id, h.sentence LIMIT ? OFFSET ?)
+        SELECT ar.article_id, ar.title, ar.published_date, ar.date_precision, ar.duplicate_of, p.sentence,
+               substr(ar.body, p.sentence_start + 1, p.sentence_end - p.sentence_start) AS text, p.marks
         FROM page p JOIN articles ar ON ar.article_key = p.article_key
-        JOIN sentences s ON s.article_key = p.article_key AND s.sentence = p.sentence
-        ORDER BY ar.published_date DESC, ar.article_id, s.sentence""",
-        [*sp, *mp, *cp, limit, offset],
+        ORDER BY ar.published_date DESC, ar.article_id, p.sentence""",
+        [*dp, *cp, limit, offset],
     )
 
 

@@ -145,10 +145,10 @@ def actor_day_where(f: Filters) -> tuple[str, list[Any]]:
 
 
 def chosen_keys(table: str) -> str:
-    """Condition on the actor numbers (`actor_key`, migrations 018, 019 and 021) of summary `table` (or of
-    `mentions`): the actors of the parameter (a list of actor ids). DuckDB hands the numbers it finds to the scan of the summary, which
-    skips the blocks of rows without them (by actor id it cannot: it keeps the first 8 bytes of a string for
-    that, and 'country-de', 'country-at', … share them)."""
+    """Condition on the actor numbers (`actor_key`, migrations 018, 019, 021 and 022) of summary `table` (or
+    of `mentions`): the actors of the parameter (a list of actor ids). DuckDB hands the numbers it finds to
+    the scan of the summary, which skips the blocks of rows without them (by actor id it cannot: it keeps the
+    first 8 bytes of a string for that, and 'country-de', 'country-at', … share them)."""
     return f"{table}.actor_key IN (SELECT actor_key FROM actor_keys WHERE list_contains(?, actor_id))"
 
 
