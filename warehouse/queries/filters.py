@@ -132,7 +132,7 @@ def day_where(f: Filters, grain: str | None = None) -> tuple[str, list[Any]]:
 def actor_day_where(f: Filters) -> tuple[str, list[Any]]:
     """WHERE clause over actor_day (or actor_role_day, actor_theme_month, actor_month) `d` alone: actors (by
     their numbers, `chosen_keys`), the roles when there are any (`actor_day_table`), and kinds and countries
-    as a semi-join on `actors`, so that a query sums the summary by actor id first and joins the names to
+    as a semi-join on `actors` by number, so that a query sums the summary first and joins the names to
     the few rows it keeps (grouping millions of rows by name was 4× slower: 182 against 42 ms for the top
     actors at 250,000 articles)."""
     parts, params = ([chosen_keys("d")], [list(f.actors)]) if f.actors else ([], [])
@@ -140,7 +140,8 @@ def actor_day_where(f: Filters) -> tuple[str, list[Any]]:
     parts, params = parts + roles, params + rp
     chosen, cp = _listed((("kind", f.kinds), ("country", f.countries)))
     if chosen:
-        parts.append(f"d.actor_id IN (SELECT actor_id FROM actors WHERE {' AND '.join(chosen)})")
+        parts.append(f"d.actor_key IN (SELECT k.actor_key FROM actor_keys k JOIN actors USING (actor_id) "
+                     f"WHERE {' AND '.join(chosen)})")
     return " AND ".join(["true", *parts]), params + cp
 
 

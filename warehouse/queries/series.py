@@ -90,12 +90,15 @@ def month_only(target: str | Path, f: Filters) -> int:
     return int(df["n"].iloc[0])
 
 
+_SUMS = "sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles"
+
+
 def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
     """The most mentioned actors under the filters: actor_id, name, kind, mentions, articles."""
     if _one_theme_by_month(f):
         mw, mp = month_where(f, "d")
         aw, ap = actor_day_where(f)
-        sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+        sql = _named_top(f"""SELECT d.actor_key, {_SUMS}
                                 FROM actor_theme_month d WHERE {mw} AND d.theme_id = ? AND {aw} GROUP BY ALL""")
         return frame(target, sql, [*mp, f.themes[0], *ap, n])
     if f.needs_mentions:
@@ -103,20 +106,22 @@ def top_actors(target: str | Path, f: Filters, n: int = 10) -> pd.DataFrame:
     aw, ap = actor_day_where(f)
     if _by_month(f):
         mw, mp = month_where(f, "d")
-        sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+        sql = _named_top(f"""SELECT d.actor_key, {_SUMS}
                                 FROM actor_month d WHERE {mw} AND {aw} GROUP BY ALL""")
         return frame(target, sql, [*mp, *ap, n])
     dw, dp = day_where(f)
-    sql = _named_top(f"""SELECT d.actor_id, sum(d.mentions)::BIGINT AS mentions, sum(d.articles)::BIGINT AS articles
+    sql = _named_top(f"""SELECT d.actor_key, {_SUMS}
                             FROM {actor_day_table(f)} d WHERE {dw} AND {aw} GROUP BY ALL""")
     return frame(target, sql, [*dp, *ap, n])
 
 
 def _named_top(counts: str) -> str:
-    """The top rows (LIMIT: the last parameter) of `counts` (actor_id, mentions, articles, one row per actor),
-    with the actors' names and kinds joined after summing."""
-    return f"""SELECT c.actor_id, a.name, a.kind, c.mentions, c.articles FROM ({counts}) c
-               JOIN actors a USING (actor_id) ORDER BY c.mentions DESC, a.name LIMIT ?"""
+    """The top rows (LIMIT: the last parameter) of `counts` (actor_key, mentions, articles, one row per actor),
+    with the actors' ids, names and kinds joined after summing (by number: grouping the rows of one theme at
+    100,000 generated articles took 118 ms by number against 220 ms by actor id, 2026-12-07)."""
+    return f"""SELECT k.actor_id, a.name, a.kind, c.mentions, c.articles FROM ({counts}) c
+               JOIN actor_keys k USING (actor_key) JOIN actors a ON a.actor_id = k.actor_id
+               ORDER BY c.mentions DESC, a.name LIMIT ?"""
 
 
 def _mention_top_actors(target: str | Path, f: Filters, n: int) -> pd.DataFrame:
