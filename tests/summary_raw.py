@@ -34,12 +34,11 @@ RAW = {
     "actor_month": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, actor_id, k.actor_key,
                              count(*), count(DISTINCT article_id)
                       FROM mentions JOIN articles USING (article_id) JOIN actor_keys k USING (actor_id) GROUP BY ALL""",
-    "actor_sentences": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, published_date,
-                                 date_precision, k.actor_key, role, a.article_key, m.sentence, s.start_char, s.end_char,
-                                 list({'start': m.start_char, 'end': m.end_char} ORDER BY m.start_char, m.end_char),
-                                 count(*)
-                          FROM mentions m JOIN articles a USING (article_id) JOIN actor_keys k USING (actor_id)
-                          JOIN sentences s USING (article_id, sentence) GROUP BY ALL""",
+    "actor_mentions": """SELECT date_trunc('month', published_date)::DATE, duplicate_of IS NOT NULL, published_date,
+                                date_precision, k.actor_key, role, a.article_key, m.sentence, s.start_char, s.end_char,
+                                m.start_char, m.end_char, count(*)
+                         FROM mentions m JOIN articles a USING (article_id) JOIN actor_keys k USING (actor_id)
+                         JOIN sentences s USING (article_id, sentence) GROUP BY ALL""",
 }
 
 # each actor's first mention: the smallest (article_id, start_char), with its sentence's text (300 characters)

@@ -12,7 +12,7 @@ its transaction.
 | `actor_role_day` | day, date precision, copy flag, actor, role | mentions, articles |
 | `actor_methods` | actor, how its mentions were found (`mentions.method`) | mentions |
 | `actor_month` | month, copy flag, actor | mentions, articles |
-| `actor_sentences` | month, copy flag, day, date precision, actor number, role, article number, sentence | mentions |
+| `actor_mentions` | month, copy flag, day, precision, actor number, role, article, sentence (bounds), span | mentions |
 
 and `actor_first_mentions` (migration 013, warehouse/first_mentions.py), each actor's first mention, and
 `actor_keys` (migration 018), the number of each mentioned actor (`add_actor_keys`). The actor tables keyed
@@ -21,7 +21,7 @@ by it, so that a read of a few actors skips the blocks of rows without their num
 
 Every count is a sum over articles, and an article has one date, so a batch's counts add to the rows with the
 same keys. The large tables (`actor_day`, `actor_theme_month`, `actor_role_day`, `actor_pair_month`,
-`actor_month`, `actor_sentences`) are **appended**: `add_articles(con, ids)`, the load step after its inserts,
+`actor_month`, `actor_mentions`) are **appended**: `add_articles(con, ids)`, the load step after its inserts,
 writes the counts of its new articles as new rows; several rows of one key add up and every reader sums them,
 so the load step never reads or rewrites a stored row and its cost does not grow with the table (merging the
 touched keys of `actor_day`, `actor_theme_month` and `actor_role_day` took ~0.3 s of every transaction at
@@ -31,7 +31,7 @@ touched keys of `actor_day`, `actor_theme_month` and `actor_role_day` took ~0.3 
 calls `remove_articles` before it deletes the old enrichment rows and `add_articles` after inserting the new
 ones; a removal rewrites the touched keys of every table (so every stored count stays positive: a day an actor
 appears on is a row with counts), except in `actor_pair_month`, several times the mention rows, and
-`actor_sentences`, where it appends negative counts (`signed`; their readers drop keys whose counts add up to
+`actor_mentions`, where it appends negative counts (`signed`; their readers drop keys whose counts add up to
 zero).
 `refresh_summaries(con, ids)` instead recounts the days and months of these articles from the raw rows
 (right after any change to them, at the cost of reading those days), and `refresh_summaries(con)`
@@ -114,20 +114,18 @@ SUMMARIES += (
     # migration 013: how each actor's mentions were found (the Discovered actors list)
     Summary("actor_methods", ("actor_id", "method"), ("mentions",),
             'SELECT actor_id, "method", count(*) FROM {mentions} WHERE {ids} GROUP BY ALL', None),
-    # migration 022: the sentences of each actor (the sentence drill-down), by month and the actor's number,
-    # with the sentence's bounds and the mentions' spans (keys: the same rows give the same lists, so a removal's
-    # negative counts meet the rows they cancel)
-    Summary("actor_sentences", ("month", "is_copy", "published_date", "date_precision", "actor_key", "role",
-                                "article_key", "sentence", "sentence_start", "sentence_end", "spans"), ("mentions",),
+    # migration 022: each mention by month and the actor's number, with its sentence's bounds (the sentence
+    # drill-down)
+    Summary("actor_mentions", ("month", "is_copy", "published_date", "date_precision", "actor_key", "role",
+                               "article_key", "sentence", "sentence_start", "sentence_end", "start_char",
+                               "end_char"), ("mentions",),
             f"""SELECT {_MONTH}, ar.published_date, ar.date_precision, k.actor_key, m.role, m.article_key, m.sentence,
-                       s.start_char, s.end_char,
-                       list({{{{'start': m.start_char, 'end': m.end_char}}}} ORDER BY m.start_char, m.end_char),
-                       count(*)
+                       s.start_char, s.end_char, m.start_char, m.end_char, count(*)
                 FROM {{mentions}} m JOIN {{articles}} ar USING (article_id) JOIN actor_keys k USING (actor_id)
                 JOIN {{sentences}} s ON s.article_id = m.article_id AND s.sentence = m.sentence
                 WHERE m.{{ids}} GROUP BY ALL""",
             "month", appended=True, signed=True,
-            fold_order=('"month"', "actor_key", "published_date", "article_key", "sentence", "is_copy")),
+            fold_order=('"month"', "actor_key", "published_date", "article_key", "sentence", "start_char")),
     # migration 016: each actor per month (the questions over whole months)
     Summary("actor_month", ("month", "is_copy", "actor_id", "actor_key"), ("mentions", "articles"),
             f"""SELECT {_MONTH}, m.actor_id, k.actor_key, count(*), count(DISTINCT m.article_id)

@@ -56,7 +56,7 @@ def test_drill_and_detail(data_warehouse):
     assert drill.article_detail(data_warehouse, "missing") is None
 
 
-# the sentences behind a point, from the raw tables alone (the drill reads actor_sentences, migration 022)
+# the sentences behind a point, from the raw tables alone (the drill reads actor_mentions, migration 022)
 RAW_DRILL = """
     WITH hit AS (
         SELECT m.article_id, m.sentence, m.actor_id, m.start_char, m.end_char FROM mentions m

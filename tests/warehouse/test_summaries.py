@@ -298,7 +298,7 @@ def test_every_dashboard_query_answers_the_same_on_appended_and_on_folded_summar
                 for n, (a, d) in enumerate(zip(seed_articles, days, strict=True))]
     for n, (a, e) in enumerate(zip(articles, enrich_with_defaults(seed_settings, articles), strict=True)):
         warehouse.commit_batch(batch_of(f"run-{n}", [a], [e], seed_themes))
-    with warehouse.transaction() as con:  # reprocessed unchanged: actor_sentences gets its keys twice more
+    with warehouse.transaction() as con:  # reprocessed unchanged: actor_mentions gets its keys twice more
         remove_articles(con, [articles[0].article_id])
         add_articles(con, [articles[0].article_id])
     target = Path(warehouse.target)

@@ -25,7 +25,7 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
     """Sentences behind a clicked point, with `marks`: mention spans relative to the sentence.
 
     One page of `limit` sentences from `offset` on, newest first (a stable order: date, article, sentence).
-    The sentences, their bounds and marks are found in `actor_sentences` (migration 022), whose folded months
+    The sentences, their bounds and marks are found in `actor_mentions` (migration 022), whose folded months
     are stored by the actors' numbers; only the page's texts are read from `articles`.
     """
     g = replace(
@@ -73,18 +73,17 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
     return frame(
         target,
         f"""
-        WITH hits AS (  -- the mentions that answer the filters, one row each
-            SELECT article_key, sentence, sentence_start, sentence_end, actor_key, unnest(spans) AS span FROM (
-                SELECT d.article_key, d.sentence, d.sentence_start, d.sentence_end, d.actor_key, d.role, d.spans
-                FROM actor_sentences d WHERE {" AND ".join([dw, *conds])}
-                GROUP BY ALL HAVING sum(d.mentions) > 0)),
+        WITH hits AS (  -- the mentions that answer the filters
+            SELECT d.article_key, d.sentence, d.sentence_start, d.sentence_end, d.actor_key, d.start_char, d.end_char
+            FROM actor_mentions d WHERE {" AND ".join([dw, *conds])}
+            GROUP BY ALL HAVING sum(d.mentions) > 0),
         page AS (
             SELECT h.article_key, h.sentence, any_value(h.sentence_start) AS sentence_start,
                    any_value(h.sentence_end) AS sentence_end,
                    any_value(ar.article_id) AS article_id, any_value(ar.published_date) AS published_date,
-                   list({{'start': h.span."start" - h.sentence_start, 'end': h.span."end" - h.sentence_start,
+                   list({{'start': h.start_char - h.sentence_start, 'end': h.end_char - h.sentence_start,
                           'actor_id': k.actor_id, 'name': a.name}}
-                        ORDER BY h.span."start", h.span."end", k.actor_id) AS marks
+                        ORDER BY h.start_char, h.end_char, k.actor_id) AS marks
             FROM hits h JOIN articles ar ON ar.article_key = h.article_key
             JOIN actor_keys k ON k.actor_key = h.actor_key JOIN actors a ON a.actor_id = k.actor_id
             GROUP BY h.article_key, h.sentence
