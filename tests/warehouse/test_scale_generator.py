@@ -146,3 +146,25 @@ def test_the_load_cost_is_measured_on_a_copy(pool, tmp_path: Path):
     # the growth run's corpus instead of generated articles: its next articles, enriched, through the same load
     corpus = load_cost.measure(Path(wh.target), 4, 2, "128MB", one_connection=True, corpus_start=1000)
     assert corpus["articles_after"] == stored + 8
+
+
+def test_the_bench_says_when_search_had_no_index_and_builds_one(pool, tmp_path: Path, capsys):
+    from bench import make_warehouse
+    from warehouse import Warehouse
+    from warehouse.search import search
+
+    wh = Warehouse(tmp_path / "lagebild.duckdb", lock_timeout=5)
+    wh.initialise()
+    for n, rows in enumerate(make_warehouse._batches(120, 60, 7, pool)):
+        make_warehouse.load_batch(wh, rows, f"bench-{n}", pool.themes)
+    target = tmp_path / "lagebild.duckdb"
+    timings = {"search": {"p50": 1.0, "p95": 1.0, "max": 1.0}, "load_average": [0.0, 0.0, 0.0]}
+    make_warehouse.print_timings(timings, target)
+    assert "no search index beside the warehouse" in capsys.readouterr().out
+    assert search(target, "Regierung", 5)[1] == "ilike"
+    assert make_warehouse.build_search_index(target, say=print) == 120
+    assert "search index: 120 articles" in capsys.readouterr().out
+    make_warehouse.print_timings(timings, target)
+    assert "no search index" not in capsys.readouterr().out
+    found, method = search(target, "Regierung", 5)
+    assert method == "fts" and not found.empty
