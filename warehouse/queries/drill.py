@@ -77,20 +77,23 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
             SELECT d.article_key, d.sentence, d.sentence_start, d.sentence_end, d.actor_key, d.start_char, d.end_char
             FROM actor_mentions d WHERE {" AND ".join([dw, *conds])}
             GROUP BY ALL HAVING sum(d.mentions) > 0),
-        page AS (
-            SELECT h.article_key, h.sentence, any_value(h.sentence_start) AS sentence_start,
-                   any_value(h.sentence_end) AS sentence_end,
-                   any_value(ar.article_id) AS article_id, any_value(ar.published_date) AS published_date,
-                   list({{'start': h.start_char - h.sentence_start, 'end': h.end_char - h.sentence_start,
+        page AS (  -- the page's sentences first, so that only their marks are built
+            SELECT s.article_key, s.sentence, s.sentence_start, s.sentence_end, ar.article_id, ar.published_date
+            FROM (SELECT DISTINCT article_key, sentence, sentence_start, sentence_end FROM hits) s
+            JOIN articles ar ON ar.article_key = s.article_key
+            ORDER BY ar.published_date DESC, ar.article_id, s.sentence LIMIT ? OFFSET ?),
+        marked AS (
+            SELECT p.article_key, p.sentence,
+                   list({{'start': h.start_char - p.sentence_start, 'end': h.end_char - p.sentence_start,
                           'actor_id': k.actor_id, 'name': a.name}}
                         ORDER BY h.start_char, h.end_char, k.actor_id) AS marks
-            FROM hits h JOIN articles ar ON ar.article_key = h.article_key
+            FROM page p JOIN hits h ON h.article_key = p.article_key AND h.sentence = p.sentence
             JOIN actor_keys k ON k.actor_key = h.actor_key JOIN actors a ON a.actor_id = k.actor_id
-            GROUP BY h.article_key, h.sentence
-            ORDER BY published_date DESC, article_id, h.sentence LIMIT ? OFFSET ?)
+            GROUP BY p.article_key, p.sentence)
         SELECT ar.article_id, ar.title, ar.published_date, ar.date_precision, ar.duplicate_of, p.sentence,
-               substr(ar.body, p.sentence_start + 1, p.sentence_end - p.sentence_start) AS text, p.marks
+               substr(ar.body, p.sentence_start + 1, p.sentence_end - p.sentence_start) AS text, m.marks
         FROM page p JOIN articles ar ON ar.article_key = p.article_key
+        JOIN marked m ON m.article_key = p.article_key AND m.sentence = p.sentence
         ORDER BY ar.published_date DESC, ar.article_id, p.sentence""",
         [*dp, *cp, limit, offset],
     )
