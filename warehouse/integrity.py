@@ -58,7 +58,7 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
 def run_all(con: duckdb.DuckDBPyConnection) -> list[Check]:
     """Every SQL check, in the order a reader should see them."""
     return [schema_version(con), storage(con), unique_articles(con), *dates_and_themes(con), orphans(con),
-            offsets(con), article_numbers(con), actor_numbers(con), log_matches_articles(con), destinations_unique(con)]
+            offsets(con), *numbers(con), log_matches_articles(con), destinations_unique(con)]
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> Check:
@@ -118,16 +118,13 @@ def offsets(con: duckdb.DuckDBPyConnection) -> Check:
     return declared(con, "offsets", "all offsets point into the stored text", "{n} bad offset(s)")
 
 
-def article_numbers(con: duckdb.DuckDBPyConnection) -> Check:
-    """Every article has a number of its own, and its rows carry it (they are read by it, migration 021)."""
-    return declared(con, "article numbers", "every article and its rows carry its own number",
-                    "{n} row(s) with a missing or wrong article number")
-
-
-def actor_numbers(con: duckdb.DuckDBPyConnection) -> Check:
-    """Every mention carries its actor's number (actor_keys)."""
-    return declared(con, "actor numbers", "every mention carries its actor's number",
-                    "{n} mention(s) with a wrong actor number")
+def numbers(con: duckdb.DuckDBPyConnection) -> list[Check]:
+    """Every article has a number of its own and its rows carry it, every mention its actor's number (they
+    are read by them, migration 021)."""
+    return [declared(con, "article numbers", "every article and its rows carry its own number",
+                     "{n} row(s) with a missing or wrong article number"),
+            declared(con, "actor numbers", "every mention carries its actor's number",
+                     "{n} mention(s) with a wrong actor number")]
 
 
 def dates_and_themes(con: duckdb.DuckDBPyConnection) -> list[Check]:

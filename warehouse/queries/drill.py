@@ -12,9 +12,9 @@ import pandas as pd
 from warehouse.queries.filters import (
     Drill,
     Filters,
+    actor_day_where,
     chosen_keys,
     day_where,
-    mention_where,
     period_end,
     story_where,
 )
@@ -47,17 +47,11 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
         conds.append("d.article_key IN (SELECT article_key FROM article_themes WHERE list_contains(?, theme_id))")
         cp.append(list(g.themes))
     wanted = [a for a in (d.actor_id, d.other_id) if a]
-    actors, ap = mention_where(Filters(kinds=f.kinds, countries=f.countries))  # over actors `a`
-    if f.kinds or f.countries:
-        conds.append(f"d.actor_key IN (SELECT actor_key FROM actor_keys JOIN actors a USING (actor_id) "
-                     f"WHERE {actors})")
-        cp += ap
-    if f.roles:
-        conds.append("list_contains(?, d.role)")
-        cp.append(list(f.roles))
-    if wanted:  # by the actors' numbers: DuckDB skips the blocks of each month without them
-        conds.append(chosen_keys("d"))
-        cp.append(wanted)
+    # the clicked actors by their numbers (DuckDB skips the blocks of each month without them), roles, kinds
+    # and countries, as over the other actor summaries
+    aw, ap = actor_day_where(replace(f, actors=tuple(wanted)))
+    conds.append(aw)
+    cp += ap
     if d.other_id:
         conds.append(
             "(SELECT count(DISTINCT actor_key) FROM mentions x WHERE x.article_key = d.article_key "
@@ -124,9 +118,8 @@ def article_detail(target: str | Path, article_id: str) -> dict[str, Any] | None
     if art.empty:
         return None
     article = art.iloc[0].to_dict()
-    key = article.pop("article_key")
-    mine, one = ("article_id = ?", [article_id]) if pd.isna(key) else (
-        "article_key = ? AND article_id = ?", [int(key), article_id])
+    one = [int(article.pop("article_key")), article_id]  # every article has one (data check "article numbers")
+    mine = "article_key = ? AND article_id = ?"
     mentions, sentences, sthemes, themes, quotes, copies = frames(
         target,
         (
