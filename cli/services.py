@@ -21,7 +21,10 @@ def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "minimal"]
+            "--client.toolbarMode", "minimal",
+            # No watching of source files: a served dashboard does not reload its code, and Streamlit's
+            # watcher walks every imported module on the event loop after each script run.
+            "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
 
 
 def dashboard_env(settings: Settings) -> dict[str, str]:

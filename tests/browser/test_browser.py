@@ -163,6 +163,41 @@ def test_live_overview_and_drill_down(app, page):
     shot(page, "actors_drilldown")
 
 
+def test_an_unchanged_warehouse_is_not_redrawn(app, page):
+    """Live refresh looks at the warehouse's change stamp every 2 s here; while no writer commits, the page
+    gets no redraw (a redraw re-sends every element of the page, its charts' data included)."""
+    from warehouse.db import change_stamp
+
+    url, data = app
+    warehouse = data / "lagebild.duckdb"
+    received: list[tuple[float, int]] = []
+
+    def listen(ws) -> None:
+        ws.on("framereceived", lambda p: received.append((time.monotonic(), len(p))))
+
+    page.on("websocket", listen)
+    began = time.monotonic()
+    open_page(page, f"{url}/overview")
+    page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_timeout(1_000)
+    drawn = sum(n for _, n in received if n)  # one drawing of the page
+    for _ in range(4):  # a window with no write in it nor in the refresh period before it (the watcher's
+        before = change_stamp(warehouse)  # idle maintenance writes after a load)
+        page.wait_for_timeout(2_500)
+        start = time.monotonic()
+        page.wait_for_timeout(6_000)
+        if change_stamp(warehouse) == before:
+            break
+    else:
+        pytest.fail("the warehouse changed in every 6-second window: no idle window to observe")
+    page.remove_listener("websocket", listen)
+    idle = [n for t, n in received if t >= start]
+    print(f"page drawn with {drawn:,} bytes in {start - began:.1f} s; "
+          f"6 s idle: {len(idle)} frames, {sum(idle):,} bytes")
+    assert idle, "the live refresh did not look at the warehouse at all"
+    assert sum(idle) < drawn / 4, f"an unchanged warehouse was redrawn: {sum(idle):,} bytes in 6 s"
+
+
 def test_pages_render_in_browser(app, page):
     url, _ = app
     for name, path, wait in (
