@@ -23,8 +23,9 @@ def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "minimal",
             # No watching of source files: a served dashboard does not reload its code, and Streamlit's
-            # watcher walks every imported module on the event loop after each script run.
-            "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+            # watcher walks every imported module on the event loop after each script run. No full garbage
+            # collection after each run either (~90 ms a run here; the RSS after 30 page visits is the same).
+            "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--runner.postScriptGC", "false"]
 
 
 def dashboard_env(settings: Settings) -> dict[str, str]:
