@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.prefect_server import use_running_server
 from lagebild.article import Article
 from lagebild.files import atomic_copy
 from lagebild.inbox import scan, storable_paths
@@ -49,6 +48,8 @@ def _prepare(settings: Settings) -> str | None:
     except WarehouseBusy as exc:
         raise UserError(str(exc)) from None
     settings.apply_prefect_env()
+    from cli.prefect_server import use_running_server  # here: `lagebild sql` and `status` need no Prefect
+
     return use_running_server(settings)  # the server of a running `lagebild up`, else Prefect's ephemeral mode
 
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from cli.commands import UserError, _copy_in, _log_to_stderr, _prepare, run_watcher, stop_on_sigterm, warehouse_of
-from cli.prefect_server import ServerError, local_server
 from lagebild.settings import Settings
 
 CHILD_STOP_SECONDS = 10.0
@@ -74,6 +73,8 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     if os.environ.get("PREFECT_API_URL"):
         print(f"prefect: {os.environ['PREFECT_API_URL']}", flush=True)
         return _run_up(settings, args)
+    from cli.prefect_server import ServerError, local_server  # here: the other commands start faster
+
     try:
         with local_server(settings) as server:
             print(f"prefect: {server.ui} (flow runs: {server.ui}/runs)", flush=True)

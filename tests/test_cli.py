@@ -134,12 +134,13 @@ def test_ingest_makes_articles_searchable_and_search_rebuild_recovers_a_lost_ind
 
 def test_sql_starts_without_pandas_or_the_load_machinery(loaded: Path):
     """`lagebild sql` is the analyst's quick look, also while the watcher loads on both cores: it imports
-    neither pandas nor pyarrow (together ~0.4 s of every call before, cli/sql_output.py)."""
+    neither pandas nor pyarrow (together ~0.4 s of every call before, cli/sql_output.py), nor the Prefect
+    server's client code (~45 ms)."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "cli", "sql", "--data-dir", str(loaded),
                            "SELECT count(*) AS n FROM articles"], capture_output=True, text=True, check=True)
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert proc.stdout.split() == ["n", "5"]
-    assert not {"pandas", "pyarrow", "warehouse.store", "spacy"} & imported
+    assert not {"pandas", "pyarrow", "warehouse.store", "spacy", "cli.prefect_server"} & imported
 
 
 def test_sql_table_aligns_numbers_right_and_shows_null_empty(loaded: Path):
