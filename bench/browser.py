@@ -7,6 +7,11 @@ Themes, Quotes) `--visits` times, each in a new tab (a new dashboard session) of
 cache is warm, and times from the navigation to the first rendered chart. The first visit of each page
 after the start is the cold one (the dashboard's query cache is empty; it is filled per page), the
 others are warm. A page that shows no chart within the time limit counts as failed with its time limit.
+
+In the same browser, `floor` times a page with a title and one 10-point chart (bench/floor_page.py),
+served by the same Streamlit with the dashboard's options: what any page with a chart costs on this
+machine. Each page's `warm_over_floor_s` is its warm p50 minus the floor's, the part the dashboard's own
+work adds.
 """
 
 from __future__ import annotations
@@ -90,6 +95,30 @@ def dashboard(warehouse: Path) -> Iterator[str]:
 
 
 @contextmanager
+def floor_page() -> Iterator[str]:
+    """bench/floor_page.py served like the dashboard for the length of the block; yields its URL."""
+    from cli.processes import stop_group
+    from cli.services import streamlit_command
+
+    port = free_port()
+    proc = subprocess.Popen(streamlit_command(ROOT / "bench" / "floor_page.py", port, "127.0.0.1"), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url, proc)
+        yield url
+    finally:
+        stop_group(proc)
+
+
+def timed(context: Any, url: str, visits: int) -> dict[str, Any]:
+    """The first visit (cold) and the p50/p95 of the others (warm), failures counted at LIMIT_S."""
+    times = [first_chart_s(context, url) for _ in range(visits)]
+    shown = [t if t is not None else LIMIT_S for t in times]
+    return {"cold_s": round(shown[0], 3), "warm_s": percentiles(shown[1:]), "failed": sum(t is None for t in times)}
+
+
+@contextmanager
 def browser_tabs(url: str) -> Iterator[Any]:
     """A headless Chromium context whose cache and the dashboard's session machinery are warmed up."""
     from playwright.sync_api import sync_playwright
@@ -105,16 +134,20 @@ def browser_tabs(url: str) -> Iterator[Any]:
 
 
 def run(warehouse: Path, visits: int = 5, pages: tuple[str, ...] = PAGES) -> dict[str, Any]:
-    """Cold and warm first-chart times per page, in seconds, and the load average."""
+    """Cold and warm first-chart times per page and of the floor page, in seconds, and the load average."""
     out: dict[str, Any] = {"articles_warehouse": str(warehouse), "visits": visits, "pages": {}}
     loads = [os.getloadavg()[0]]
     with dashboard(warehouse) as url, browser_tabs(url) as context:
         for name in pages:
-            times = [first_chart_s(context, f"{url}/{name}") for _ in range(visits)]
+            out["pages"][name] = timed(context, f"{url}/{name}", visits)
             loads.append(os.getloadavg()[0])
-            shown = [t if t is not None else LIMIT_S for t in times]
-            out["pages"][name] = {"cold_s": round(shown[0], 3), "warm_s": percentiles(shown[1:]),
-                                  "failed": sum(t is None for t in times)}
+        with floor_page() as floor_url:
+            out["floor"] = timed(context, floor_url, visits)
+        loads.append(os.getloadavg()[0])
+    floor = out["floor"]["warm_s"].get("p50")
+    for page in out["pages"].values():
+        if floor is not None and page["warm_s"].get("p50") is not None:
+            page["warm_over_floor_s"] = round(page["warm_s"]["p50"] - floor, 3)
     out["load_average"] = {"min": min(loads), "max": max(loads), "mean": sum(loads) / len(loads)}
     return out
 

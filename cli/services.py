@@ -16,15 +16,23 @@ from lagebild.settings import Settings
 CHILD_STOP_SECONDS = 10.0
 
 
-def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
-    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+STREAMLIT_OPTIONS = [
+    "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+    # No watching of source files: a served dashboard does not reload its code, and Streamlit's watcher walks
+    # every imported module on the event loop after each script run. No full garbage collection after each
+    # run either (~90 ms a run here; the RSS after 30 page visits is the same).
+    "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--runner.postScriptGC", "false",
+]
+
+
+def streamlit_command(app: Path, port: int, address: str) -> list[str]:
+    """`streamlit run APP` as the dashboard is served (bench/browser.py serves its floor page so too)."""
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--client.toolbarMode", "minimal",
-            # No watching of source files: a served dashboard does not reload its code, and Streamlit's
-            # watcher walks every imported module on the event loop after each script run. No full garbage
-            # collection after each run either (~90 ms a run here; the RSS after 30 page visits is the same).
-            "--server.fileWatcherType", "none", "--server.runOnSave", "false", "--runner.postScriptGC", "false"]
+            "--server.address", address, *STREAMLIT_OPTIONS]
+
+
+def dashboard_command(settings: Settings, port: int, address: str) -> list[str]:
+    return streamlit_command(Path(__file__).resolve().parent.parent / "dashboard" / "app.py", port, address)
 
 
 def dashboard_env(settings: Settings) -> dict[str, str]:

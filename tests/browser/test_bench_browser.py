@@ -32,3 +32,5 @@ def test_the_browser_bench_times_the_first_chart_of_every_page(tmp_path: Path) -
         assert page["failed"] == 0, f"{name} showed no chart"
         assert 0 < page["cold_s"] < browser.LIMIT_S
         assert page["warm_s"]["n"] == 1
+        assert page["warm_over_floor_s"] == round(page["warm_s"]["p50"] - out["floor"]["warm_s"]["p50"], 3)
+    assert out["floor"]["failed"] == 0 and 0 < out["floor"]["cold_s"] < browser.LIMIT_S
