@@ -17,6 +17,7 @@ work adds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -78,14 +79,12 @@ def first_chart_s(context: Any, url: str, shown_instead: list[str] | None = None
 
 
 @contextmanager
-def dashboard(warehouse: Path) -> Iterator[str]:
-    """`lagebild dashboard` on this warehouse for the length of the block; yields its URL."""
+def served(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The Streamlit server that `command` starts on `port`, for the length of the block; yields its URL."""
     from cli.processes import stop_group
 
-    port = free_port()
-    env = lagebild_env(warehouse.parent, LAGEBILD_WAREHOUSE=str(warehouse))
-    proc = subprocess.Popen([*lagebild_cmd("dashboard", "--port", str(port))], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(url, proc)
@@ -94,21 +93,19 @@ def dashboard(warehouse: Path) -> Iterator[str]:
         stop_group(proc)
 
 
-@contextmanager
-def floor_page() -> Iterator[str]:
+def dashboard(warehouse: Path) -> contextlib.AbstractContextManager[str]:
+    """`lagebild dashboard` on this warehouse for the length of the block; yields its URL."""
+    env = lagebild_env(warehouse.parent, LAGEBILD_WAREHOUSE=str(warehouse))
+    port = free_port()
+    return served([*lagebild_cmd("dashboard", "--port", str(port))], port, env)
+
+
+def floor_page() -> contextlib.AbstractContextManager[str]:
     """bench/floor_page.py served like the dashboard for the length of the block; yields its URL."""
-    from cli.processes import stop_group
     from cli.services import streamlit_command
 
     port = free_port()
-    proc = subprocess.Popen(streamlit_command(ROOT / "bench" / "floor_page.py", port, "127.0.0.1"), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(url, proc)
-        yield url
-    finally:
-        stop_group(proc)
+    return served(streamlit_command(ROOT / "bench" / "floor_page.py", port, "127.0.0.1"), port)
 
 
 def timed(context: Any, url: str, visits: int) -> dict[str, Any]:
