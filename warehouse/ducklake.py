@@ -233,18 +233,21 @@ def initialise(target: str, timeout: float = 30.0, attempts: int = 6) -> list[in
 
     Services that start together (docker-compose.yml) initialise one catalog at once: the loser of a
     conflicting commit (catalog tables or a migration created by the other) tries again and finds the
-    winner's work done."""
+    winner's work done. The winner may still be migrating, so the loser can lose the next migration too:
+    it tries at least `attempts` times and for as long as `timeout` seconds."""
     from warehouse.schema import migrate
 
-    for attempt in range(1, attempts + 1):
+    began = time.monotonic()
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             with connect(target, timeout=timeout) as con:
                 return migrate(con, adapt=portable_sql)
         except (duckdb.TransactionException, duckdb.CatalogException, LakeError) as exc:
-            if attempt == attempts or not lost_a_race(exc):
+            if not lost_a_race(exc) or (attempt >= attempts and time.monotonic() - began > timeout):
                 raise
-            time.sleep(random.uniform(0.2, 0.5) * attempt)
-    raise AssertionError("unreachable")
+            time.sleep(random.uniform(0.2, 0.5) * min(attempt, 4))
 
 
 RACE_MARKERS = ("already exists", "Existing object")  # DDL that meets what another process's migration made

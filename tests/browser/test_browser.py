@@ -165,7 +165,9 @@ def test_live_overview_and_drill_down(app, page):
 
 def test_an_unchanged_warehouse_is_not_redrawn(app, page):
     """Live refresh looks at the warehouse's change stamp every 2 s here; while no writer commits, the page
-    gets no redraw (a redraw re-sends every element of the page, its charts' data included)."""
+    gets no redraw (a redraw re-sends every element of the page, its charts' data included). The old
+    refresh redrew at every tick: five drawings in 10 idle seconds; at most one is allowed here, a
+    refresh catching up with a write just before the window on busy cores."""
     from warehouse.db import change_stamp
 
     url, data = app
@@ -176,27 +178,23 @@ def test_an_unchanged_warehouse_is_not_redrawn(app, page):
         ws.on("framereceived", lambda p: received.append((time.monotonic(), len(p))))
 
     page.on("websocket", listen)
-    began = time.monotonic()
     open_page(page, f"{url}/overview")
     page.wait_for_selector(CHART, timeout=30_000)
-    page.wait_for_timeout(1_000)
-    drawn = sum(n for _, n in received if n)  # one drawing of the page
     for _ in range(4):  # a window with no write in it nor in the refresh period before it (the watcher's
         before = change_stamp(warehouse)  # idle maintenance writes after a load)
         page.wait_for_timeout(2_500)
         start = time.monotonic()
-        page.wait_for_timeout(6_000)
+        page.wait_for_timeout(10_000)
         if change_stamp(warehouse) == before:
             break
     else:
-        pytest.fail("the warehouse changed in every 6-second window: no idle window to observe")
+        pytest.fail("the warehouse changed in every 10-second window: no idle window to observe")
     page.remove_listener("websocket", listen)
+    drawn = sum(n for t, n in received if t < start)  # the page's drawing (and the refresh ticks after it)
     idle = [n for t, n in received if t >= start]
-    print(f"page drawn with {drawn:,} bytes in {start - began:.1f} s; "
-          f"6 s idle: {len(idle)} frames, {sum(idle):,} bytes")
+    print(f"page drawn with {drawn:,} bytes; 10 s idle: {len(idle)} frames, {sum(idle):,} bytes")
     assert idle, "the live refresh did not look at the warehouse at all"
-    assert sum(idle) < drawn / 4, f"an unchanged warehouse was redrawn: {sum(idle):,} bytes in 6 s"
-
+    assert sum(idle) < 1.5 * drawn, f"an unchanged warehouse was redrawn: {sum(idle):,} bytes in 10 s"
 
 def test_pages_render_in_browser(app, page):
     url, _ = app
