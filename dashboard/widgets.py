@@ -64,7 +64,11 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
 
     def stamped(*args: Any, **kwargs: Any) -> None:
         st.session_state[SEEN] = context.stamp(context.warehouse())
-        fn(*args, **kwargs)
+        try:
+            fn(*args, **kwargs)
+        except (WarehouseBusy, WarehouseMissing):
+            st.session_state[SEEN] = ()  # no stamp: the next tick tries again, as the message promises
+            raise
 
     stamped.__name__ = stamped.__qualname__ = fn.__name__
     body = st.fragment(safely(stamped))
