@@ -64,33 +64,60 @@ def _within(day: date, first: date, last: date) -> date:
     return min(max(day, first), last)
 
 
+MORE = {"kind": "Kind", "country": "Country", "role": "Role", "theme": "Theme"}  # the filters behind "More filters"
+
+
 def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
-    """Sidebar filters (date range, kind, country, role, theme, actors, duplicates) from/to the URL."""
+    """Sidebar filters from/to the URL: date range and actors in sight; kind, country, role, theme and
+    duplicates behind a "More filters" popover whose label counts those set and whose caption names them
+    (a closed popover's hundreds of options cost the browser nothing when a page is drawn)."""
+    theme_names = dict(zip(opts["themes"]["theme_id"], opts["themes"]["label"], strict=False))
+    choices: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "kind": (opts["kinds"], None),
+        "country": (opts["countries"], None),
+        "role": (opts["roles"], None),
+        **({"theme": (list(theme_names), theme_names)} if themes else {}),
+    }
     with st.sidebar:
         st.subheader("Filters")
         rng = period(opts["first"], opts["last"])
-        theme_names = dict(zip(opts["themes"]["theme_id"], opts["themes"]["label"], strict=False))
         chosen = actor_picker("Actors", "actor", opts["actors"], find_actor()) if actors else []
-        kinds = multi("Kind", "kind", opts["kinds"])
-        countries = multi("Country", "country", opts["countries"])
-        roles = multi("Role", "role", opts["roles"])
-        picked_themes = multi("Theme", "theme", list(theme_names), theme_names) if themes else []
+        for key, (options, _) in choices.items():
+            _seed("w_" + key, [v for v in params(key) if v in options])
         _seed("w_dups", param("dups") == "1")
-        dups = st.toggle(
-            "Count syndicated copies",
-            key="w_dups",
-            help="By default a story syndicated by several outlets counts once.",
-        )
+        set_now = _more_set(choices)
+        label = f"More filters ({len(set_now)} set)" if set_now else "More filters"
+        with st.popover(label, icon=":material/filter_list:", key="more_filters", width="stretch"):
+            picked = {key: multi(MORE[key], key, options, fmt) for key, (options, fmt) in choices.items()}
+            dups = st.toggle(
+                "Count syndicated copies",
+                key="w_dups",
+                help="By default a story syndicated by several outlets counts once.",
+            )
+        if set_now:
+            st.caption(" · ".join(set_now))
     return Filters(
         start=rng[0] if rng else None,
         end=rng[1] if len(rng) > 1 else None,
-        kinds=tuple(kinds),
-        countries=tuple(countries),
-        roles=tuple(roles),
-        themes=tuple(picked_themes),
+        kinds=tuple(picked["kind"]),
+        countries=tuple(picked["country"]),
+        roles=tuple(picked["role"]),
+        themes=tuple(picked.get("theme", ())),
         actors=tuple(chosen),
         duplicates=bool(dups),
     )
+
+
+def _more_set(choices: dict[str, tuple[list[str], dict[str, str] | None]]) -> list[str]:
+    """The filters set behind "More filters", as 'Kind: person, country' (in the order of the popover)."""
+    out = []
+    for key, (_, fmt) in choices.items():
+        values = [(fmt or {}).get(v, v) for v in st.session_state.get("w_" + key, ())]
+        if values:
+            out.append(f"{MORE[key]}: {', '.join(values)}")
+    if st.session_state.get("w_dups"):
+        out.append("syndicated copies counted")
+    return out
 
 
 def find_actor() -> str:

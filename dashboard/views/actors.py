@@ -30,7 +30,7 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict[str, Any]) 
             "(never as if on the 1st); switch to month to include them."
         )
     if not f.duplicates:
-        st.caption("Syndicated copies count once (toggle in the sidebar).")
+        st.caption("Syndicated copies count once (switch under More filters in the sidebar).")
     seed = {"key": url.get("at"), "actor_id": url.get("pick")} if url.get("pick") else None
     pick = widgets.remember_pick("actors", points, seed)
     if pick and pick.get("actor_id"):

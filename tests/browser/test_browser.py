@@ -197,6 +197,27 @@ def test_an_unchanged_warehouse_is_not_redrawn(app, page):
     assert idle, "the live refresh did not look at the warehouse at all"
     assert sum(idle) < 1.5 * drawn, f"an unchanged warehouse was redrawn: {sum(idle):,} bytes in 10 s"
 
+
+def test_more_filters_open_from_the_sidebar_and_apply(app, page):
+    """Kind, country, role, theme and copies sit behind "More filters": a click opens them, a kind chosen there
+    filters the chart and lands in the URL, the popover stays open meanwhile, and its label counts it."""
+    url, _ = app
+    open_page(page, f"{url}/actors?grain=month")
+    page.wait_for_selector(CHART, timeout=30_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="More filters").click()
+    body = page.locator('[data-testid="stPopoverBody"]')
+    body.get_by_text("Count syndicated copies").wait_for(timeout=10_000)
+    kind = body.locator('[data-testid="stMultiSelect"]').filter(has_text="Kind")
+    kind.locator("input").click()
+    page.get_by_role("option", name="country", exact=True).click()
+    page.wait_for_function("() => location.search.includes('kind=country')", timeout=15_000)
+    page.keyboard.press("Escape")  # the option list closes; the popover stays open over the page
+    sidebar.get_by_role("button", name="More filters (1 set)").wait_for(timeout=15_000)
+    sidebar.get_by_text("Kind: country").wait_for(timeout=5_000)
+    shot(page, "more_filters")
+
+
 def test_pages_render_in_browser(app, page):
     url, _ = app
     for name, path, wait in (

@@ -88,3 +88,22 @@ def test_a_period_longer_than_two_years_opens_by_month(data_warehouse, tmp_path,
     assert default_grain(date(2020, 1, 1), date(2021, 12, 31)) == "week"
     assert default_grain(date(2020, 1, 1), date(2022, 1, 2)) == "month"
     assert default_grain(None, None) == "week"
+
+
+def _more_filters(at) -> str:
+    [popover] = [b for b in at.sidebar.get("popover")]
+    return popover.proto.popover.label
+
+
+def test_more_filters_sit_in_a_popover_whose_label_counts_and_caption_names_those_set(with_data):
+    at = open_app("actors", kind="country", theme="diplomacy", dups="1")
+    assert _more_filters(at) == "More filters (3 set)"
+    captions = [c.value for c in at.sidebar.caption]
+    assert "Kind: country · Theme: Diplomatie · syndicated copies counted" in captions
+    assert at.multiselect(key="w_kind").value == ["country"]  # the widgets inside work as before
+    at.multiselect(key="w_kind").set_value([]).run()
+    at.multiselect(key="w_theme").set_value([]).run()
+    at.toggle(key="w_dups").set_value(False).run()
+    assert _more_filters(at) == "More filters"
+    assert not [c for c in at.sidebar.caption if "Kind:" in c.value or "counted" in c.value]
+    assert "kind" not in at.query_params and "dups" not in at.query_params
