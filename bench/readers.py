@@ -4,7 +4,7 @@ whatever maintenance follows), plus a search through the index at each probe. Re
 failures and what a waiting reader was told, the watcher's own commit and indexing times from its log,
 and the load average.
 
-    python -m bench.readers DATA_DIR --articles 2000 [--base WAREHOUSE_TO_COPY] [--browser]
+    python -m bench.readers DATA_DIR --articles 2000 [--base WAREHOUSE_TO_COPY] [--browser] [--enrich-workers 2]
 """
 
 from __future__ import annotations
@@ -111,9 +111,10 @@ class BrowserVisits:
 
 
 def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle_probes: int = 10,
-        seed: int = 11, after_s: float = 15.0, browser: bool = False) -> dict[str, Any]:
-    """Copy `base` (if given) into `data_dir`, probe idle, then drop `articles` files under a watcher.
-    With `browser`, the Actors page is opened in a real browser meanwhile (BrowserVisits)."""
+        seed: int = 11, after_s: float = 15.0, browser: bool = False, enrich_workers: int = 1) -> dict[str, Any]:
+    """Copy `base` (if given) into `data_dir`, probe idle, then drop `articles` files under a watcher that
+    enriches on `enrich_workers` processes. With `browser`, the Actors page is opened in a real browser
+    meanwhile (BrowserVisits)."""
     warehouse = data_dir / "lagebild.duckdb"
     data_dir.mkdir(parents=True, exist_ok=True)
     from warehouse.search_index import index_dir
@@ -130,7 +131,7 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
                        capture_output=True)
     idle = [probe(data_dir) for _ in range(idle_probes)]
     before = idle[-1][2] or 0
-    watcher = Watcher(data_dir, log).start()
+    watcher = Watcher(data_dir, log, LAGEBILD_ENRICH_WORKERS=str(enrich_workers)).start()
     visits: BrowserVisits | None = None
     loads, busy, searches, messages, failures = [], [], [], set(), 0
     failed_with: list[str] = []  # the first line of each failed call's stderr
@@ -172,7 +173,8 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
     text = log.read_text(errors="replace")
     return {
         **({"browser_first_chart": seen} if seen is not None else {}),
-        "articles_dropped": articles, "articles_before": before, "articles_after": probe(data_dir)[2],
+        "articles_dropped": articles, "enrich_workers": enrich_workers, "articles_before": before,
+        "articles_after": probe(data_dir)[2],
         "idle_s": percentiles([p[0] for p in idle]), "during_ingest_s": percentiles(busy), "failures": failures,
         "failed_with": failed_with[:10],
         "messages": sorted(messages)[:5], "search_during_ingest_s": percentiles(searches),
@@ -191,11 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base", type=Path, help="a warehouse file to copy in first (e.g. one of bench.make_warehouse)")
     p.add_argument("--browser", action="store_true",
                    help="also open the Actors page in headless Chromium, idle and during the ingest (bench/browser.py)")
+    p.add_argument("--enrich-workers", type=int, default=1,
+                   help="the watcher's enrichment processes (LAGEBILD_ENRICH_WORKERS; default 1: in its own process)")
     args = p.parse_args(argv)
     from bench.__main__ import _stop_on_sigterm
 
     _stop_on_sigterm()  # a stopped run stops its watcher and dashboard too (they would go on serving stale code)
-    out = run(args.data_dir, args.articles, args.data_dir / "watch.log", args.base, browser=args.browser)
+    out = run(args.data_dir, args.articles, args.data_dir / "watch.log", args.base, browser=args.browser,
+              enrich_workers=args.enrich_workers)
     print(json.dumps(out, indent=2))
     return 0
 
