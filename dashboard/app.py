@@ -11,11 +11,11 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, navigation  # noqa: E402
+from dashboard import auth, navigation, widgets  # noqa: E402
 from warehouse import kept_reader  # noqa: E402
 
 kept_reader.enable()  # the dashboard's reads share one open connection until a writer wants the file
 
 st.set_page_config(page_title="Lagebild", page_icon=":material/newspaper:", layout="wide")
 if auth.allowed():
-    navigation.pages().run()
+    widgets.run_page(navigation.pages())

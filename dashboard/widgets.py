@@ -35,16 +35,22 @@ def guard() -> bool:
     return False
 
 
+def unavailable(exc: WarehouseBusy | WarehouseMissing) -> None:
+    """The message for a warehouse that another process held for too long (naming it), or that is gone."""
+    if isinstance(exc, WarehouseBusy):
+        st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}. This view retries by itself.")
+    else:
+        st.info("No warehouse yet: drop article files into the inbox.")
+
+
 def safely(fn: Callable[..., None]) -> Callable[..., None]:
     """Show lock waits and a missing warehouse as messages instead of tracebacks."""
 
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             fn(*args, **kwargs)
-        except WarehouseBusy as exc:
-            st.warning(f"{str(exc)[:1].upper()}{str(exc)[1:]}. This view retries by itself.")
-        except WarehouseMissing:
-            st.info("No warehouse yet: drop article files into the inbox.")
+        except (WarehouseBusy, WarehouseMissing) as exc:
+            unavailable(exc)
 
     run.__name__ = fn.__name__
     run.__qualname__ = fn.__qualname__
@@ -84,6 +90,23 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
             st.fragment(watch, run_every=every)()
 
     return run
+
+
+def run_page(page: Any) -> None:
+    """Run the page the navigation chose. A read outside a live body (a page's filter choices) that meets a
+    held or missing warehouse shows the same message as one inside it, and, with live refresh on, the page
+    runs again at the next tick instead of showing a traceback."""
+    try:
+        page.run()
+    except (WarehouseBusy, WarehouseMissing) as exc:
+        unavailable(exc)
+        every = context.refresh_seconds() if st.session_state.get("live", True) else 0
+        if every:
+
+            def again() -> None:
+                st.rerun()
+
+            st.fragment(again, run_every=every)()
 
 
 def live_toggle() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -71,3 +73,15 @@ def warm_cache(data: Path) -> None:
         shutil.copyfile(src, target)
 
 
+
+
+HOLD = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
+        "time.sleep(float(sys.argv[2])); c.close(); print('released', flush=True); time.sleep(30)")
+
+
+def hold_read_write(path: Path, seconds: float) -> subprocess.Popen:
+    """A real second process holding the DuckDB file open read-write for `seconds` (a DuckDB CLI or notebook
+    would); it prints 'released' when it lets go. Kill it when done."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+    return proc

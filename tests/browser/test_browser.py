@@ -239,6 +239,38 @@ def test_pages_render_in_browser(app, page):
     shot(page, "article")
 
 
+HELD_S = 30
+
+
+def test_a_page_that_met_a_held_warehouse_says_so_and_draws_itself_once_it_is_free(tmp_path, page):
+    """Another process (a DuckDB CLI, a notebook) holds the warehouse read-write for HELD_S: the Overview page
+    names it after the dashboard's read timeout (15 s; the page's first run also imports its libraries), then,
+    with no reload, draws its charts at a refresh tick after the holder let go."""
+    from bench.browser import served
+    from bench.util import lagebild_cmd, lagebild_env
+    from helpers import hold_read_write
+
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "cli", "ingest", str(SEEDS), "--no-progress", "--data-dir", str(data)],
+                   cwd=ROOT, check=True, capture_output=True, env=lagebild_env(data))
+    port = free_port()
+    with served([*lagebild_cmd("dashboard", "--port", str(port))], port,
+                lagebild_env(data, LAGEBILD_DASHBOARD_REFRESH="2")) as url:
+        holder = hold_read_write(data / "lagebild.duckdb", HELD_S)
+        try:
+            started = time.monotonic()
+            page.goto(f"{url}/overview")
+            page.get_by_text(f"held open by another process (PID {holder.pid}").wait_for(timeout=HELD_S * 1000)
+            page.get_by_text("This view retries by itself.").wait_for(timeout=1_000)
+            shot(page, "overview_warehouse_held")
+            page.wait_for_selector(CHART, timeout=40_000)
+            print(f"warning, then charts {time.monotonic() - started:.1f} s after the visit, holder gone at {HELD_S} s")
+            assert not page.get_by_text("retries by itself").count()
+        finally:
+            holder.kill()
+            holder.wait()
+
+
 def test_prefect_ui_lists_the_flow_runs(app, page):
     """The Prefect server that `lagebild up` runs serves its UI with the ingest flow runs."""
     import json

@@ -12,17 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from helpers import HOLD, hold_read_write
 from warehouse.db import WarehouseBusy, WarehouseMissing, connect, initialise, someone_waiting, transaction
-
-HOLD = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
-        "time.sleep(float(sys.argv[2])); c.close(); print('released', flush=True); time.sleep(30)")
-
-
-def hold_read_write(path: Path, seconds: float) -> subprocess.Popen:
-    """A real second process holding the file open read-write for `seconds`."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
-    return proc
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ committed run, catches up after a crash between the two commits, and answers whi
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from pathlib import Path
 
 from wh_helpers import batch_of
 
+from helpers import hold_read_write
 from warehouse import Warehouse, search_index
 from warehouse.search import search
-
-HOLD = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
-        "time.sleep(60)")
 
 
 def test_a_committed_run_becomes_searchable_with_german_stemming(warehouse: Warehouse, seed_articles,
@@ -66,9 +63,8 @@ def test_search_answers_while_another_process_holds_the_warehouse_for_writing(
         warehouse: Warehouse, seed_articles, seed_enrichments, seed_themes):
     warehouse.commit_batch(batch_of("run-1", seed_articles, seed_enrichments, seed_themes))
     search_index.index_runs(warehouse.target, ["run-1"])
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(warehouse.target)], stdout=subprocess.PIPE, text=True)
+    holder = hold_read_write(Path(warehouse.target), 60)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         found, method = search(warehouse.target, "Lawrow")
         assert method == "fts" and len(found) > 0
     finally:
