@@ -70,7 +70,7 @@ MORE = {"kind": "Kind", "country": "Country", "role": "Role", "theme": "Theme"} 
 def filters(opts: dict[str, Any], *, actors: bool = True, themes: bool = True) -> Filters:
     """Sidebar filters from/to the URL: date range and actors in sight; kind, country, role, theme and
     duplicates behind a "More filters" popover whose label counts those set and whose caption names them
-    (a closed popover's hundreds of options cost the browser nothing when a page is drawn)."""
+    (a closed popover's widgets, hundreds of roles and countries among them, are not drawn)."""
     theme_names = dict(zip(opts["themes"]["theme_id"], opts["themes"]["label"], strict=False))
     choices: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "kind": (opts["kinds"], None),

@@ -57,6 +57,11 @@ def safely(fn: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+def refresh_every() -> float:
+    """Seconds between live refresh ticks; 0 when refresh is off (by the analyst's toggle or the settings)."""
+    return context.refresh_seconds() if st.session_state.get("live", True) else 0
+
+
 SEEN = "_live_stamp"  # session state: the warehouse's change stamp when the live body last ran
 
 
@@ -66,7 +71,7 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
     While live refresh is on, a small fragment after it looks at the warehouse's change stamp every
     `refresh_seconds` and reruns the page only when a writer committed since `fn` last ran. An unchanged
     warehouse costs a file stat per tick: nothing is redrawn, re-serialised or re-sent to the browser."""
-    every = context.refresh_seconds() if st.session_state.get("live", True) else 0
+    every = refresh_every()
 
     def stamped(*args: Any, **kwargs: Any) -> None:
         st.session_state[SEEN] = context.stamp(context.warehouse())
@@ -100,7 +105,7 @@ def run_page(page: Any) -> None:
         page.run()
     except (WarehouseBusy, WarehouseMissing) as exc:
         unavailable(exc)
-        every = context.refresh_seconds() if st.session_state.get("live", True) else 0
+        every = refresh_every()
         if every:
 
             def again() -> None:
