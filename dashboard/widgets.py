@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import context, marking
 from dashboard.charts import PICK
 from dashboard.marking import Row as Point
-from warehouse.db import WarehouseBusy, WarehouseMissing
+from warehouse.db import WarehouseBusy, WarehouseMissing, connect
 
 vl_convert: ModuleType | None
 try:
@@ -70,7 +70,8 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
 
     While live refresh is on, a small fragment after it looks at the warehouse's change stamp every
     `refresh_seconds` and reruns the page only when a writer committed since `fn` last ran. An unchanged
-    warehouse costs a file stat per tick: nothing is redrawn, re-serialised or re-sent to the browser."""
+    warehouse costs a file stat per tick: nothing is redrawn, re-serialised or re-sent to the browser. A body
+    that met a held or missing warehouse is rerun at the first tick that finds it readable."""
     every = refresh_every()
 
     def stamped(*args: Any, **kwargs: Any) -> None:
@@ -86,7 +87,9 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
 
     def watch() -> None:
         seen = st.session_state.get(SEEN)
-        if seen is not None and context.stamp(context.warehouse()) != seen:
+        if seen == ():  # the body met a held or missing warehouse
+            rerun_when_readable()
+        elif seen is not None and context.stamp(context.warehouse()) != seen:
             st.rerun()
 
     def run(*args: Any, **kwargs: Any) -> None:
@@ -99,8 +102,8 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
 
 def run_page(page: Any) -> None:
     """Run the page the navigation chose. A read outside a live body (a page's filter choices) that meets a
-    held or missing warehouse shows the same message as one inside it, and, with live refresh on, the page
-    runs again at the next tick instead of showing a traceback."""
+    held or missing warehouse shows the same message as one inside it instead of a traceback, and, with live
+    refresh on, the page runs again at the first tick that finds the warehouse readable."""
     try:
         page.run()
     except (WarehouseBusy, WarehouseMissing) as exc:
@@ -108,10 +111,19 @@ def run_page(page: Any) -> None:
         every = refresh_every()
         if every:
 
-            def again() -> None:
-                st.rerun()
+            st.fragment(rerun_when_readable, run_every=every)()
 
-            st.fragment(again, run_every=every)()
+
+def rerun_when_readable() -> None:
+    """Rerun the page if the warehouse can be read now (one connection attempt that does not wait), else leave
+    the page and its message as they are until the next tick: a rerun would wait for the lock again, without
+    its message meanwhile."""
+    try:
+        with connect(context.warehouse(), read_only=True, timeout=0):
+            pass
+    except (WarehouseBusy, WarehouseMissing):
+        return
+    st.rerun()
 
 
 def live_toggle() -> None:
