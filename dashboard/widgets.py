@@ -79,7 +79,7 @@ def live(fn: Callable[..., None]) -> Callable[..., None]:
         try:
             fn(*args, **kwargs)
         except (WarehouseBusy, WarehouseMissing):
-            st.session_state[SEEN] = ()  # no stamp: the next tick tries again, as the message promises
+            st.session_state[SEEN] = ()  # no stamp: `watch` reruns once the file is readable
             raise
 
     stamped.__name__ = stamped.__qualname__ = fn.__name__
@@ -110,7 +110,6 @@ def run_page(page: Any) -> None:
         unavailable(exc)
         every = refresh_every()
         if every:
-
             st.fragment(rerun_when_readable, run_every=every)()
 
 
