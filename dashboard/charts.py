@@ -31,11 +31,11 @@ def with_key(df: pd.DataFrame, grain: str = "day") -> pd.DataFrame:
     return out
 
 
-def _time_x(grain: str) -> alt.X:
+def _time_x(grain: str, field: str = "bucket") -> alt.X:
     """The time axis of a grain; months get one tick per month (weekly ticks would repeat "Jan 2022")."""
     ticks: dict[str, Any] = {"tickCount": {"interval": "month", "step": 1}} if grain == "month" else {}
     return alt.X(
-        "bucket:T", title=GRAIN_TITLE[grain], axis=alt.Axis(format=GRAIN_FORMAT[grain], labelOverlap=True, **ticks)
+        f"{field}:T", title=GRAIN_TITLE[grain], axis=alt.Axis(format=GRAIN_FORMAT[grain], labelOverlap=True, **ticks)
     )
 
 
@@ -111,23 +111,29 @@ def actor_lines(df: pd.DataFrame, grain: str, measure: str = "mentions") -> Any:
 
 
 def theme_areas(df: pd.DataFrame, grain: str, mode: str = "absolute") -> Any:
-    """Themes over time as stacked areas ('absolute'), shares ('share') or a streamgraph ('stream')."""
+    """Themes over time as stacked areas ('absolute'), shares ('share') or a streamgraph ('stream').
+
+    A click anywhere inside a theme's band picks that theme and the bucket under the pointer: on the areas lies
+    one invisible bar per (bucket, theme), stacked like them (`_bands`) and as wide as the bucket (the first and
+    the last only half, so the time axis keeps the areas' extent). The picked bar is shaded."""
     stack = THEME_MODES[mode]
-    data = with_key(df, grain)
+    data = _bands(with_key(df, grain), mode)
     title = "Share of theme assignments" if mode == "share" else "Articles"
-    y = alt.Y(
-        "articles:Q",
-        stack=stack,
-        title=title,
-        axis=alt.Axis(format=".0%") if mode == "share" else alt.Axis(labels=mode != "stream"),
+    axis = alt.Axis(format=".0%") if mode == "share" else alt.Axis(labels=mode != "stream")
+    y = alt.Y("articles:Q", stack=stack, title=title, axis=axis)
+    pick = alt.selection_point(name=PICK, fields=["key", "theme_id"], on="click")
+    base = alt.Chart(data)
+    areas = base.mark_area(opacity=0.85, interpolate="monotone").encode(
+        x=_time_x(grain), y=y, color=alt.Color("label:N", title="Theme"), order=alt.Order("label:N")
     )
-    color = alt.Color("label:N", title="Theme")
-    pick = alt.selection_point(name=PICK, fields=["key", "theme_id"], on="click", nearest=True)
-    base = alt.Chart(data).encode(x=_time_x(grain), y=y, color=color, order=alt.Order("label:N"))
-    areas = base.mark_area(opacity=0.85, interpolate="monotone")
-    points = (
-        base.mark_circle(size=30, opacity=0.6)
+    bands = (
+        base.mark_rect(color="black", cursor="pointer")
         .encode(
+            x=_time_x(grain, "lo"),
+            x2="hi:T",
+            y=alt.Y("y0:Q", title=title, axis=axis),
+            y2="y1:Q",
+            opacity=alt.condition(pick, alt.value(0.25), alt.value(0.0), empty=False),
             tooltip=[
                 _time_tooltip(grain),
                 alt.Tooltip("label:N", title="Theme"),
@@ -137,7 +143,29 @@ def theme_areas(df: pd.DataFrame, grain: str, mode: str = "absolute") -> Any:
         )
         .add_params(pick)
     )
-    return alt.layer(areas, points).properties(height=360)
+    return alt.layer(areas, bands).properties(height=360)
+
+
+def _bands(data: pd.DataFrame, mode: str) -> pd.DataFrame:
+    """Each (bucket, theme)'s band where Vega-Lite stacks the areas, `y0`–`y1`: by label from the bottom, as
+    shares of the bucket for 'share', raised by half the bucket's gap to the largest one for 'stream' (Vega's
+    offset "center"). Its time span `lo`–`hi` runs halfway to the neighbouring buckets, clipped at the first
+    and the last bucket."""
+    out = data.sort_values(["bucket", "label"], kind="stable").copy()
+    start = pd.to_datetime(out["bucket"])
+    sums = out.groupby(start)["articles"].transform("sum").astype(float)
+    top = out.groupby(start)["articles"].cumsum().astype(float)
+    height = out["articles"].astype(float)
+    if mode == "share":
+        whole = sums.where(sums > 0, 1.0)
+        top, height = top / whole, height / whole
+    out["y1"] = top + ((sums.max() - sums) / 2 if mode == "stream" else 0.0)
+    out["y0"] = out["y1"] - height
+    buckets = pd.Series(sorted(start.unique()), dtype="datetime64[ns]")
+    mids = buckets + (buckets.shift(-1) - buckets) / 2
+    out["lo"] = start.map(dict(zip(buckets, mids.shift(1).fillna(buckets.min()), strict=True)))
+    out["hi"] = start.map(dict(zip(buckets, mids.fillna(buckets.max()), strict=True)))
+    return out
 
 
 def heatmap(

@@ -22,22 +22,37 @@ def label(series: pd.DataFrame, theme_id: str) -> str:
     return str(found.iloc[0]) if len(found) else theme_id
 
 
-def timeline(f: Filters, grain: str, mode: str) -> None:
+def timeline(f: Filters, grain: str, mode: str, url: dict[str, Any]) -> dict[str, Any]:
+    """The themes chart and the drill-down of its picked band; returns `url` with the pick (theme, bucket) in
+    it, so a link to the page opens the same sentences."""
     series = data.theme_series(grain, f)
     if series.empty:
         st.info("No themes match these filters.")
-        return
+        return url
     points = widgets.show_chart(
         charts.theme_areas(series, grain, mode), series, "themes_chart", f"themes_{grain}_{mode}"
     )
     if grain != "month" and (n := data.month_only(f)):
         st.caption(f"{n} articles dated only to their month appear at month granularity only.")
-    pick = widgets.remember_pick("themes", points, None)
+    seed = {"key": url["at"], "theme_id": url["pick"]} if url.get("pick") and _iso(url.get("at")) else None
+    pick = widgets.remember_pick("themes", points, seed)
     if pick and pick.get("theme_id"):
         start = date.fromisoformat(pick["key"])
         drill = Drill(theme_id=pick["theme_id"], start=start, grain=grain)
         widgets.sentence_pages(f"{label(series, pick['theme_id'])} {widgets.period_label(start, grain)}",
                                DRILL_LIMIT, lambda page: data.drill_sentences(drill, f, DRILL_LIMIT, page))
+        return {**url, "pick": pick["theme_id"], "at": pick["key"]}
+    st.caption("Click inside a theme's band to list the sentences behind it.")
+    return {k: v for k, v in url.items() if k not in ("pick", "at")}
+
+
+def _iso(value: str | None) -> bool:
+    """Whether a URL's `at` is a date (a hand-edited link may hold anything)."""
+    try:
+        date.fromisoformat(value or "")
+    except ValueError:
+        return False
+    return True
 
 
 def heatmap(title: str, load: Callable[[], pd.DataFrame], chart: Callable[[pd.DataFrame], alt.Chart], key: str,
@@ -71,7 +86,7 @@ def matrices(f: Filters, top_n: int) -> None:
 
 
 def body(f: Filters, grain: str, mode: str, top_n: int, url: dict[str, Any]) -> None:
-    timeline(f, grain, mode)
+    url = timeline(f, grain, mode, url)
     matrices(f, top_n)
     state.publish(url)
 
@@ -91,5 +106,6 @@ def render() -> None:
     with st.sidebar:
         st.session_state.setdefault("w_top_t", 12)
         top_n = int(st.slider("Actors in the matrices", 3, 30, key="w_top_t"))
-    url = {**state.filter_params(f), "grain": grain, "mode": mode}
+    url = {**state.filter_params(f), "grain": grain, "mode": mode, "pick": state.param("pick"),
+           "at": state.param("at")}
     widgets.live(body)(f, grain, mode, top_n, url)

@@ -218,6 +218,33 @@ def test_more_filters_open_from_the_sidebar_and_apply(app, page):
     shot(page, "more_filters")
 
 
+TOOLTIP_JS = """() => Object.fromEntries([...document.querySelectorAll('#vg-tooltip-element tr')]
+    .map(tr => [tr.cells[0]?.innerText.replace(/:$/, '').trim(), tr.cells[1]?.innerText.trim()]))"""
+
+
+def test_a_click_inside_a_theme_band_drills_into_that_theme(app, page):
+    """Anywhere inside a theme's band (not only on a data point), the pointer shows that theme and month, and a
+    click lists the sentences behind it, with the band shaded."""
+    url, _ = app
+    open_page(page, f"{url}/themes?grain=month&mode=absolute")
+    box = page.wait_for_selector(CHART, timeout=30_000).bounding_box()
+    assert box
+    for fx, fy in ((0.2, 0.85), (0.3, 0.7), (0.6, 0.85), (0.4, 0.5), (0.25, 0.6)):
+        x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+        page.mouse.move(x, y)
+        page.wait_for_timeout(300)
+        shown = page.evaluate(TOOLTIP_JS) if page.locator("#vg-tooltip-element.visible").count() else {}
+        if shown.get("Theme"):
+            break
+    else:
+        raise AssertionError("no theme band under any of the spots tried")
+    page.mouse.click(x, y)
+    month = time.strftime("%B %Y", time.strptime(shown["Month"], "%b %Y"))  # Jan 2022 -> January 2022
+    page.get_by_text(f"Drill-down: {shown['Theme']} in {month}", exact=False).first.wait_for(timeout=15_000)
+    page.locator("mark.m").first.wait_for(timeout=10_000)
+    page.wait_for_function("() => location.search.includes('pick=')", timeout=15_000)
+
+
 def test_pages_render_in_browser(app, page):
     url, _ = app
     for name, path, wait in (

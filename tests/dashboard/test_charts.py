@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from dashboard import charts
@@ -103,3 +105,36 @@ def test_month_axis_labels_each_month_once():
     svg = vlc.vegalite_to_svg(charts.actor_lines(_series(), "month", "mentions").to_dict())
     labels = re.findall(r">((?:Jan|Feb|Mar) 2022)<", svg)
     assert labels and len(labels) == len(set(labels)), labels
+
+
+def test_theme_bands_tile_the_stacked_areas_in_every_mode():
+    """The click layer's bars lie where Vega-Lite stacks the areas: by label from the bottom, as shares of the
+    bucket for 'share', offset by half the difference to the largest bucket for 'stream' (Vega's "center"); each
+    spans halfway to its neighbours, the first and the last clipped at their bucket."""
+    df = pd.DataFrame(
+        {
+            "bucket": pd.to_datetime(["2022-01-03", "2022-01-03", "2022-01-10", "2022-01-24"]),
+            "theme_id": ["b", "a", "a", "b"],
+            "label": ["B", "A", "A", "B"],
+            "articles": [3, 1, 4, 2],
+        }
+    )
+    expected = {
+        "absolute": [(0, 1), (1, 4), (0, 4), (0, 2)],
+        "share": [(0, 0.25), (0.25, 1), (0, 1), (0, 1)],
+        "stream": [(0, 1), (1, 4), (0, 4), (1, 3)],
+    }
+    for mode, bands in expected.items():
+        spec = charts.theme_areas(df, "week", mode).to_dict()
+        assert spec["layer"][1]["mark"]["type"] == "rect" and "nearest" not in json.dumps(spec["params"])
+        rows = next(iter(spec["datasets"].values()))
+        got = [(r["label"], r["key"], round(r["y0"], 3), round(r["y1"], 3)) for r in rows]
+        keys = ["2022-01-03", "2022-01-03", "2022-01-10", "2022-01-24"]
+        assert got == [(lab, k, *b) for lab, k, b in zip("ABAB", keys, bands, strict=True)], mode
+    spans = [(r["lo"][:10], r["hi"][:10]) for r in rows]
+    assert spans == [
+        ("2022-01-03", "2022-01-06"),
+        ("2022-01-03", "2022-01-06"),
+        ("2022-01-06", "2022-01-17"),
+        ("2022-01-17", "2022-01-24"),
+    ]

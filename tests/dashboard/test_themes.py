@@ -22,3 +22,18 @@ def test_themes_stream_mode_from_url(with_data):
 def test_themes_empty(with_empty):
     at = open_app("themes")
     assert "No themes match" in texts(at)
+
+
+def test_a_link_opens_the_drill_down_of_a_theme_and_month(with_data):
+    at = open_app("themes", grain="month", pick="sanctions", at="2022-01-01")
+    page = texts(at)
+    assert "Drill-down: Sanktionen in January 2022" in page
+    assert '<mark class="m"' in page and "article?id=" in page
+    assert at.query_params["pick"] == "sanctions" and at.query_params["at"] == "2022-01-01"
+
+
+def test_a_link_with_a_malformed_date_shows_the_chart_without_a_drill_down(with_data):
+    at = open_app("themes", grain="month", pick="sanctions", at="Januar")
+    assert not at.exception
+    assert "Drill-down:" not in texts(at) and "Click inside a theme's band" in texts(at)
+    assert "pick" not in at.query_params
