@@ -25,9 +25,10 @@ def params(key: str) -> list[str]:
     return [v for v in st.query_params.get_all(key) if v]
 
 
-def _date(value: str) -> date | None:
+def url_date(value: str | None) -> date | None:
+    """A date from a URL parameter, None for a missing or malformed one (a hand-edited link may hold anything)."""
     try:
-        return date.fromisoformat(value)
+        return date.fromisoformat(value or "")
     except ValueError:
         return None
 
@@ -147,8 +148,8 @@ def period(first: Any, last: Any, label: str = "Date range") -> tuple[date, ...]
     lo, hi = _as_date(first), _as_date(last)
     if not lo or not hi:
         return ()
-    start = _within(_date(param("from")) or lo, lo, hi)
-    end = _within(_date(param("to")) or hi, lo, hi)
+    start = _within(url_date(param("from")) or lo, lo, hi)
+    end = _within(url_date(param("to")) or hi, lo, hi)
     _seed("w_range", (start, max(start, end)))
     picked = st.date_input(label, key="w_range", min_value=lo, max_value=hi)
     return tuple(picked) if isinstance(picked, list | tuple) else (picked,)

@@ -31,7 +31,8 @@ def body(f: Filters, grain: str, measure: str, top_n: int, url: dict[str, Any]) 
         )
     if not f.duplicates:
         st.caption("Syndicated copies count once (switch under More filters in the sidebar).")
-    seed = {"key": url.get("at"), "actor_id": url.get("pick")} if url.get("pick") else None
+    at = state.url_date(url.get("at"))
+    seed = {"key": at.isoformat() if at else None, "actor_id": url.get("pick")} if url.get("pick") else None
     pick = widgets.remember_pick("actors", points, seed)
     if pick and pick.get("actor_id"):
         start = date.fromisoformat(pick["key"]) if pick.get("key") else None

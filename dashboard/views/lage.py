@@ -13,18 +13,11 @@ from warehouse.queries.lage import Period
 SENTENCES = 60
 
 
-def _url_date() -> date | None:
-    try:
-        return date.fromisoformat(state.param("on"))
-    except ValueError:
-        return None
-
-
 def pick_period(latest: date) -> Period:
     """Day or week and its date from the sidebar (and the URL); the newest day by default."""
     with st.sidebar:
         grain = state.choice("Period", "lage_grain", ["day", "week"], "week")
-        chosen = st.date_input("Date", value=_url_date() or latest, key="lage_on")
+        chosen = st.date_input("Date", value=state.url_date(state.param("on")) or latest, key="lage_on")
     day = chosen if isinstance(chosen, date) else latest
     state.publish({"lage_grain": grain, "on": day.isoformat(), "story": state.param("story"),
                    "lage_actor": state.param("lage_actor"), "lage_theme": state.param("lage_theme")})

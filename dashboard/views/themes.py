@@ -34,7 +34,7 @@ def timeline(f: Filters, grain: str, mode: str, url: dict[str, Any]) -> dict[str
     )
     if grain != "month" and (n := data.month_only(f)):
         st.caption(f"{n} articles dated only to their month appear at month granularity only.")
-    seed = {"key": url["at"], "theme_id": url["pick"]} if url.get("pick") and _iso(url.get("at")) else None
+    seed = {"key": url["at"], "theme_id": url["pick"]} if url.get("pick") and state.url_date(url.get("at")) else None
     pick = widgets.remember_pick("themes", points, seed)
     if pick and pick.get("theme_id"):
         start = date.fromisoformat(pick["key"])
@@ -44,15 +44,6 @@ def timeline(f: Filters, grain: str, mode: str, url: dict[str, Any]) -> dict[str
         return {**url, "pick": pick["theme_id"], "at": pick["key"]}
     st.caption("Click inside a theme's band to list the sentences behind it.")
     return {k: v for k, v in url.items() if k not in ("pick", "at")}
-
-
-def _iso(value: str | None) -> bool:
-    """Whether a URL's `at` is a date (a hand-edited link may hold anything)."""
-    try:
-        date.fromisoformat(value or "")
-    except ValueError:
-        return False
-    return True
 
 
 def heatmap(title: str, load: Callable[[], pd.DataFrame], chart: Callable[[pd.DataFrame], alt.Chart], key: str,

@@ -107,3 +107,9 @@ def test_more_filters_sit_in_a_popover_whose_label_counts_and_caption_names_thos
     assert _more_filters(at) == "More filters"
     assert not [c for c in at.sidebar.caption if "Kind:" in c.value or "counted" in c.value]
     assert "kind" not in at.query_params and "dups" not in at.query_params
+
+
+def test_a_link_with_a_malformed_date_shows_the_actor_without_a_period(with_data):
+    at = open_app("actors", grain="month", pick="country-ru", at="Januar")
+    assert not at.exception
+    assert "Drill-down: Russland" in texts(at)
