@@ -32,6 +32,7 @@ from warehouse import Warehouse
 from warehouse.batch_commit import BatchRows
 from warehouse.load import LogRow, RunRow
 
+PROGRESS_S = 30.0  # a progress line at least this often (and every 10 batches), however slow the machine
 POOL_DIR = ROOT / "bench" / "work" / "pool-cache"  # the enriched sentence pool, kept between runs
 
 
@@ -81,6 +82,7 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
     wh = Warehouse(str(target), lock_timeout=60)
     wh.initialise()
     started, loaded, stats = time.perf_counter(), 0, {"mentions": 0, "quotes": 0, "sentences": 0}
+    said = started  # when progress was last reported
     commits: list[float] = []  # seconds of each load transaction
     for n, rows in enumerate(_batches(articles, batch, seed, pool)):
         begun = time.perf_counter()
@@ -88,8 +90,9 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
         commits.append(time.perf_counter() - begun)
         for key in stats:
             stats[key] += sum(len(getattr(e, key)) for _, e in rows)
-        if n % 10 == 9:
-            say(f"{loaded:>9,} articles  {time.perf_counter() - started:7.0f} s  last load transaction "
+        if n % 10 == 9 or time.perf_counter() - said >= PROGRESS_S:
+            said = time.perf_counter()
+            say(f"{loaded:>9,} articles  {said - started:7.0f} s  last load transaction "
                 f"{commits[-1]:.2f} s  load average {os.getloadavg()[0]:.1f}")
     seconds = time.perf_counter() - started
     fold_s = fold_by_month(wh, say)

@@ -168,3 +168,16 @@ def test_the_bench_says_when_search_had_no_index_and_builds_one(pool, tmp_path: 
     assert "no search index" not in capsys.readouterr().out
     found, method = search(target, "Regierung", 5)
     assert method == "fts" and not found.empty
+
+
+def test_a_build_reports_its_progress_while_it_loads(tmp_path: Path, monkeypatch):
+    """A line per PROGRESS_S (and every 10 batches): a slow machine is not left without news for minutes."""
+    from bench import make_warehouse
+
+    monkeypatch.setattr(make_warehouse, "PROGRESS_S", 0.0)
+    lines: list[str] = []
+    out = make_warehouse.generate(tmp_path / "w" / "lagebild.duckdb", articles=200, batch=50, pool_limit=20,
+                                  say=lines.append, pool_dir=tmp_path / "pool")
+    progress = [line for line in lines if "last load transaction" in line]
+    assert out["articles"] == 200
+    assert [line.split()[0] for line in progress] == ["50", "100", "150", "200"]
