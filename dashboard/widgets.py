@@ -15,7 +15,8 @@ import streamlit as st
 from dashboard import context, marking
 from dashboard.charts import PICK
 from dashboard.marking import Row as Point
-from warehouse.db import WarehouseBusy, WarehouseMissing, connect
+from warehouse import kept_reader
+from warehouse.db import WarehouseBusy, WarehouseMissing
 
 vl_convert: ModuleType | None
 try:
@@ -114,11 +115,11 @@ def run_page(page: Any) -> None:
 
 
 def rerun_when_readable() -> None:
-    """Rerun the page if the warehouse can be read now (one connection attempt that does not wait), else leave
-    the page and its message as they are until the next tick: a rerun would wait for the lock again, without
-    its message meanwhile."""
+    """Rerun the page if the warehouse can be read now (one attempt that does not wait, through the connection
+    the dashboard keeps, so that the rerun finds it open), else leave the page and its message as they are
+    until the next tick: a rerun would wait for the lock again, without its message meanwhile."""
     try:
-        with connect(context.warehouse(), read_only=True, timeout=0):
+        with kept_reader.reading(context.warehouse(), timeout=0):
             pass
     except (WarehouseBusy, WarehouseMissing):
         return
