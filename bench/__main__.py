@@ -46,6 +46,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    "readers query (default 2000; --quick: 50)")
     p.add_argument("--readers-base", type=Path, default=None, help="a warehouse file the readers run starts from "
                    "(e.g. one of bench.make_warehouse; default: an empty warehouse)")
+    p.add_argument("--readers-browser", action="store_true", help="the readers run also opens the Actors page in "
+                   "headless Chromium, idle and during the ingest (its first chart; `make browser` installs Chromium)")
+    p.add_argument("--browser-visits", type=int, default=None, help="visits per page of the dashboard section's "
+                   "first-chart timing in headless Chromium, at its largest size (default 5; --quick: 2; 0: none)")
     p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
     p.add_argument("--keep", action="store_true", help="keep the scratch folder")
     p.add_argument("--reuse", type=Path, action="append", default=[],
@@ -57,6 +61,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     q = args.quick
     args.sizes = [int(s) for s in (args.sizes or ("100" if q else "1000,10000")).split(",") if s]
     args.compare_size = args.compare_size or (100 if q else 10_000)
+    args.browser_visits = (2 if q else 5) if args.browser_visits is None else args.browser_visits
     args.dashboard_sizes = [int(x) for x in (args.dashboard_sizes or ("500" if q else "10000,100000")).split(",")]
     args.repeat = args.repeat or (3 if q else 20)
     args.singles, args.burst = (3, 20) if q else (100, 1_000)
@@ -189,7 +194,8 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
         section(results, "latency", lambda: _latency(work, args, results, log), save)
     if "dashboard" in args.only:
         section(results, "dashboard", lambda: dashboard.run(work, args.dashboard_sizes, args.repeat,
-                                                            pool_limit=100 if args.quick else None), save)
+                                                            pool_limit=100 if args.quick else None,
+                                                            browser_visits=args.browser_visits), save)
     if "growth" in args.only:
         done: dict[str, Any] = {"runs": []}  # each backfill as it finishes: a stopped run keeps them
         section(results, "growth", lambda: growth.run(work, args.sizes, seed, log, done=done["runs"]), save, done)
@@ -197,7 +203,7 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
         section(results, "search", lambda: search.run(work / "search", args.search_sizes, args.repeat, seed), save)
     if "readers" in args.only:
         section(results, "readers", lambda: readers.run(work / "readers", args.reader_articles, work / "readers.log",
-                                                        args.readers_base), save)
+                                                        args.readers_base, browser=args.readers_browser), save)
 
 
 def _earlier(paths: list[Path]) -> list[dict[str, Any]]:

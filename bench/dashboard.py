@@ -59,9 +59,12 @@ def _render(page: str, query: dict[str, str]) -> tuple[float, float]:
     return cold, 1000 * (time.perf_counter() - started)
 
 
-def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None) -> dict[str, Any]:
-    """At each size: generate (or reuse) the warehouse, build the full-text index, time the queries (with
-    the load average); the pages at the largest size."""
+def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None,
+        browser_visits: int = 5) -> dict[str, Any]:
+    """At each size: generate (or reuse) the warehouse, build the full-text index, time the queries on the
+    connection the dashboard keeps open and on a new connection per call (with the load average); at the
+    largest size the pages as AppTest runs and, with `browser_visits`, their first chart in a real browser
+    (bench/browser.py)."""
     from warehouse.search import rebuild_index
 
     out: dict[str, Any] = {"repeat": repeat, "sizes": []}
@@ -76,9 +79,22 @@ def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None
         rebuild_index(target)
         out["sizes"].append({"articles": size, "generate_s": generate_s, "built": built,
                              "fts_index_s": time.perf_counter() - started,
+                             "kept_open_ms": make_warehouse.time_queries(target, repeat, kept_open=True),
                              "queries_ms": make_warehouse.time_queries(target, repeat)})
     largest = out["sizes"][-1]
+    target = work / f"dash-{largest['articles']}" / "lagebild.duckdb"
     out.update(articles=largest["articles"], generate_s=largest["generate_s"], fts_index_s=largest["fts_index_s"],
-               queries_ms=largest["queries_ms"], pages_ms=time_pages(work / f"dash-{largest['articles']}"
-                                                                      / "lagebild.duckdb"))
+               queries_ms=largest["queries_ms"], pages_ms=time_pages(target))
+    if browser_visits:
+        out["browser"] = first_charts(target, browser_visits)
     return out
+
+
+def first_charts(target: Path, visits: int) -> dict[str, Any]:
+    """bench/browser.py on `target`, or why it could not run (no Chromium: `make browser` installs it)."""
+    from bench import browser
+
+    try:
+        return browser.run(target, visits)
+    except Exception as exc:  # noqa: BLE001 - the query figures stand without the browser's
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}

@@ -288,3 +288,44 @@ def test_the_readers_bench_reads_the_commit_times_the_watcher_logs():
 
     log = "\n".join(COMMITTED_LOG % ("run-1", files, took) for files, took in ((100, 0.52), (37, 1.4)))
     assert [float(x) for x in _COMMIT.findall(log)] == [0.52, 1.4]
+
+
+def _timed(**p95: float) -> dict[str, Any]:
+    return {**{name: {"n": 10, "p50": ms / 2, "p95": ms, "max": ms} for name, ms in p95.items()},
+            "load_average": [1.0, 1.1, 1.2]}
+
+
+def test_the_dashboard_section_judges_each_query_its_growth_and_each_pages_first_chart():
+    """p95 on the kept connection against 100 ms (search 200 ms), growth from the smallest size against 2× for
+    the summary-backed queries only, and the first chart per page against 1.5 s."""
+    small = _timed(top_actors=20, cooccurrence=30, article_detail=10, search=50)
+    large = _timed(top_actors=35, cooccurrence=90, article_detail=80, search=150)
+    sizes = [{"articles": 100_000, "generate_s": 1.0, "built": None, "fts_index_s": 1.0, "kept_open_ms": small,
+              "queries_ms": small},
+             {"articles": 1_000_000, "generate_s": 1.0, "built": None, "fts_index_s": 1.0, "kept_open_ms": large,
+              "queries_ms": _timed(top_actors=40, cooccurrence=400, article_detail=300, search=160)}]
+    page = {"cold_s": 2.0, "failed": 0, "warm_over_floor_s": 0.8}
+    browser = {"visits": 5, "load_average": {"min": 1.0, "max": 2.0, "mean": 1.5}, "floor": {"warm_s": {"p50": 0.8}},
+               "pages": {"lage": {**page, "warm_s": {"p50": 1.4, "max": 1.6}},
+                         "themes": {**page, "warm_s": {"p50": 1.7, "max": 1.9}}}}
+    text = "\n".join(report.dashboard_lines({"repeat": 10, "sizes": sizes, "pages_ms": {}, "browser": browser}))
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["top_actors"].endswith("| 20 | 35 | met | 1.8× met | 40 |")
+    assert rows["cooccurrence"].endswith("| 30 | 90 | met | 3.0× **missed** | 400 |")
+    assert rows["article_detail"].endswith("| 10 | 80 | met | 8.0× raw rows | 300 |")
+    assert rows["search"].endswith("| 50 | 150 | met | 3.0× raw rows | 160 |")
+    assert "4 of 4 queries within their target" in text
+    assert rows["lage"].endswith("| 0 | met |") and rows["themes"].endswith("| 0 | **missed** |")
+
+
+def test_the_readers_section_judges_the_watchers_rss_and_the_first_chart_during_the_ingest():
+    probes = {"n": 10, "p50": 0.2, "p95": 0.3, "max": 0.4}
+    run = {"idle_s": probes, "during_ingest_s": probes, "load_average": {"min": 1, "max": 2, "mean": 1.5},
+           "articles_dropped": 3000, "articles_before": 1_000_000, "failures": 0,
+           "search_during_ingest_s": {"p95": 0.05, "max": 0.1}, "commit_s": probes, "indexed_after_commit_s": probes,
+           "watcher_peak_rss_bytes": 1100 * 2**20,
+           "browser_first_chart": {"page": "actors", "idle_s": {"p50": 1.2, "p95": 1.3}, "failed": 0,
+                                   "during_ingest_s": {"n": 12, "p50": 1.6, "p95": 1.9, "max": 2.4}}}
+    text = "\n".join(report.readers_lines(run))
+    assert "| watcher peak RSS (≤ 1,024 MB) | 1,100 MB **missed** |" in text
+    assert "(12 visits, 0 failed; p95 ≤ 2 s) | 1.60 / 1.90 / 2.40 s met |" in text

@@ -181,3 +181,23 @@ def test_a_build_reports_its_progress_while_it_loads(tmp_path: Path, monkeypatch
     progress = [line for line in lines if "last load transaction" in line]
     assert out["articles"] == 200
     assert [line.split()[0] for line in progress] == ["50", "100", "150", "200"]
+
+
+def test_every_dashboard_query_is_timed_on_the_kept_connection_and_on_new_ones(pool, tmp_path: Path):
+    """`make bench`'s dashboard section times each query as the dashboard runs it (one connection kept open)
+    and as a new connection would; the cases it calls raw-row reads are among those it times."""
+    from bench import make_warehouse
+    from bench.query_cases import RAW_ROWS
+    from warehouse import Warehouse, kept_reader
+
+    wh = Warehouse(tmp_path / "lagebild.duckdb", lock_timeout=5)
+    wh.initialise()
+    for n, rows in enumerate(make_warehouse._batches(60, 60, 7, pool)):
+        make_warehouse.load_batch(wh, rows, f"bench-{n}", pool.themes)
+    target = tmp_path / "lagebild.duckdb"
+    kept = make_warehouse.time_queries(target, 2, kept_open=True)
+    assert not kept_reader._enabled and not kept_reader._kept, "the kept connection is given up after the timing"
+    fresh = make_warehouse.time_queries(target, 2)
+    names = set(kept) - {"load_average"}
+    assert names == set(fresh) - {"load_average"} and RAW_ROWS < names
+    assert all(kept[name]["n"] == 2 and kept[name]["p95"] > 0 for name in names)
