@@ -71,13 +71,16 @@ def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None
     for size in sorted(sizes):
         target = work / f"dash-{size}" / "lagebild.duckdb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        built = None if target.exists() else make_warehouse.generate(
-            target, size, pool_limit=pool_limit, say=lambda line: print(f"[bench]   {line}", flush=True))
-        generate_s = time.perf_counter() - started
+        if target.exists():  # built before, e.g. by `python -m bench.make_warehouse` with its own --batch
+            reused, built, generate_s = True, make_warehouse.built_before(target), None
+        else:
+            started = time.perf_counter()
+            built = make_warehouse.generate(target, size, pool_limit=pool_limit,
+                                            say=lambda line: print(f"[bench]   {line}", flush=True))
+            reused, generate_s = False, time.perf_counter() - started
         started = time.perf_counter()
         rebuild_index(target)
-        out["sizes"].append({"articles": size, "generate_s": generate_s, "built": built,
+        out["sizes"].append({"articles": size, "generate_s": generate_s, "reused": reused, "built": built,
                              "fts_index_s": time.perf_counter() - started,
                              "kept_open_ms": make_warehouse.time_queries(target, repeat, kept_open=True),
                              "queries_ms": make_warehouse.time_queries(target, repeat)})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -107,7 +108,19 @@ def generate(target: Path, articles: int = 100_000, seed: int = 7, batch: int = 
            "real_reference": real_reference(
                pool_dir / f"real-{pool.enrich_version[:16]}-{pool_limit or 'all'}" / "lagebild.duckdb", pool)}
     out.update(_table_counts(target))
+    build_record(target).write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")
     return out
+
+
+def build_record(target: Path) -> Path:
+    """Where `generate` leaves its figures beside the warehouse, for a later run that reuses the file."""
+    return target.with_name(target.name + ".build.json")
+
+
+def built_before(target: Path) -> dict[str, Any] | None:
+    """The figures `generate` left beside `target`, if it built the file."""
+    record = build_record(target)
+    return json.loads(record.read_text(encoding="utf-8")) if record.exists() else None
 
 
 def fold_by_month(wh: Warehouse, say: Callable[[str], None] = print) -> dict[str, float]:
@@ -227,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --measure: while another process holds a write transaction open on the "
                              "warehouse (bench/hold_writer.py), so every query is answered by that writer")
     parser.add_argument("--kept-open", action="store_true",
-                        help="with --measure: every query on one connection kept open (the dashboard opens one "
-                             "per call)")
+                        help="with --measure: every query on one connection kept open, as the dashboard keeps "
+                             "it (warehouse/kept_reader.py); without it, a new connection per call")
     parser.add_argument("--search-index", action="store_true",
                         help="build the full-text search index beside the warehouse (what the watcher keeps); "
                              "without one, --measure times search's ILIKE fallback")

@@ -191,9 +191,10 @@ def dashboard_lines(d: dict[str, Any]) -> list[str]:
         b = z.get("built") or {}
         real = b.get("real_reference") or {}
         real_mb = _f(real.get("bytes_per_1000_articles", 0) / 2**20, 2)
-        per = f"{_f(b['bytes_per_1000_articles'] / 2**20, 2)} ({real_mb})" if b else "(reused)"
+        per = f"{_f(b['bytes_per_1000_articles'] / 2**20, 2)} ({real_mb})" if b else "(not recorded)"
         load = ", ".join(f"{x:.1f}" for x in z[_TIMED if kept else "queries_ms"].get("load_average", []))
-        rows.append(f"| {z['articles']:,} | {_f(z['generate_s'])} | {_f(b.get('articles_per_s'))} | {per} "
+        made = f"built before ({_f(b.get('seconds'))} s of loading)" if z.get("reused") else _f(z["generate_s"])
+        rows.append(f"| {z['articles']:,} | {made} | {_f(b.get('articles_per_s'))} | {per} "
                     f"| {_f(b.get('mentions_per_article'))} | {b.get('copies', '')} | {b.get('overlaps', '')} "
                     f"| {_f(z['fts_index_s'])} | {load} |")
     return rows + [""] + (_kept_open_lines(sizes) if kept else _new_connection_lines(sizes)) + _pages_lines(d) \
