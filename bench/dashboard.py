@@ -61,11 +61,11 @@ def _render(page: str, query: dict[str, str]) -> tuple[float, float]:
 
 def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None,
         browser_visits: int = 5) -> dict[str, Any]:
-    """At each size: generate (or reuse) the warehouse, build the full-text index, time the queries on the
+    """At each size: generate (or reuse) the warehouse, bring its search index in step, time the queries on the
     connection the dashboard keeps open and on a new connection per call (with the load average); at the
     largest size the pages as AppTest runs and, with `browser_visits`, their first chart in a real browser
     (bench/browser.py)."""
-    from warehouse.search import rebuild_index
+    from warehouse import search_index
 
     out: dict[str, Any] = {"repeat": repeat, "sizes": []}
     for size in sorted(sizes):
@@ -79,7 +79,7 @@ def run(work: Path, sizes: list[int], repeat: int, pool_limit: int | None = None
                                             say=lambda line: print(f"[bench]   {line}", flush=True))
             reused, generate_s = False, time.perf_counter() - started
         started = time.perf_counter()
-        rebuild_index(target)
+        search_index.catch_up(target, timeout=3600)  # what a start of the watcher does; ~0 s when in step
         out["sizes"].append({"articles": size, "generate_s": generate_s, "reused": reused, "built": built,
                              "fts_index_s": time.perf_counter() - started,
                              "kept_open_ms": make_warehouse.time_queries(target, repeat, kept_open=True),
