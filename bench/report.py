@@ -185,7 +185,7 @@ def dashboard_lines(d: dict[str, Any]) -> list[str]:
     rows = [f"## Dashboard queries at scale (bench/make_warehouse.py through the loader, {d['repeat']} runs per "
             "query)", "",
             "| articles | generation s | articles/s | MB per 1,000 articles (real ingestion) | mentions per article "
-            "| copies | overlaps | search index brought in step s | load average during the queries |",
+            "| copies | overlaps | search index caught up s | load average during the queries |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for z in sizes:
         b = z.get("built") or {}
