@@ -132,11 +132,16 @@ def fold_by_month(wh: Warehouse, say: Callable[[str], None] = print) -> dict[str
         months = [r[0] for r in con.execute("SELECT DISTINCT date_trunc('month', published_date)::DATE FROM articles "
                                             "ORDER BY 1").fetchall()]
     started, slowest = time.perf_counter(), 0.0
-    for month in months:
+    said = started  # when progress was last reported
+    for n, month in enumerate(months, 1):
         begun = time.perf_counter()
         with wh.transaction() as con:
             fold_summaries(con, [month])
         slowest = max(slowest, time.perf_counter() - begun)
+        if n % 10 == 0 or time.perf_counter() - said >= PROGRESS_S:
+            said = time.perf_counter()
+            say(f"folding: {n} of {len(months)} months, {said - started:.0f} s, last month {month} "
+                f"{said - begun:.2f} s, load average {os.getloadavg()[0]:.1f}")
     seconds = time.perf_counter() - started
     say(f"summaries folded: {len(months)} months in {seconds:.0f} s (slowest month {slowest:.2f} s)")
     return {"seconds": round(seconds, 2), "slowest_month_s": round(slowest, 3), "months": len(months)}

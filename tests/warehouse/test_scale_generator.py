@@ -170,8 +170,9 @@ def test_the_bench_says_when_search_had_no_index_and_builds_one(pool, tmp_path: 
     assert method == "fts" and not found.empty
 
 
-def test_a_build_reports_its_progress_while_it_loads(tmp_path: Path, monkeypatch):
-    """A line per PROGRESS_S (and every 10 batches): a slow machine is not left without news for minutes."""
+def test_a_build_reports_its_progress_while_it_loads_and_folds(tmp_path: Path, monkeypatch):
+    """A line per PROGRESS_S (and every 10 batches, or months): a slow machine is not left without news for
+    minutes, neither while it loads nor while it folds the summaries month by month."""
     from bench import make_warehouse
 
     monkeypatch.setattr(make_warehouse, "PROGRESS_S", 0.0)
@@ -181,6 +182,8 @@ def test_a_build_reports_its_progress_while_it_loads(tmp_path: Path, monkeypatch
     progress = [line for line in lines if "last load transaction" in line]
     assert out["articles"] == 200
     assert [line.split()[0] for line in progress] == ["50", "100", "150", "200"]
+    folding = [line for line in lines if line.startswith("folding")]
+    assert folding and folding[-1].startswith(f"folding: {out['fold_s']['months']} of {out['fold_s']['months']} months")
     # the figures stay beside the file, for `make bench` runs that reuse it
     assert make_warehouse.built_before(tmp_path / "w" / "lagebild.duckdb")["articles"] == 200
 
