@@ -128,6 +128,9 @@ def test_the_signals_of_a_period_are_the_rows_of_the_views_in_that_period(signal
                     of_period = con.execute(f"SELECT * FROM {what}_signals_{grain}_in(?::DATE, ?::DATE) ORDER BY ALL",
                                             [first, last]).fetchall()
                     assert view == of_period, (what, grain, first, last)
+                    rising = con.execute(f"SELECT * FROM {what}_rising_{grain}_in(?::DATE, ?::DATE) ORDER BY ALL",
+                                         [first, last]).fetchall()
+                    assert rising == [r for r in of_period if r[-1]], (what, grain, first, last)  # migration 023
                     if (what, grain, first) == ("theme", "day", SPIKE):
                         assert [r[1] for r in of_period if r[-1]] == [themes[1]]  # the spike rises
         returns = []
@@ -139,3 +142,40 @@ def test_the_signals_of_a_period_are_the_rows_of_the_views_in_that_period(signal
                                        [first, last]).fetchall(), (first, last)
             returns += [(r[0] - START).days for r in view if r[-1] == "returning"]
     assert returns == [100, 200]
+
+
+def _scans(plan: list[dict], table: str) -> list[str]:
+    """The filters of every scan of `table` in a JSON plan (EXPLAIN (FORMAT JSON)), one string per scan."""
+    found, todo = [], list(plan)
+    while todo:
+        node = todo.pop()
+        info = node.get("extra_info", {})
+        if "SCAN" in node.get("name", "") and info.get("Table", "").endswith(f".{table}"):
+            filters = info.get("Filters", [])
+            found.append(" AND ".join(filters) if isinstance(filters, list) else filters)
+        todo += node.get("children", [])
+    return found
+
+
+@pytest.mark.parametrize("macro", ["actor_signals_day_in", "actor_signals_week_in", "theme_signals_day_in",
+                                   "theme_signals_week_in", "new_actors_in", "actor_rising_day_in",
+                                   "actor_rising_week_in"])
+def test_the_macros_of_a_period_let_the_scan_skip_the_days_outside_their_window(signals, macro):
+    """Their bounds are dates (a date minus days), so DuckDB filters published_date inside the table scan and
+    skips row groups by their min/max. With `day - INTERVAL 28 DAY`, a timestamp, every date was cast before
+    it was compared, and the whole table was read at every call (migration 023)."""
+    import json
+
+    with signals.transaction() as con:  # rows long before and after the window: the bounds then matter to DuckDB
+        con.execute("INSERT INTO themes VALUES ('steady', 'Steady')")
+        for day in (START - timedelta(days=400), SPIKE, START + timedelta(days=400)):
+            if day != SPIKE:
+                _day(con, day, "flat", 1)
+            con.execute("INSERT INTO theme_day VALUES (?, 'day', false, 'steady', 3)", [day])
+    with signals.connect(read_only=True) as con:
+        row = con.execute(f"EXPLAIN (FORMAT JSON) SELECT * FROM {macro}(?::DATE, ?::DATE)", [SPIKE, SPIKE]).fetchone()
+    scans = _scans(json.loads(row[1]), "theme_day" if macro.startswith("theme") else "actor_day")
+    assert scans
+    for filters in scans:
+        assert "published_date" in filters and "::DATE" in filters, filters
+        assert "CAST(published_date" not in filters, filters

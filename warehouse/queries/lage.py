@@ -13,10 +13,10 @@ from warehouse.queries.read import frame
 
 SPARK_DAYS = 28  # sparkline length for a day
 SPARK_WEEKS = 12  # and for a week
-# the signals of a period (table macros of migration 020 over the days they need; the views of the same
-# names without `_in` hold every day)
-SIGNALS = {(what, grain): (f"{what}_signals_{grain}_in", f"{what}_id") for what in ("actor", "theme")
-           for grain in ("day", "week")}
+# the rising rows of a period (table macros of migration 023: the rows of `{what}_signals_{grain}_in` that rise,
+# computed for the buckets with enough articles alone; the views `{what}_signals_{grain}` hold every day)
+RISING = {(what, grain): (f"{what}_rising_{grain}_in", f"{what}_id") for what in ("actor", "theme")
+          for grain in ("day", "week")}
 
 
 @dataclass(frozen=True)
@@ -70,15 +70,15 @@ def top_stories(target: str | Path, p: Period, limit: int = 10) -> pd.DataFrame:
 
 
 def rising(target: str | Path, what: str, p: Period, limit: int = 10) -> pd.DataFrame:
-    """Rising actors (`what='actor'`) or themes in the period, strongest first (see migrations 008 and 020)."""
-    signals, key = SIGNALS[(what, p.grain)]
+    """Rising actors (`what='actor'`) or themes in the period, strongest first (see migrations 008, 020 and 023)."""
+    rising_in, key = RISING[(what, p.grain)]
     name = "name" if what == "actor" else "label"
     return frame(target, f"""SELECT {key} AS id, any_value({name}) AS name, arg_max(articles, z)::INTEGER AS articles,
                                     round(arg_max(baseline, z), 2) AS baseline, round(max(z), 1) AS z,
                                     arg_max({p.grain}, z)::DATE AS peak
-                             FROM {signals}(?::DATE, ?::DATE) WHERE rising
+                             FROM {rising_in}(?::DATE, ?::DATE)
                              GROUP BY ALL ORDER BY z DESC, id LIMIT ?""",
-                 [*p.buckets, limit])  # macro and key come from SIGNALS, never from input
+                 [*p.buckets, limit])  # macro and key come from RISING, never from input
 
 
 def sparklines(target: str | Path, what: str, ids: list[str], p: Period) -> pd.DataFrame:
