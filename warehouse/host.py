@@ -39,6 +39,7 @@ READING = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 # checkpoint, that finds the limit used up).
 READERS_SHARE = 256 * 1000**2
 SERVED_AT_ONCE = 2
+REQUEST_TIMEOUT = 30.0  # seconds a served reader has to send its request after connecting
 OOM_RETRIES, OOM_WAIT = 4, 0.25  # a served read out of memory is tried again after 0.25, 0.5, 1 and 2 s
 _UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4,
           "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
@@ -105,7 +106,9 @@ def _run(con: duckdb.DuckDBPyConnection, request: dict[str, Any], sock: socket.s
             f"not allowed: a reader runs queries only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN), "
             f"not {statements[0].type.name}")
     done = threading.Event()
-    threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True).start()
+    listener = threading.Thread(target=_interrupt_on_word, args=(sock, con, done), daemon=True,
+                                name="warehouse-reader-interrupt")
+    listener.start()
     try:
         try:
             return _fetch(con, sql, request)
@@ -122,6 +125,20 @@ def _run(con: duckdb.DuckDBPyConnection, request: dict[str, Any], sock: socket.s
             return _fetch(con, sql, request)
     finally:
         done.set()
+        _stop_listening(sock, listener)
+
+
+def _stop_listening(sock: socket.socket, listener: threading.Thread) -> None:
+    """Wake the interrupt listener from its recv() (after SHUT_RD it returns b"") and wait for it, before
+    the answer is sent and the socket closed. A listener left in recv() could read from the next reader's
+    connection once it gets the same file descriptor: a byte of that request lost, and that reader and
+    the writer waiting for each other for ever, the writer's batch never ending. The answer still goes out:
+    SHUT_RD stops only this side's reading."""
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:  # the reader has gone already; the listener then saw the end and has stopped
+        pass
+    listener.join()
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, request: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +188,9 @@ class _Handler(socketserver.BaseRequestHandler):
         try:
             if remote.peer(sock)[1] != os.getuid():
                 return
+            sock.settimeout(REQUEST_TIMEOUT)  # a reader that connects and sends nothing must not hold the batch's end
             request = json.loads(remote.receive(sock))
+            sock.settimeout(None)  # the interrupt listener waits as long as the query runs
             answer = self.server.host.answer(request, sock)
             try:
                 payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)

@@ -166,3 +166,42 @@ def test_a_serving_writer_has_its_memory_limit_plus_the_readers_share(warehouse:
     number, unit = row[0].split()
     assert unit == "MiB"
     assert round(float(number) * 1024**2 / 1000**2) == 128 + READERS_SHARE // 1000**2
+
+
+def test_no_thread_of_a_served_read_still_reads_its_socket_once_the_read_is_answered(seeded: Warehouse) -> None:
+    """While a served query runs, a thread listens on the reader's socket for an interrupt. It must be gone
+    before the answer returns: a thread still in recv() after the socket is closed can read from the next
+    reader's connection that gets the same file descriptor, take a byte of its request, and leave that
+    reader and the writer waiting for each other for ever (a watcher stuck at the end of its batch)."""
+    import socket
+    import threading
+
+    from warehouse.host import hosting
+
+    with hosting(seeded.target) as host:
+        served, reader = socket.socketpair()  # the reader's end stays open: it waits for the answer
+        try:
+            before = set(threading.enumerate())
+            answer = host.answer({"sql": "SELECT count(*) FROM articles", "params": [], "mode": "rows",
+                                  "limit": None}, served)
+            left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        finally:
+            served.close()
+            reader.close()
+    assert answer["rows"] == [(5,)]
+    assert left == []
+
+
+def test_a_reader_that_connects_and_sends_nothing_does_not_hold_the_writer(seeded: Warehouse, monkeypatch) -> None:
+    """The end of a batch waits for the served reads that run; a connection that never sends its request is
+    dropped after REQUEST_TIMEOUT instead of holding the writer (and its file) for ever."""
+    from warehouse import host as host_module
+    from warehouse import remote
+
+    monkeypatch.setattr(host_module, "REQUEST_TIMEOUT", 0.5)
+    with host_module.hosting(seeded.target):
+        silent = remote._connect(seeded.target, timeout=30)  # connected, nothing sent
+        began = time.monotonic()
+    took = time.monotonic() - began
+    silent.close()
+    assert took < 10
