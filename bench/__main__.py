@@ -46,8 +46,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    "readers query (default 2000; --quick: 50)")
     p.add_argument("--readers-base", type=Path, default=None, help="a warehouse file the readers run starts from "
                    "(e.g. one of bench.make_warehouse; default: an empty warehouse)")
-    p.add_argument("--readers-browser", action="store_true", help="the readers run also opens the Actors page in "
-                   "headless Chromium, idle and during the ingest (its first chart; `make browser` installs Chromium)")
+    p.add_argument("--readers-browser", action="store_true", help="after the readers run, a second one that also "
+                   "opens the Actors page in headless Chromium on the same cores, idle and during the ingest (its "
+                   "first chart; `make browser` installs Chromium)")
     p.add_argument("--browser-visits", type=int, default=None, help="visits per page of the dashboard section's "
                    "first-chart timing in headless Chromium, at its largest size (default 5; --quick: 2; 0: none)")
     p.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary folder)")
@@ -201,9 +202,13 @@ def _run_sections(args: argparse.Namespace, work: Path, log: Path, results: dict
         section(results, "growth", lambda: growth.run(work, args.sizes, seed, log, done=done["runs"]), save, done)
     if "search" in args.only:
         section(results, "search", lambda: search.run(work / "search", args.search_sizes, args.repeat, seed), save)
-    if "readers" in args.only:
+    if "readers" in args.only:  # without a browser, as a server serves users on their own machines
         section(results, "readers", lambda: readers.run(work / "readers", args.reader_articles, work / "readers.log",
-                                                        args.readers_base, browser=args.readers_browser), save)
+                                                        args.readers_base), save)
+    if "readers" in args.only and args.readers_browser:  # then again, with Chromium on the same cores
+        section(results, "readers_browser", lambda: readers.run(
+            work / "readers-browser", args.reader_articles, work / "readers-browser.log", args.readers_base,
+            browser=True), save)
 
 
 def _earlier(paths: list[Path]) -> list[dict[str, Any]]:
@@ -214,7 +219,7 @@ def _earlier(paths: list[Path]) -> list[dict[str, Any]]:
 def _reuse(results: dict[str, Any], earlier: list[dict[str, Any]]) -> None:
     """Sections of earlier runs, each marked with the date and commit of its run; a section that failed
     or was stopped there is taken from the next file."""
-    for name in SECTIONS:
+    for name in (*SECTIONS, "readers_browser"):
         for run in earlier:
             if name not in results and name in run and "error" not in run[name]:
                 results[name] = {"from_run": report.origin_of(run), **run[name]}  # an older origin is kept

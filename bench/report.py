@@ -62,8 +62,9 @@ FOOTER = """## How each figure is measured
 - **Readers** (`bench/readers.py`): `lagebild sql "select count(*) from articles"` as a subprocess,
   10 times idle, then every 0.5 s while a `lagebild watch` ingests the dropped corpus files and for 15 s
   after; the watcher's log gives each batch's commit time and its indexing time. With
-  `--readers-browser`, headless Chromium opens the Actors page over and over meanwhile, on the same
-  cores.
+  `--readers-browser`, a second run follows in which headless Chromium opens the Actors page over and
+  over meanwhile, on the same cores: its browser and the server share two cores, where a user's browser
+  runs on the user's machine, so its times are those of a crowded machine.
 - **Growth**: the inbox is filled first, then `lagebild watch` starts; *steady* articles/s counts from
   the moment the first batch left the inbox (server start and resource loading excluded). RSS is
   sampled every 0.25 s over the watcher and its worker processes (Prefect's server excluded).
@@ -419,7 +420,7 @@ def render(r: dict[str, Any]) -> str:
     lines = HEADER.splitlines() + [""] + partial_lines(r) + machine_lines(r)
     for key, fn in (("throughput", throughput_lines), ("latency", latency_lines),
                     ("dashboard", dashboard_lines), ("growth", growth_lines), ("growth_large", growth_lines),
-                    ("search", search_lines), ("readers", readers_lines)):
+                    ("search", search_lines), ("readers", readers_lines), ("readers_browser", readers_lines)):
         if key not in r:
             continue
         part = fn(r[key]) if "error" not in r[key] else [f"## {key}", "", f"failed: {r[key]['error']}", ""]
@@ -428,6 +429,8 @@ def render(r: dict[str, Any]) -> str:
             part[1:1] = ["", f"*{r[key]['error']}: the sizes it finished.*"]
         if key == "growth_large":
             part[0] = "## Backfill with the watcher at large size (its own run: sizes side by side)"
+        if key == "readers_browser" and "error" not in r[key]:
+            part[0] += ", with Chromium on the same cores"
         if "from_run" in r[key]:
             origin = r[key]["from_run"]
             if "corpus:" not in origin:  # every run before the corpus was named used it verbatim

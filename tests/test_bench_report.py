@@ -329,3 +329,29 @@ def test_the_readers_section_judges_the_watchers_rss_and_the_first_chart_during_
     text = "\n".join(report.readers_lines(run))
     assert "| watcher peak RSS (≤ 1,024 MB) | 1,100 MB **missed** |" in text
     assert "(12 visits, 0 failed; p95 ≤ 2 s) | 1.60 / 1.90 / 2.40 s met |" in text
+
+
+def report_sections() -> set[str]:
+    return {"throughput", "latency", "dashboard", "growth", "growth_large", "search", "readers", "readers_browser"}
+
+
+def test_the_readers_run_with_a_browser_on_the_same_cores_is_reported_beside_the_one_without():
+    """`--readers-browser` adds a second readers run; the report shows both, the second named as such."""
+    probes = {"n": 10, "p50": 0.2, "p95": 0.3, "max": 0.4}
+    run = {"idle_s": probes, "during_ingest_s": probes, "load_average": {"min": 1, "max": 2, "mean": 1.5},
+           "articles_dropped": 1000, "articles_before": 100_000, "failures": 0,
+           "search_during_ingest_s": {"p95": 0.05, "max": 0.1}, "commit_s": probes, "indexed_after_commit_s": probes,
+           "watcher_peak_rss_bytes": 900 * 2**20}
+    crowded = {**run, "during_ingest_s": {"n": 10, "p50": 1.5, "p95": 2.8, "max": 3.1},
+               "browser_first_chart": {"page": "actors", "idle_s": {"p50": 3.0, "p95": 3.3}, "failed": 0,
+                                       "during_ingest_s": {"n": 40, "p50": 4.7, "p95": 5.9, "max": 6.1}}}
+    results = {key: value for key, value in _results().items() if key not in report_sections()}
+    text = report.render({**results, "readers": run, "readers_browser": crowded})
+    titles = [line for line in text.splitlines() if line.startswith("## Readers")]
+    assert titles == ["## Readers while the watcher writes (1,000 articles dropped into a warehouse of 100,000)",
+                      "## Readers while the watcher writes (1,000 articles dropped into a warehouse of 100,000), "
+                      "with Chromium on the same cores"]
+    first, second = text.split(titles[1])
+    assert "| p95 ≤ idle + 1 s and max ≤ idle + 2 s | met |" in first
+    assert "Chromium, idle" not in first.split(titles[0])[1]
+    assert "**missed**" in second and "(40 visits, 0 failed; p95 ≤ 2 s)" in second
