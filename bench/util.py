@@ -65,6 +65,7 @@ class RssSampler:
     interval: float = 0.25
     peak: int = 0  # the process and its children, Prefect's server left out
     peak_server: int = 0  # the Prefect server it started (its own, or Prefect's ephemeral one) alone
+    peak_own: int = 0  # the process alone, without its children
     window_peak: int = 0  # like `peak`, since the last call of take_window_peak()
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -83,7 +84,8 @@ class RssSampler:
             return
         while not self._stop.is_set():
             try:
-                total, server = proc.memory_info().rss, 0
+                own = proc.memory_info().rss
+                total, server = own, 0
                 for child in proc.children(recursive=True):
                     try:
                         if _is_prefect_server(child.cmdline()):
@@ -95,6 +97,7 @@ class RssSampler:
             except psutil.Error:
                 return
             self.peak = max(self.peak, total)
+            self.peak_own = max(self.peak_own, own)
             self.window_peak = max(self.window_peak, total)
             self.peak_server = max(self.peak_server, server)
             self._stop.wait(self.interval)
