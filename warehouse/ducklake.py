@@ -228,13 +228,18 @@ def portable_sql(sql: str) -> str:
     return sql
 
 
+RACE_WAIT_S = 300.0  # how long a service that keeps losing to another's migrations tries again at most
+
+
 def initialise(target: str, timeout: float = 30.0, attempts: int = 6) -> list[int]:
     """Create the lake if needed and apply pending migrations (constraint-free DDL).
 
     Services that start together (docker-compose.yml) initialise one catalog at once: the loser of a
     conflicting commit (catalog tables or a migration created by the other) tries again and finds the
     winner's work done. The winner may still be migrating, so the loser can lose the next migration too:
-    it tries at least `attempts` times and for as long as `timeout` seconds."""
+    it tries at least `attempts` times and, while it keeps losing races, for up to RACE_WAIT_S seconds
+    (each loss is a commit of the winner's, so the winner is getting on; on a busy machine its two dozen
+    migrations took longer than the connection's `timeout` of 30 s)."""
     from warehouse.schema import migrate
 
     began = time.monotonic()
@@ -245,7 +250,7 @@ def initialise(target: str, timeout: float = 30.0, attempts: int = 6) -> list[in
             with connect(target, timeout=timeout) as con:
                 return migrate(con, adapt=portable_sql)
         except (duckdb.TransactionException, duckdb.CatalogException, LakeError) as exc:
-            if not lost_a_race(exc) or (attempt >= attempts and time.monotonic() - began > timeout):
+            if not lost_a_race(exc) or (attempt >= attempts and time.monotonic() - began > RACE_WAIT_S):
                 raise
             time.sleep(random.uniform(0.2, 0.5) * min(attempt, 4))
 
