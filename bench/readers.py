@@ -182,7 +182,9 @@ def run(data_dir: Path, articles: int, log: Path, base: Path | None = None, idle
         "indexed_after_commit_s": percentiles([float(x) for x in _INDEXED.findall(text)]),
         "load_average": {"min": min(loads, default=0), "max": max(loads, default=0),
                          "mean": sum(loads) / max(len(loads), 1)},
-        "watcher_peak_rss_bytes": rss,  # the watcher and its enrichment process, Prefect's server left out
+        # the watcher and its worker processes (enrichment runs in them with LAGEBILD_ENRICH_WORKERS ≥ 2, else in
+        # the watcher's own process), Prefect's server left out
+        "watcher_peak_rss_bytes": rss,
         "watcher_own_peak_rss_bytes": watcher.rss.peak_own if watcher.rss else None,  # the watcher's process alone
     }
 

@@ -388,7 +388,7 @@ def readers_lines(r: dict[str, Any]) -> list[str]:
             f"{_f(r['commit_s'].get('max'), 2)} s |",
             f"| search index after the commit, p50 / max | {_f(r['indexed_after_commit_s'].get('p50'), 2)} / "
             f"{_f(r['indexed_after_commit_s'].get('max'), 2)} s |",
-            f"| watcher peak RSS, with its enrichment process (≤ 1,024 MB) | {_mb(r['watcher_peak_rss_bytes'])} MB "
+            f"| watcher peak RSS, with its worker processes (≤ 1,024 MB) | {_mb(r['watcher_peak_rss_bytes'])} MB "
             f"{_ok(r['watcher_peak_rss_bytes'], (r['watcher_peak_rss_bytes'] or 0) <= 2**30)} |",
             *([f"| of which the watcher's own process, peak | {_mb(r['watcher_own_peak_rss_bytes'])} MB |"]
               if r.get("watcher_own_peak_rss_bytes") else []),

@@ -327,7 +327,7 @@ def test_the_readers_section_judges_the_watchers_rss_and_the_first_chart_during_
            "browser_first_chart": {"page": "actors", "idle_s": {"p50": 1.2, "p95": 1.3}, "failed": 0,
                                    "during_ingest_s": {"n": 12, "p50": 1.6, "p95": 1.9, "max": 2.4}}}
     text = "\n".join(report.readers_lines(run))
-    assert "| watcher peak RSS, with its enrichment process (≤ 1,024 MB) | 1,100 MB **missed** |" in text
+    assert "| watcher peak RSS, with its worker processes (≤ 1,024 MB) | 1,100 MB **missed** |" in text
     assert "watcher's own process" not in text  # a run from before it was sampled apart
     text = "\n".join(report.readers_lines({**run, "watcher_own_peak_rss_bytes": 480 * 2**20}))
     assert "| of which the watcher's own process, peak | 480 MB |" in text
