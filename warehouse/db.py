@@ -122,11 +122,11 @@ def open_with_retry(
                     return cast(duckdb.DuckDBPyConnection, remote.RemoteConnection(path, pid))
             note_waiting(path)
             now = time.monotonic()
-            if now >= deadline:
-                raise WarehouseBusy(holder.busy_message(path, str(exc), now - started)) from exc
-            if not noticed and now - started >= NOTICE_AFTER:
+            if not noticed and now - started >= NOTICE_AFTER:  # also when this wait ends in the timeout below
                 log.warning("%s", holder.waiting_message(path, str(exc)))
                 noticed = True
+            if now >= deadline:
+                raise WarehouseBusy(holder.busy_message(path, str(exc), now - started)) from exc
             time.sleep(min(delay * (0.5 + random.random()), max(deadline - now, 0.0)))
             delay = min(delay * 2, 0.25 if read_only else 1.0)  # readers catch the writer's gaps
 
