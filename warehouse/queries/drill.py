@@ -24,9 +24,10 @@ from warehouse.queries.read import frame, frames
 def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, offset: int = 0) -> pd.DataFrame:
     """Sentences behind a clicked point, with `marks`: mention spans relative to the sentence.
 
-    One page of `limit` sentences from `offset` on, newest first (a stable order: date, article, sentence).
-    The sentences, their bounds and marks are found in `actor_mentions` (migration 022), whose folded months
-    are stored by the actors' numbers; only the page's texts are read from `articles`.
+    One page of `limit` sentences from `offset` on, newest first (a stable order: date, article number,
+    sentence). The sentences, their dates, bounds and marks are found in `actor_mentions` (migration 022),
+    whose folded months are stored by the actors' numbers; only the page's articles are read from `articles`
+    (ordering every hit by the article's id read `articles` for all of them: 2026-12-07, docs/performance.md).
     """
     g = replace(
         f,
@@ -68,14 +69,13 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
         target,
         f"""
         WITH hits AS (  -- the mentions that answer the filters
-            SELECT d.article_key, d.sentence, d.sentence_start, d.sentence_end, d.actor_key, d.start_char, d.end_char
+            SELECT d.published_date, d.article_key, d.sentence, d.sentence_start, d.sentence_end, d.actor_key,
+                   d.start_char, d.end_char
             FROM actor_mentions d WHERE {" AND ".join([dw, *conds])}
             GROUP BY ALL HAVING sum(d.mentions) > 0),
         page AS (  -- the page's sentences first, so that only their marks are built
-            SELECT s.article_key, s.sentence, s.sentence_start, s.sentence_end, ar.article_id, ar.published_date
-            FROM (SELECT DISTINCT article_key, sentence, sentence_start, sentence_end FROM hits) s
-            JOIN articles ar ON ar.article_key = s.article_key
-            ORDER BY ar.published_date DESC, ar.article_id, s.sentence LIMIT ? OFFSET ?),
+            SELECT DISTINCT published_date, article_key, sentence, sentence_start, sentence_end FROM hits
+            ORDER BY published_date DESC, article_key, sentence LIMIT ? OFFSET ?),
         marked AS (
             SELECT p.article_key, p.sentence,
                    list({{'start': h.start_char - p.sentence_start, 'end': h.end_char - p.sentence_start,
@@ -88,7 +88,7 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
                substr(ar.body, p.sentence_start + 1, p.sentence_end - p.sentence_start) AS text, m.marks
         FROM page p JOIN articles ar ON ar.article_key = p.article_key
         JOIN marked m ON m.article_key = p.article_key AND m.sentence = p.sentence
-        ORDER BY ar.published_date DESC, ar.article_id, p.sentence""",
+        ORDER BY p.published_date DESC, p.article_key, p.sentence""",
         [*dp, *cp, limit, offset],
     )
 
