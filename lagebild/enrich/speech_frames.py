@@ -56,6 +56,8 @@ _COPULA = frozenset("ist sind war waren sei seien zeigte zeigten gab gaben".spli
 _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
 _IN_SOURCE = frozenset("in In im Im bei Bei beim Beim aus Aus Von Vom".split())
 _COLON = np.uint64(hash_string(":"))
+_NOT_SO = frozenset({"dass", "daß", "auch", "heißt", "hieß"})  # …, so dass; …, so auch X; „Y“, so heißt X: no source
+_NAMING = frozenset({"nennen", "bezeichnen"})  # Dies nennt man …; Als Lichtjahr bezeichnet man …: a definition
 Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
 
 
@@ -99,7 +101,8 @@ def _source(s: SentenceTokens, k: int) -> Found | None:
             if v.bits[c] & (CUE | PARTICLE_CUE) and c > k + 1:
                 return ((k + 1, c), t[c], (c, c + 1))
         return None
-    if w == "so" and k > s.a and (t[k - 1] in (",", "–", "-") or t[k - 1] in _OPENERS):
+    if w == "so" and k > s.a and (t[k - 1] in (",", "–", "-") or t[k - 1] in _OPENERS) and not (
+            k + 1 < s.b and t[k + 1] in _NOT_SO):
         sp = np_after(v, k + 1, s.b)
         if sp is None and k + 2 < s.b and v.bits[k + 1] & (CUE | PARTICLE_CUE):  # …, so schätzen die Forscher,
             sp = np_after(v, k + 2, s.b)
@@ -300,6 +303,14 @@ def _auxiliary(s: SentenceTokens, k: int) -> int | None:
     return None
 
 
+def _adverb_after_auxiliary(s: SentenceTokens, k: int) -> bool:
+    """Whether the token at k, after a finite auxiliary of its clause, is followed by more of the clause: an
+    adverb (hat es schon wiederholt Zwischenfälle gegeben), not the participle that ends it."""
+    t = s.v.tokens
+    return (k + 1 < s.b and t[k + 1] not in _CLAUSE_END
+            and any(t[x] in _AUX for x in range(_clause_start(s, k), k)))
+
+
 def _zu_infinitive(t: Sequence[str], k: int) -> bool:
     """An infinitive with zu (zu schreiben, anzugeben, vorzuschlagen)."""
     w = t[k]
@@ -325,12 +336,17 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
             continue  # wegen wiederholten Fouls, die geforderte Summe: an adjective, no verb
         if not v.bits[k] & SOURCE and _zu_infinitive(v.tokens, k):
             continue  # die Adresse anzugeben, ESPASA zu schreiben: no statement of the sentence
+        if v.tokens[k] == "wiederholt" and _adverb_after_auxiliary(s, k):
+            continue  # hatte er wiederholt geschlagen: the adverb, not the verb (hat seine Kritik wiederholt.)
         if v.tokens[k] in _REFERS:
             sp = np_before(v, k - 1, s.a) if v.tokens[k] == "wonach" and k - 1 > s.a and v.tokens[k - 1] == "," \
                 else None  # Meldungen der New York Times, wonach …: the reports say it
             refer = refer or (sp or (k, k + 1), v.tokens[k], (k, k + 1))
             continue
         found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
+        if found and found[0][1] - found[0][0] == 1 and v.tokens[found[0][0]] in ("man", "Man") \
+                and lemma_table().get(v.tokens[k], v.tokens[k].lower()) in _NAMING:
+            continue  # Dies nennt man einen Aktiensplit: what a word means, no one's statement
         if found:
             return found
     for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():

@@ -236,3 +236,43 @@ SPEAKER_CASES = [
 @pytest.mark.parametrize(("text", "speakers"), SPEAKER_CASES)
 def test_speaker_phrases(run, text, speakers):
     assert [s for s, _ in _reported(run(text))] == speakers
+
+
+@pytest.mark.parametrize("text", [
+    "Es gibt nur noch wenige Busverbindungen in die Stadt, so dass Touristen auf Flugzeuge angewiesen sind.",
+    "Viele Familien wurden damals deportiert, so auch die Mutter der Schriftstellerin.",
+    "„Wikiasari“, so heißt ein geplantes Projekt des Gründers.",
+])
+def test_so_that_so_too_and_so_named_are_no_source(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
+
+
+def test_so_x_still_names_the_source(run):
+    enr = run("Titel\n\nDie Lage sei ernst, so der Sprecher des Ministeriums.")
+    assert _reported(enr) == [("der Sprecher des Ministeriums", "so")]
+
+
+@pytest.mark.parametrize("text", [
+    "Dies nennt man einen Aktiensplit.",
+    "Als Lichtjahr bezeichnet man die Strecke, die das Licht in einem Jahr zurücklegt.",
+])
+def test_a_definition_with_man_is_no_statement(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
+
+
+def test_bezeichnete_with_a_named_speaker_is_still_one(run):
+    enr = run("Titel\n\nDie Ministerin bezeichnete den Beschluss als schweren Fehler.")
+    assert _reported(enr) == [("Die Ministerin", "bezeichnete")]
+
+
+@pytest.mark.parametrize("text", [
+    "Auch sie hatte er wiederholt geschlagen.",
+    "In letzter Zeit hat es schon wiederholt gefährliche Zwischenfälle an diesem Bahnübergang gegeben.",
+])
+def test_wiederholt_as_an_adverb_is_no_cue(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
+
+
+def test_wiederholt_as_the_verb_is_a_cue(run):
+    enr = run("Titel\n\nDer Verband hat seine Forderung nach einem Tempolimit wiederholt.")
+    assert _reported(enr) == [("Der Verband", "wiederholt")]
