@@ -57,6 +57,7 @@ _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
 _IN_SOURCE = frozenset("in In im Im bei Bei beim Beim aus Aus Von Vom".split())
 _COLON = np.uint64(hash_string(":"))
 _NOT_SO = frozenset({"dass", "daß", "auch", "heißt", "hieß"})  # …, so dass; …, so auch X; „Y“, so heißt X: no source
+_SUBJECT_PRONOUNS = frozenset({"er", "ich", "wir"})  # nominative only: after the verb, its subject
 _NAMING = frozenset({"nennen", "bezeichnen"})  # Dies nennt man …; Als Lichtjahr bezeichnet man …: a definition
 Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
 
@@ -197,6 +198,8 @@ def _verb(s: SentenceTokens, k: int, openers: frozenset[str]) -> Found | None:
         if sp and t[sp[0]] not in _OBLIQUE:
             return (sp, t[k], (k, k + 1))
     prev = t[k - 1] if k > s.a else ""
+    if k + 1 < s.b and t[k + 1] in _SUBJECT_PRONOUNS:
+        return ((k + 1, k + 2), t[k], (k, k + 1))  # Die Äußerungen bezeichnete er als …; Die Anhänger, …, warnte er
     if prev == ",":  # an apposition before the verb: Der Vorsitzende …, Jean Mignon, bezeichnete
         sp = subject_before(v, k, s.a, openers, strict=True) or _before_relative(s, k, openers)
         if sp:
@@ -344,9 +347,10 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
             refer = refer or (sp or (k, k + 1), v.tokens[k], (k, k + 1))
             continue
         found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
-        if found and found[0][1] - found[0][0] == 1 and v.tokens[found[0][0]] in ("man", "Man") \
-                and lemma_table().get(v.tokens[k], v.tokens[k].lower()) in _NAMING:
-            continue  # Dies nennt man einen Aktiensplit: what a word means, no one's statement
+        if found and lemma_table().get(found[1], found[1].lower()) in _NAMING and (
+                (found[0][1] - found[0][0] == 1 and v.tokens[found[0][0]] in ("man", "Man"))
+                or "sich" in v.tokens[max(s.a, found[2][0] - 4):found[2][0] + 2]):
+            continue  # Dies nennt man …; wie sich die Junta selbst nennt: what a word means, no one's statement
         if found:
             return found
     for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():

@@ -276,3 +276,19 @@ def test_wiederholt_as_an_adverb_is_no_cue(run, text):
 def test_wiederholt_as_the_verb_is_a_cue(run):
     enr = run("Titel\n\nDer Verband hat seine Forderung nach einem Tempolimit wiederholt.")
     assert _reported(enr) == [("Der Verband", "wiederholt")]
+
+
+@pytest.mark.parametrize("text", [
+    "Die Äußerungen der Richter bezeichnete er als „Knaller aus Karlsruhe“.",
+    "Die Anhänger, die sich zur Kundgebung aufmachten, warnte er, die Organisatoren würden sie benutzen.",
+])
+def test_a_subject_pronoun_after_the_verb_is_the_speaker(run, text):
+    assert {s for s, _ in _reported(run("Titel\n\n" + text))} == {"er"}
+
+
+@pytest.mark.parametrize("text", [
+    "Die Gruppe überwacht die Zensur im Netz und bezeichnet sich selbst als Projekt für Transparenz.",
+    "Der Rat, wie sich die Junta selbst nennt, übernahm die Macht.",
+])
+def test_naming_oneself_is_no_statement(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
