@@ -19,7 +19,7 @@ from lagebild.enrich.registry import DATA_DIR, RegistryActor, load_registry
 from lagebild.enrich.review import Overlay, apply_overlay, load_overlay
 from lagebild.enrich.themes import THEMES_FILE, Theme, load_themes
 
-CODE_VERSION = "enrich-6"
+CODE_VERSION = "enrich-7"
 
 
 @dataclass(frozen=True)
