@@ -347,10 +347,11 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
             refer = refer or (sp or (k, k + 1), v.tokens[k], (k, k + 1))
             continue
         found = _source(s, k) if v.bits[k] & SOURCE else _verb(s, k, openers)
-        if found and lemma_table().get(found[1], found[1].lower()) in _NAMING and (
-                (found[0][1] - found[0][0] == 1 and v.tokens[found[0][0]] in ("man", "Man"))
-                or "sich" in v.tokens[max(s.a, found[2][0] - 4):found[2][0] + 2]):
-            continue  # Dies nennt man …; wie sich die Junta selbst nennt: what a word means, no one's statement
+        if found and found[0][1] - found[0][0] == 1 and v.tokens[found[0][0]] in ("man", "Man"):
+            continue  # geht man davon aus, Dies nennt man …: impersonal, no one's statement
+        if found and lemma_table().get(found[1], found[1].lower()) in _NAMING \
+                and "sich" in v.tokens[max(s.a, found[2][0] - 4):found[2][0] + 2]:
+            continue  # wie sich die Junta selbst nennt: a name, no statement
         if found:
             return found
     for k in (np.nonzero(v.orth[s.a:s.b - 1] == _COLON)[0] + s.a).tolist():

@@ -292,3 +292,12 @@ def test_a_subject_pronoun_after_the_verb_is_the_speaker(run, text):
 ])
 def test_naming_oneself_is_no_statement(run, text):
     assert _reported(run("Titel\n\n" + text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Bis jetzt geht man von einem Kurzschluss in einer Trafostation aus.",
+    "Aber man betont auch, dass die Lage ernst sei.",
+    "Bereits Ende des Jahres will man mit der neuen Kapsel starten.",
+])
+def test_man_is_no_speaker(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
