@@ -57,6 +57,10 @@ _HEISST = frozenset({"heißt", "hieß", "geheißen", "hieße"})
 _IN_SOURCE = frozenset("in In im Im bei Bei beim Beim aus Aus Von Vom".split())
 _COLON = np.uint64(hash_string(":"))
 _NOT_SO = frozenset({"dass", "daß", "auch", "heißt", "hieß"})  # …, so dass; …, so auch X; „Y“, so heißt X: no source
+_TOLL_ALONE = frozenset("Menschenleben Todesopfer Menschenopfer".split())  # fordern + these: a death toll
+_TOLL = frozenset("Leben Tote Toten Opfer Verletzte Verletzten".split())  # … after a number (forderte acht Tote)
+_NUMBER_WORDS = frozenset("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert hunderte "
+                          "tausend tausende dutzende mehrere zahlreiche viele".split())
 _SUBJECT_PRONOUNS = frozenset({"er", "ich", "wir"})  # nominative only: after the verb, its subject
 _NAMING = frozenset({"nennen", "bezeichnen"})  # Dies nennt man …; Als Lichtjahr bezeichnet man …: a definition
 Found = tuple[Span, str, Span]  # speaker tokens, cue text, cue tokens
@@ -306,6 +310,29 @@ def _auxiliary(s: SentenceTokens, k: int) -> int | None:
     return None
 
 
+def _toll(s: SentenceTokens, k: int) -> bool:
+    """Whether 'fordern' at k counts the dead or injured of its clause (forderte 92 Menschenleben; Acht Tote
+    forderte ein Anschlag)."""
+    t = s.v.tokens
+    if lemma_table().get(t[k], t[k].lower()) != "fordern":
+        return False
+    for x in range(_clause_start(s, k), s.clause_end(k)):
+        if t[x] in _TOLL_ALONE or (t[x] in _TOLL and x > s.a and _count(t[x - 1])):
+            return True
+    return False
+
+
+def _count(w: str) -> bool:
+    """A number (92, 1.200, zwei, Dutzende) before a noun."""
+    return w.replace(".", "").replace(",", "").isdigit() or w.lower() in _NUMBER_WORDS
+
+
+def _negated(s: SentenceTokens, k: int) -> bool:
+    """Whether the clause of the cue at k holds 'nicht' (gab … nicht bekannt, wollte nicht bestätigen)."""
+    t = s.v.tokens
+    return any(t[x] == "nicht" for x in range(_clause_start(s, k), s.clause_end(k)))
+
+
 def _adverb_after_auxiliary(s: SentenceTokens, k: int) -> bool:
     """Whether the token at k, after a finite auxiliary of its clause, is followed by more of the clause: an
     adverb (hat es schon wiederholt Zwischenfälle gegeben), not the participle that ends it."""
@@ -339,6 +366,10 @@ def attribute(s: SentenceTokens, openers: frozenset[str]) -> Found | None:
             continue  # wegen wiederholten Fouls, die geforderte Summe: an adjective, no verb
         if not v.bits[k] & SOURCE and _zu_infinitive(v.tokens, k):
             continue  # die Adresse anzugeben, ESPASA zu schreiben: no statement of the sentence
+        if not v.bits[k] & SOURCE and _negated(s, k):
+            continue  # wollte nicht bestätigen, gab … nicht bekannt: what was not said
+        if _toll(s, k):
+            continue  # forderte 92 Menschenleben: a death toll, no demand
         if v.tokens[k] == "wiederholt" and _adverb_after_auxiliary(s, k):
             continue  # hatte er wiederholt geschlagen: the adverb, not the verb (hat seine Kritik wiederholt.)
         if v.tokens[k] in _REFERS:

@@ -301,3 +301,29 @@ def test_naming_oneself_is_no_statement(run, text):
 ])
 def test_man_is_no_speaker(run, text):
     assert _reported(run("Titel\n\n" + text)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Ein Sprecher der Armee wollte nicht bestätigen, dass alle Insassen Soldaten waren.",
+    "Die Identität des Kindes gab die Behörde nicht bekannt.",
+])
+def test_what_was_not_said_is_no_statement(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
+
+
+def test_a_negation_in_what_was_said_keeps_the_statement(run):
+    enr = run("Titel\n\nDer Minister sagte, er werde nicht zurücktreten.")
+    assert _reported(enr) == [("Der Minister", "sagte")]
+
+
+@pytest.mark.parametrize("text", [
+    "In Vietnam forderte die Naturkatastrophe 92 Menschenleben.",
+    "Der Anschlag auf den Bus forderte acht Tote.",
+])
+def test_a_death_toll_is_no_demand(run, text):
+    assert _reported(run("Titel\n\n" + text)) == []
+
+
+def test_the_victims_families_still_demand(run):
+    enr = run("Titel\n\nDie Familien der Opfer forderten, dass die Ermittlungen neu aufgenommen werden.")
+    assert _reported(enr) == [("Die Familien der Opfer", "forderten")]
