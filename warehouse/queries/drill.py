@@ -27,7 +27,7 @@ def drill_sentences(target: str | Path, d: Drill, f: Filters, limit: int = 100, 
     One page of `limit` sentences from `offset` on, newest first (a stable order: date, article number,
     sentence). The sentences, their dates, bounds and marks are found in `actor_mentions` (migration 022),
     whose folded months are stored by the actors' numbers; only the page's articles are read from `articles`
-    (ordering every hit by the article's id read `articles` for all of them: 2026-12-07, docs/performance.md).
+    (ordering every hit by the article's id read `articles` for all of them: 2026-12-08, docs/performance.md).
     """
     g = replace(
         f,
