@@ -4,7 +4,7 @@ query at most."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +23,12 @@ def frames(target: str | Path, *statements: tuple[str, Sequence[Any]]) -> list[p
 
 def frame(target: str | Path, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     return frames(target, (sql, params))[0]
+
+
+def frame_then(target: str | Path, sql: str, params: Sequence[Any],
+               then: Callable[[pd.DataFrame], tuple[str, Sequence[Any]] | None]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Run a statement, then the statement that `then` makes of its answer (None: none), on one connection."""
+    with kept_reader.reading(target, READ_TIMEOUT) as con:
+        first = con.execute(sql, list(params)).df()
+        second = then(first)
+        return first, (con.execute(second[0], list(second[1])).df() if second is not None else None)
