@@ -20,7 +20,6 @@ from warehouse.queries.filters import (
 )
 from warehouse.queries.read import frame, frame_then, frames
 
-
 SENTENCE_COLUMNS = ("article_id", "title", "published_date", "date_precision", "duplicate_of", "sentence", "text",
                     "marks")
 

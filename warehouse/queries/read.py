@@ -25,8 +25,11 @@ def frame(target: str | Path, sql: str, params: Sequence[Any] = ()) -> pd.DataFr
     return frames(target, (sql, params))[0]
 
 
+Then = Callable[[pd.DataFrame], tuple[str, Sequence[Any]] | None]  # the next statement, made of an answer
+
+
 def frame_then(target: str | Path, sql: str, params: Sequence[Any],
-               then: Callable[[pd.DataFrame], tuple[str, Sequence[Any]] | None]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+               then: Then) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Run a statement, then the statement that `then` makes of its answer (None: none), on one connection."""
     with kept_reader.reading(target, READ_TIMEOUT) as con:
         first = con.execute(sql, list(params)).df()
